@@ -1,0 +1,41 @@
+import "server-only";
+import Anthropic from "@anthropic-ai/sdk";
+import type { ChatProvider, ChatRequest, StreamPart } from "../types";
+import { failureForStatus, ProviderError } from "../provider-error";
+
+/** Anthropic's Messages API; the system prompt travels in its own field, never as a turn. */
+export function anthropicProvider({ apiKey, baseURL, timeoutMs }: { apiKey: string; baseURL: string | undefined; timeoutMs: number }): ChatProvider {
+  const client = new Anthropic({ apiKey, baseURL, timeout: timeoutMs, maxRetries: 1 });
+
+  async function* run({ model, messages, maxOutputTokens, signal }: ChatRequest): AsyncIterable<StreamPart> {
+    const system = messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
+    const turns = messages.flatMap((m) => (m.role === "system" ? [] : [{ role: m.role, content: m.content }]));
+    const stream = await client.messages.create({ model, system, messages: turns, max_tokens: maxOutputTokens, stream: true }, { signal });
+    let inputTokens = 0;
+    let outputTokens = 0;
+    for await (const event of stream) {
+      if (event.type === "message_start") inputTokens = event.message.usage.input_tokens;
+      else if (event.type === "content_block_delta" && event.delta.type === "text_delta") yield { type: "text", text: event.delta.text };
+      else if (event.type === "message_delta") outputTokens = event.usage.output_tokens;
+    }
+    yield { type: "usage", usage: { inputTokens, outputTokens } };
+  }
+
+  return {
+    async *stream(request: ChatRequest): AsyncIterable<StreamPart> {
+      try {
+        yield* run(request);
+      } catch (error) {
+        throw normalise(error);
+      }
+    },
+  };
+}
+
+function normalise(error: unknown): ProviderError {
+  if (error instanceof Anthropic.APIUserAbortError) return new ProviderError("aborted", undefined);
+  if (error instanceof Anthropic.APIConnectionTimeoutError) return new ProviderError("timeout", undefined);
+  if (error instanceof Anthropic.APIConnectionError) return new ProviderError("connection", undefined);
+  if (error instanceof Anthropic.APIError && typeof error.status === "number") return new ProviderError(failureForStatus(error.status), error.status);
+  return new ProviderError("connection", undefined);
+}

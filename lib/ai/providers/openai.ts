@@ -1,0 +1,44 @@
+import "server-only";
+import OpenAI from "openai";
+import type { ChatProvider, ChatRequest, StreamPart } from "../types";
+import { failureForStatus, ProviderError } from "../provider-error";
+
+/**
+ * OpenAI, or any OpenAI-compatible server (Ollama, vLLM, LiteLLM…) through OPENAI_BASE_URL. The SDK
+ * retries once, which can only happen before the response starts, so no text is ever repeated.
+ */
+export function openAIProvider({ apiKey, baseURL, timeoutMs }: { apiKey: string; baseURL: string | undefined; timeoutMs: number }): ChatProvider {
+  const client = new OpenAI({ apiKey, baseURL, timeout: timeoutMs, maxRetries: 1 });
+  // OpenAI's newer models take only max_completion_tokens; compatible servers widely know only max_tokens.
+  const capField = baseURL ? "max_tokens" : "max_completion_tokens";
+
+  async function* run({ model, messages, maxOutputTokens, signal }: ChatRequest): AsyncIterable<StreamPart> {
+    const stream = await client.chat.completions.create(
+      { model, messages, stream: true, stream_options: { include_usage: true }, [capField]: maxOutputTokens },
+      { signal },
+    );
+    for await (const chunk of stream) {
+      const text = chunk.choices[0]?.delta?.content;
+      if (text) yield { type: "text", text };
+      if (chunk.usage) yield { type: "usage", usage: { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens } };
+    }
+  }
+
+  return {
+    async *stream(request: ChatRequest): AsyncIterable<StreamPart> {
+      try {
+        yield* run(request);
+      } catch (error) {
+        throw normalise(error);
+      }
+    },
+  };
+}
+
+function normalise(error: unknown): ProviderError {
+  if (error instanceof OpenAI.APIUserAbortError) return new ProviderError("aborted", undefined);
+  if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError("timeout", undefined);
+  if (error instanceof OpenAI.APIConnectionError) return new ProviderError("connection", undefined);
+  if (error instanceof OpenAI.APIError && typeof error.status === "number") return new ProviderError(failureForStatus(error.status), error.status);
+  return new ProviderError("connection", undefined);
+}

@@ -1,0 +1,119 @@
+import { encodeEvent, SSE_HEADERS } from "./stream-format";
+import { ProviderError, toApiError } from "./provider-error";
+import type { ChatProvider, ChatRequest, StreamPart, Usage } from "./types";
+
+/** How a reply ended, for the caller to store history, count usage and log. */
+export type ReplyOutcome = {
+  status: "completed" | "failed" | "aborted";
+  text: string;
+  usage: Usage;
+  failure?: ProviderError;
+  firstTokenMs: number | undefined;
+};
+
+type Options = {
+  provider: ChatProvider;
+  request: Omit<ChatRequest, "signal">;
+  conversationId: string;
+  timeoutMs: number;
+  /** The incoming request's signal: aborted when the client goes away. */
+  clientSignal: AbortSignal;
+  headers: Record<string, string>;
+  onSettled: (outcome: ReplyOutcome) => void;
+};
+
+/**
+ * Calls the provider and turns its stream into the app's event stream. The first part is awaited
+ * before answering, so a provider that fails at once gets a proper JSON error with an HTTP status;
+ * after that, a failure becomes an `error` event. The provider request is aborted when the client
+ * disconnects or presses Stop (the response stream is cancelled) or when the timeout passes.
+ */
+export async function streamReply({ provider, request, conversationId, timeoutMs, clientSignal, headers, onSettled }: Options): Promise<Response> {
+  const started = performance.now();
+  const cancel = new AbortController();
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([clientSignal, timeout, cancel.signal]);
+  const parts = provider.stream({ ...request, signal })[Symbol.asyncIterator]();
+
+  let text = "";
+  let usage: Usage | undefined;
+  let firstTokenMs: number | undefined;
+  let settled = false;
+  const settle = (status: ReplyOutcome["status"], failure?: ProviderError) => {
+    if (settled) return;
+    settled = true;
+    onSettled({ status, text, usage: usage ?? estimateUsage(request, text), failure, firstTokenMs });
+  };
+  const failureOf = (error: unknown): ProviderError => {
+    if (timeout.aborted) return new ProviderError("timeout", undefined);
+    return error instanceof ProviderError ? error : new ProviderError("connection", undefined);
+  };
+  const take = (part: StreamPart): Uint8Array | undefined => {
+    if (part.type === "usage") {
+      usage = part.usage;
+      return undefined;
+    }
+    firstTokenMs ??= performance.now() - started;
+    text += part.text;
+    return encodeEvent({ type: "text", text: part.text });
+  };
+
+  let first: IteratorResult<StreamPart>;
+  try {
+    first = await parts.next();
+  } catch (error) {
+    const failure = failureOf(error);
+    settle(clientSignal.aborted ? "aborted" : "failed", failure);
+    throw toApiError(failure);
+  }
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (first.done) return;
+      const chunk = take(first.value);
+      if (chunk) controller.enqueue(chunk);
+    },
+    async pull(controller) {
+      try {
+        for (;;) {
+          const next = first.done ? first : await parts.next();
+          if (next.done) {
+            controller.enqueue(encodeEvent({ type: "done", conversationId, usage: usage ?? estimateUsage(request, text) }));
+            controller.close();
+            settle("completed");
+            return;
+          }
+          const chunk = take(next.value);
+          if (chunk) {
+            controller.enqueue(chunk);
+            return;
+          }
+        }
+      } catch (error) {
+        if (clientSignal.aborted || cancel.signal.aborted) {
+          settle("aborted");
+          controller.close();
+          return;
+        }
+        const failure = failureOf(error);
+        const { code, message } = toApiError(failure);
+        controller.enqueue(encodeEvent({ type: "error", code, message }));
+        controller.close();
+        settle("failed", failure);
+      }
+    },
+    cancel() {
+      cancel.abort();
+      void parts.return?.(undefined);
+      settle("aborted");
+    },
+  });
+
+  return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+}
+
+/** When a stream is cut before the provider reports usage, count what was sent and produced. */
+function estimateUsage(request: Omit<ChatRequest, "signal">, text: string): Usage {
+  const inputChars = request.messages.reduce((n, m) => n + m.content.length, 0);
+  return { inputTokens: Math.ceil(inputChars / 4), outputTokens: Math.ceil(text.length / 4) };
+}

@@ -1,0 +1,23 @@
+import type { Usage } from "./types";
+
+/**
+ * The event stream of POST /api/chat: Server-Sent Events, each `data:` line one JSON object.
+ * Documented in the README; other clients are built on it, so these shapes are a contract.
+ */
+export type ChatEvent =
+  | { type: "text"; text: string }
+  | { type: "error"; code: string; message: string }
+  | { type: "done"; conversationId: string; usage: Usage };
+
+const encoder = new TextEncoder();
+
+export function encodeEvent(event: ChatEvent): Uint8Array {
+  return encoder.encode(`data: ${JSON.stringify(event)}\n\n`);
+}
+
+export const SSE_HEADERS = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  "Cache-Control": "no-store, no-transform",
+  "X-Accel-Buffering": "no",
+  "X-Content-Type-Options": "nosniff",
+} as const;

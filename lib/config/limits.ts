@@ -1,0 +1,19 @@
+/** A limit of `requests` per `windowMs`, written `20/60s`, `5/15m`, `100/1h` or `1000/1d`. */
+export type RateLimitSpec = { requests: number; windowMs: number; source: string };
+
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const satisfies Record<
+  string,
+  number
+>;
+
+const SPEC = /^\s*(\d{1,9})\s*\/\s*(\d{1,9})\s*(ms|s|m|h|d)\s*$/;
+
+/** Parses `20/60s`; returns null when the text is not of that form or a number is zero. */
+export function parseRateLimit(text: string): RateLimitSpec | null {
+  const match = SPEC.exec(text);
+  if (!match) return null;
+  const [, requests, amount, unit] = match;
+  const windowMs = Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  if (!Number(requests) || !windowMs) return null;
+  return { requests: Number(requests), windowMs, source: text.trim() };
+}

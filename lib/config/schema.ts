@@ -1,0 +1,245 @@
+import { z } from "zod";
+import { parseRateLimit, type RateLimitSpec } from "./limits";
+import { parseModelList, type ModelRef } from "./models";
+import { isPasswordHash } from "../auth/password-hash";
+import { looksLikeExampleSecret, SECRET_VARIABLES } from "./secrets";
+
+/**
+ * The environment, validated. `parseEnv` is pure so that tests, `next.config.ts` (at build) and the
+ * server (at start-up, through `lib/env.ts`) share one definition. Error messages name the variable
+ * and the rule, never the value.
+ */
+
+/** Empty strings count as unset: `FOO=` in a .env file must not turn into a confusing empty secret. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+
+const text = (message: string) => z.string({ error: message });
+const url = (message: string) =>
+  z.string({ error: message }).refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), { message });
+const int = ({ min, max, message }: { min: number; max: number; message: string }) =>
+  z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+const rateLimit = (example: string) =>
+  text(`must look like ${example} (requests/window, window in s, m, h or d)`).transform((v, ctx) => {
+    const spec = parseRateLimit(v);
+    if (!spec) ctx.addIssue({ code: "custom", message: `must look like ${example} (requests/window, window in s, m, h or d)` });
+    return spec as RateLimitSpec;
+  });
+
+const localUsers = text("must be comma-separated email:hash pairs").transform((v, ctx) => {
+  const users: { email: string; passwordHash: string }[] = [];
+  for (const [index, entry] of v.split(",").entries()) {
+    const trimmed = entry.trim();
+    if (!trimmed) continue;
+    const colon = trimmed.indexOf(":");
+    const email = trimmed.slice(0, colon).trim().toLowerCase();
+    const passwordHash = trimmed.slice(colon + 1).trim();
+    if (colon < 1 || !z.email().safeParse(email).success) {
+      ctx.addIssue({ code: "custom", message: `entry ${index + 1} must start with an email address and a colon` });
+    } else if (!isPasswordHash(passwordHash)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${index + 1} needs a hash made by \`npm run -s auth:hash-password -- PASSWORD\``,
+      });
+    } else {
+      users.push({ email, passwordHash });
+    }
+  }
+  return users;
+});
+
+const rawSchema = z.object({
+  NODE_ENV: optional(z.enum(["development", "production", "test"], { error: "must be development, production or test" })),
+
+  NEXTAUTH_URL: optional(url("must be an absolute http(s) URL, e.g. http://localhost:3000")),
+  NEXTAUTH_SECRET: optional(text("must be a string").min(32, { error: "must be at least 32 characters (try `openssl rand -base64 32`)" })),
+  SESSION_MAX_AGE_SECONDS: optional(int({ min: 60, max: 86_400 * 7, message: "must be a whole number of seconds from 60 to 604800" })),
+  AUTH_LOCAL_USERS: optional(localUsers),
+  GITHUB_ID: optional(text("must be a string")),
+  GITHUB_SECRET: optional(text("must be a string")),
+  GOOGLE_CLIENT_ID: optional(text("must be a string")),
+  GOOGLE_CLIENT_SECRET: optional(text("must be a string")),
+  SIGNIN_RATE_LIMIT_IP: optional(rateLimit("30/15m")),
+  SIGNIN_RATE_LIMIT_ACCOUNT: optional(rateLimit("10/15m")),
+
+  AI_MODELS: optional(
+    text("must be a comma-separated list of provider:model").transform((v, ctx) => {
+      const parsed = parseModelList(v);
+      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+      return parsed as ModelRef[];
+    }),
+  ),
+  OPENAI_API_KEY: optional(text("must be a string")),
+  OPENAI_BASE_URL: optional(url("must be an absolute http(s) URL, e.g. http://localhost:11434/v1")),
+  ANTHROPIC_API_KEY: optional(text("must be a string")),
+  ANTHROPIC_BASE_URL: optional(url("must be an absolute http(s) URL")),
+  AI_MAX_OUTPUT_TOKENS: optional(int({ min: 1, max: 200_000, message: "must be a whole number from 1 to 200000" })),
+  AI_TIMEOUT_MS: optional(int({ min: 100, max: 600_000, message: "must be a whole number of milliseconds from 100 to 600000" })),
+
+  CHAT_RATE_LIMIT: optional(rateLimit("20/60s")),
+  CHAT_MAX_MESSAGE_CHARS: optional(int({ min: 1, max: 100_000, message: "must be a whole number from 1 to 100000" })),
+  CHAT_MAX_BODY_BYTES: optional(int({ min: 1_024, max: 1_048_576, message: "must be a whole number of bytes from 1024 to 1048576" })),
+  CHAT_HISTORY_MAX_MESSAGES: optional(int({ min: 0, max: 200, message: "must be a whole number from 0 to 200" })),
+
+  UPSTASH_REDIS_REST_URL: optional(url("must be the https URL of your Upstash Redis database")),
+  UPSTASH_REDIS_REST_TOKEN: optional(text("must be a string")),
+
+  LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" })),
+});
+
+export type LocalUser = { email: string; passwordHash: string };
+export type OAuthClient = { clientId: string; clientSecret: string };
+
+export type Env = {
+  nodeEnv: "development" | "production" | "test";
+  isProduction: boolean;
+  auth: {
+    url: string | undefined;
+    secret: string;
+    sessionMaxAgeSeconds: number;
+    localUsers: LocalUser[];
+    github: OAuthClient | undefined;
+    google: OAuthClient | undefined;
+    signInLimitPerIp: RateLimitSpec;
+    signInLimitPerAccount: RateLimitSpec;
+  };
+  ai: {
+    models: ModelRef[];
+    defaultModel: ModelRef;
+    openai: { apiKey: string; baseURL: string | undefined } | undefined;
+    anthropic: { apiKey: string; baseURL: string | undefined } | undefined;
+    maxOutputTokens: number;
+    timeoutMs: number;
+  };
+  chat: { rateLimit: RateLimitSpec; maxMessageChars: number; maxBodyBytes: number; historyMaxMessages: number };
+  upstash: { url: string; token: string } | undefined;
+  log: { level: "debug" | "info" | "warn" | "error" };
+};
+
+/** Defaults, in one place, so the README and .env.example can say the same. */
+export const DEFAULTS = {
+  SESSION_MAX_AGE_SECONDS: 3_600,
+  SIGNIN_RATE_LIMIT_IP: "30/15m",
+  SIGNIN_RATE_LIMIT_ACCOUNT: "10/15m",
+  AI_MAX_OUTPUT_TOKENS: 1_024,
+  AI_TIMEOUT_MS: 120_000,
+  CHAT_RATE_LIMIT: "20/60s",
+  CHAT_MAX_MESSAGE_CHARS: 8_000,
+  CHAT_MAX_BODY_BYTES: 65_536,
+  CHAT_HISTORY_MAX_MESSAGES: 20,
+} as const;
+
+export class EnvError extends Error {
+  override readonly name = "EnvError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+type Phase = "build" | "runtime";
+
+/**
+ * Validates `source` (normally `process.env`). At `build`, variables that are set must be well formed;
+ * at `runtime`, required secrets must also be present, and in production they must not be the
+ * placeholders from .env.example. Throws an EnvError listing every problem at once.
+ */
+export function parseEnv(source: Record<string, string | undefined>, { phase = "runtime" }: { phase?: Phase } = {}): Env {
+  const result = rawSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const raw = result.data;
+  const nodeEnv = raw.NODE_ENV ?? "development";
+  const isProduction = nodeEnv === "production";
+  const problems: string[] = [];
+  const need = phase === "runtime";
+
+  const pair = (idName: string, secretName: string, id?: string, secret?: string): OAuthClient | undefined => {
+    if (id && secret) return { clientId: id, clientSecret: secret };
+    if (id || secret) problems.push(`${id ? secretName : idName}: must be set together with ${id ? idName : secretName}`);
+    return undefined;
+  };
+  const github = pair("GITHUB_ID", "GITHUB_SECRET", raw.GITHUB_ID, raw.GITHUB_SECRET);
+  const google = pair("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", raw.GOOGLE_CLIENT_ID, raw.GOOGLE_CLIENT_SECRET);
+  if (raw.UPSTASH_REDIS_REST_URL && !raw.UPSTASH_REDIS_REST_TOKEN) problems.push("UPSTASH_REDIS_REST_TOKEN: must be set together with UPSTASH_REDIS_REST_URL");
+  if (raw.UPSTASH_REDIS_REST_TOKEN && !raw.UPSTASH_REDIS_REST_URL) problems.push("UPSTASH_REDIS_REST_URL: must be set together with UPSTASH_REDIS_REST_TOKEN");
+
+  const localUsers = raw.AUTH_LOCAL_USERS ?? [];
+  if (need && !raw.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET: is required (at least 32 random characters, e.g. `openssl rand -base64 32`)");
+  if (need && isProduction && !raw.NEXTAUTH_URL) problems.push("NEXTAUTH_URL: is required in production (the public URL of the app)");
+  if (need && !github && !google && localUsers.length === 0) {
+    problems.push("AUTH_LOCAL_USERS: no way to sign in is configured; set AUTH_LOCAL_USERS, or GITHUB_ID/GITHUB_SECRET, or GOOGLE_CLIENT_ID/GOOGLE_CLIENT_SECRET");
+  }
+
+  const openai = raw.OPENAI_API_KEY ? { apiKey: raw.OPENAI_API_KEY, baseURL: raw.OPENAI_BASE_URL } : undefined;
+  const anthropic = raw.ANTHROPIC_API_KEY ? { apiKey: raw.ANTHROPIC_API_KEY, baseURL: raw.ANTHROPIC_BASE_URL } : undefined;
+  const models = raw.AI_MODELS ?? defaultModels({ openai: !!openai, anthropic: !!anthropic });
+  for (const provider of ["openai", "anthropic"] as const) {
+    const listed = models.some((m) => m.provider === provider);
+    const configured = provider === "openai" ? openai : anthropic;
+    const keyName = provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY";
+    if (need && listed && !configured) {
+      problems.push(`${keyName}: AI_MODELS lists ${provider} models, so ${keyName} must be set (any non-empty value for a local server that ignores keys)`);
+    }
+  }
+  if (need && isProduction && !openai && !anthropic && !raw.AI_MODELS) {
+    problems.push("AI_MODELS: no provider key is set; set OPENAI_API_KEY or ANTHROPIC_API_KEY, or set AI_MODELS=demo:demo to run the offline demo model on purpose");
+  }
+
+  if (need && isProduction) {
+    for (const name of SECRET_VARIABLES) {
+      const value = source[name];
+      if (value !== undefined && value.trim() !== "" && looksLikeExampleSecret(value)) {
+        problems.push(`${name}: still holds the example value from .env.example; set a real secret`);
+      }
+    }
+  }
+
+  if (problems.length > 0) throw new EnvError(problems);
+  const [defaultModel] = models;
+  if (!defaultModel) throw new EnvError(["AI_MODELS: must list at least one model"]);
+
+  return {
+    nodeEnv,
+    isProduction,
+    auth: {
+      url: raw.NEXTAUTH_URL,
+      secret: raw.NEXTAUTH_SECRET ?? "",
+      sessionMaxAgeSeconds: raw.SESSION_MAX_AGE_SECONDS ?? DEFAULTS.SESSION_MAX_AGE_SECONDS,
+      localUsers,
+      github,
+      google,
+      signInLimitPerIp: raw.SIGNIN_RATE_LIMIT_IP ?? mustParse(DEFAULTS.SIGNIN_RATE_LIMIT_IP),
+      signInLimitPerAccount: raw.SIGNIN_RATE_LIMIT_ACCOUNT ?? mustParse(DEFAULTS.SIGNIN_RATE_LIMIT_ACCOUNT),
+    },
+    ai: {
+      models,
+      defaultModel,
+      openai,
+      anthropic,
+      maxOutputTokens: raw.AI_MAX_OUTPUT_TOKENS ?? DEFAULTS.AI_MAX_OUTPUT_TOKENS,
+      timeoutMs: raw.AI_TIMEOUT_MS ?? DEFAULTS.AI_TIMEOUT_MS,
+    },
+    chat: {
+      rateLimit: raw.CHAT_RATE_LIMIT ?? mustParse(DEFAULTS.CHAT_RATE_LIMIT),
+      maxMessageChars: raw.CHAT_MAX_MESSAGE_CHARS ?? DEFAULTS.CHAT_MAX_MESSAGE_CHARS,
+      maxBodyBytes: raw.CHAT_MAX_BODY_BYTES ?? DEFAULTS.CHAT_MAX_BODY_BYTES,
+      historyMaxMessages: raw.CHAT_HISTORY_MAX_MESSAGES ?? DEFAULTS.CHAT_HISTORY_MAX_MESSAGES,
+    },
+    upstash: raw.UPSTASH_REDIS_REST_URL && raw.UPSTASH_REDIS_REST_TOKEN ? { url: raw.UPSTASH_REDIS_REST_URL, token: raw.UPSTASH_REDIS_REST_TOKEN } : undefined,
+    log: { level: raw.LOG_LEVEL ?? "info" },
+  };
+}
+
+function defaultModels({ openai, anthropic }: { openai: boolean; anthropic: boolean }): ModelRef[] {
+  const list = [openai && "openai:gpt-4o-mini", anthropic && "anthropic:claude-sonnet-4-6"].filter(Boolean).join(",");
+  const parsed = parseModelList(list || "demo:demo");
+  if (typeof parsed === "string") throw new Error(parsed);
+  return parsed;
+}
+
+function mustParse(spec: string): RateLimitSpec {
+  const parsed = parseRateLimit(spec);
+  if (!parsed) throw new Error(`bad default rate limit ${spec}`);
+  return parsed;
+}

@@ -1,0 +1,58 @@
+/**
+ * The closed set of errors an API route can answer with, their HTTP status, and the one body shape
+ * `{ error: { code, message, ... } }`. Messages are written for the person using the app: they say
+ * what happened and what to do, and never carry internal detail.
+ */
+export const ERROR_STATUS = {
+  cross_site: 403,
+  unauthorized: 401,
+  forbidden: 403,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  invalid_json: 400,
+  invalid_request: 400,
+  not_found: 404,
+  conversation_not_found: 404,
+  rate_limited: 429,
+  provider_auth: 502,
+  provider_error: 502,
+  provider_rejected: 502,
+  provider_busy: 503,
+  provider_timeout: 504,
+  store_unavailable: 503,
+  internal_error: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export type ErrorBody = {
+  error: { code: ErrorCode; message: string; fields?: Record<string, string>; retryAfterSeconds?: number };
+};
+
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { fields?: Record<string, string>; retryAfterSeconds?: number; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.status = ERROR_STATUS[code];
+  }
+
+  toBody(): ErrorBody {
+    const { fields, retryAfterSeconds } = this.extra;
+    return { error: { code: this.code, message: this.message, ...(fields && { fields }), ...(retryAfterSeconds !== undefined && { retryAfterSeconds }) } };
+  }
+}
+
+/** Headers every API answer carries: never cached, never sniffed into another type. */
+export const API_HEADERS = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" } as const;
+
+export function errorResponse(error: ApiError, headers: Record<string, string> = {}): Response {
+  return Response.json(error.toBody(), { status: error.status, headers: { ...API_HEADERS, ...error.extra.headers, ...headers } });
+}
+
+export const internalError = () =>
+  new ApiError("internal_error", "Something went wrong on our side. Your message was not sent; please try again.");

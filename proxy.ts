@@ -1,0 +1,45 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { securityHeaders } from "./lib/http/security-headers";
+
+/**
+ * Runs before every page: a fresh CSP nonce and the security headers, and a cheap, optimistic
+ * redirect to the sign-in page when there is no session cookie at all. It authorizes nothing: every
+ * page and route handler checks the session itself (a matcher change must never open a hole).
+ */
+const PUBLIC_PAGES = ["/signin"];
+
+export function proxy(request: NextRequest): NextResponse {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const isHttps = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
+  const headers = securityHeaders({ nonce, isDev: process.env.NODE_ENV === "development", isHttps });
+
+  const { pathname, search } = request.nextUrl;
+  const hasSessionCookie = request.cookies.getAll().some((c) => c.name.includes("next-auth.session-token"));
+  let response: NextResponse;
+  if (!hasSessionCookie && !PUBLIC_PAGES.includes(pathname)) {
+    const target = new URL("/signin", request.url);
+    target.searchParams.set("callbackUrl", `${pathname}${search}`);
+    response = NextResponse.redirect(target);
+  } else {
+    // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
+    const requestHeaders = new Headers(request.headers);
+    requestHeaders.set("Content-Security-Policy", headers["Content-Security-Policy"]);
+    requestHeaders.set("x-nonce", nonce);
+    response = NextResponse.next({ request: { headers: requestHeaders } });
+  }
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+export const config = {
+  matcher: [
+    {
+      // Pages only: API routes set their own headers and answer 401 JSON instead of redirecting.
+      source: "/((?!api/|_next/static|_next/image|favicon.ico|robots.txt).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
