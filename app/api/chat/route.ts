@@ -1,0 +1,66 @@
+import { env } from "@/lib/env";
+import { withUser } from "@/lib/http/with-user";
+import { ApiError } from "@/lib/http/errors";
+import { conversationStore } from "@/lib/store/conversations";
+import { buildPrompt, newBoundary } from "@/lib/ai/prompt";
+import { providerFor } from "@/lib/ai/providers";
+import { streamReply, type ReplyOutcome } from "@/lib/ai/reply-stream";
+import { log } from "@/lib/log/logger";
+import { hashId } from "@/lib/log/hash-id";
+import { chatRequestSchema, type ChatRequestBody } from "./schema";
+
+let schema: ReturnType<typeof chatRequestSchema> | undefined;
+const bodySchema = () => {
+  const { ai, chat } = env();
+  schema ??= chatRequestSchema({ modelIds: ai.models.map((m) => m.id), maxMessageChars: chat.maxMessageChars });
+  return schema;
+};
+
+// POST /api/chat – stream a reply to the signed-in user's message
+export const POST = withUser<ChatRequestBody>(
+  async ({ req, user, body, requestId, limitHeaders }) => {
+    const { ai, chat } = env();
+    const model = ai.models.find((m) => m.id === body.model) ?? ai.defaultModel;
+    const store = conversationStore();
+
+    const conversationId = body.conversationId ?? crypto.randomUUID();
+    const history = body.conversationId ? await store.getHistory({ userId: user.id, conversationId }) : [];
+    if (!history) throw new ApiError("conversation_not_found", "That conversation does not exist. Start a new chat.");
+
+    const messages = buildPrompt({ history: history.slice(-chat.historyMaxMessages), userText: body.message, boundary: newBoundary() });
+    const started = performance.now();
+    const onSettled = (outcome: ReplyOutcome) => {
+      if (outcome.text || outcome.status === "completed") {
+        void store.appendTurns({
+          userId: user.id,
+          conversationId,
+          turns: [{ role: "user", content: body.message }, { role: "assistant", content: outcome.text }],
+        });
+      }
+      log.info("chat.reply", {
+        requestId,
+        user: hashId(user.id),
+        model: model.id,
+        outcome: outcome.status,
+        failure: outcome.failure?.kind,
+        providerStatus: outcome.failure?.status,
+        inputTokens: outcome.usage.inputTokens,
+        outputTokens: outcome.usage.outputTokens,
+        historyTurns: history.length,
+        firstTokenMs: outcome.firstTokenMs === undefined ? undefined : Math.round(outcome.firstTokenMs),
+        totalMs: Math.round(performance.now() - started),
+      });
+    };
+
+    return streamReply({
+      provider: await providerFor(model),
+      request: { model: model.model, messages, maxOutputTokens: ai.maxOutputTokens },
+      conversationId,
+      timeoutMs: ai.timeoutMs,
+      clientSignal: req.signal,
+      headers: { ...limitHeaders, "X-Request-Id": requestId },
+      onSettled,
+    });
+  },
+  { schema: bodySchema, limit: "chat", maxBodyBytes: () => env().chat.maxBodyBytes },
+);

@@ -1,0 +1,74 @@
+/**
+ * `npm run quickstart`: the app on the offline demo model at http://localhost:$PORT (default 3000),
+ * no keys needed. The first run writes .env.local with a random NEXTAUTH_SECRET and a local account
+ * with a random password; later runs reuse it. Then it builds and starts the production server and
+ * prints how to sign in.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { hashPassword } from "../lib/auth/password-hash";
+
+const ROOT = path.resolve(__dirname, "..");
+const ENV_FILE = path.join(ROOT, ".env.local");
+const port = process.env.PORT ?? "3000";
+const url = `http://localhost:${port}`;
+const EMAIL = "demo@bulwark.local";
+
+async function ensureEnvFile(): Promise<{ email: string; password: string | undefined }> {
+  if (existsSync(ENV_FILE)) {
+    const existing = readFileSync(ENV_FILE, "utf8");
+    const password = /^# Quickstart sign-in: \S+ \/ (\S+)$/m.exec(existing)?.[1];
+    return { email: password ? EMAIL : "(an account from AUTH_LOCAL_USERS in .env.local)", password };
+  }
+  const password = randomBytes(12).toString("base64url");
+  const lines = [
+    "# Written by `npm run quickstart` for a local demo. Not for production. Never commit this file.",
+    `# Quickstart sign-in: ${EMAIL} / ${password}`,
+    `NEXTAUTH_URL=${url}`,
+    `NEXTAUTH_SECRET=${randomBytes(32).toString("base64url")}`,
+    `AUTH_LOCAL_USERS=${EMAIL}:${await hashPassword(password)}`,
+    "AI_MODELS=demo:demo",
+    "",
+  ];
+  writeFileSync(ENV_FILE, lines.join("\n"), { mode: 0o600 });
+  console.log(`Wrote ${path.relative(ROOT, ENV_FILE)} (random secret, demo account, demo model).`);
+  return { email: EMAIL, password };
+}
+
+async function main(): Promise<void> {
+  const account = await ensureEnvFile();
+  // Variables from the shell win over .env.local: keep the sign-in URL in step with PORT.
+  const env = { ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url, NEXT_TELEMETRY_DISABLED: "1" };
+
+  console.log("\nBuilding the production app (about a minute the first time)…");
+  const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: ROOT, env, stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+
+  const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", port], { cwd: ROOT, env, stdio: ["inherit", "pipe", "inherit"] });
+  let announced = false;
+  server.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (!announced && /ready|started server|Local:/i.test(chunk.toString())) {
+      announced = true;
+      console.log(
+        [
+          "",
+          "┌───────────────────────────────────────────────────────────────",
+          `│ Bulwark is running at ${env.NEXTAUTH_URL}`,
+          `│ Sign in with: ${account.email}`,
+          `│     password: ${account.password ?? "(yours; see .env.local)"}`,
+          "│ Model: the offline demo (set OPENAI_API_KEY / ANTHROPIC_API_KEY and AI_MODELS in .env.local for real ones)",
+          "│ Stop with Ctrl+C.",
+          "└───────────────────────────────────────────────────────────────",
+          "",
+        ].join("\n"),
+      );
+    }
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code) => process.exit(code ?? 0));
+}
+
+void main();

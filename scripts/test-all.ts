@@ -1,0 +1,92 @@
+/**
+ * `npm test`: every suite, in order: unit tests, a production build made with fake provider keys
+ * present, integration tests against `next start`, and Playwright end-to-end tests in Chromium.
+ * The fake keys are made here, once, so the leak checks look for exactly what the build saw.
+ * Ends with one summary line (`Summary: N passed, N failed, N skipped`); a skipped test fails the
+ * run, because a suite that silently skips proves nothing.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fakeAnthropicKey, fakeOpenAIKey, fakeSecret } from "../tests/support/fake-keys";
+import { findBrowser } from "../tests/support/browser";
+
+const ROOT = path.resolve(__dirname, "..");
+const RUN_DIR = path.join(ROOT, ".test-run");
+const only = process.argv.slice(2);
+const want = (step: string) => only.length === 0 || only.includes(step);
+
+type Counts = { passed: number; failed: number; skipped: number };
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+
+const secrets = { openai: fakeOpenAIKey(), anthropic: fakeAnthropicKey(), nextauth: fakeSecret() };
+const testEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: "1",
+  BULWARK_TEST_OPENAI_KEY: secrets.openai,
+  BULWARK_TEST_ANTHROPIC_KEY: secrets.anthropic,
+  BULWARK_TEST_NEXTAUTH_SECRET: secrets.nextauth,
+};
+
+function run(title: string, command: string, args: string[], env: NodeJS.ProcessEnv = testEnv): boolean {
+  console.log(`\n━━ ${title} ━━  ${command} ${args.join(" ")}`);
+  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: "inherit" });
+  if (result.status !== 0) console.error(`✗ ${title} failed (exit ${result.status ?? result.signal})`);
+  return result.status === 0;
+}
+
+function addVitest(file: string): void {
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  total.passed += report.numPassedTests;
+  total.failed += report.numFailedTests;
+  total.skipped += report.numPendingTests + report.numTodoTests;
+}
+
+function addPlaywright(file: string): void {
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, "utf8")) as { stats: { expected: number; unexpected: number; flaky: number; skipped: number } };
+  total.passed += report.stats.expected + report.stats.flaky;
+  total.failed += report.stats.unexpected;
+  total.skipped += report.stats.skipped;
+}
+
+rmSync(RUN_DIR, { recursive: true, force: true });
+mkdirSync(RUN_DIR, { recursive: true });
+let ok = true;
+const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+
+if (want("unit")) {
+  ok = run("unit tests", npx, ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${RUN_DIR}/unit.json`]) && ok;
+  addVitest(`${RUN_DIR}/unit.json`);
+}
+
+if (ok && (want("integration") || want("e2e"))) {
+  // The fake keys are present at build time on purpose: tests/integration/key-leak.test.ts proves
+  // they end up nowhere in what the build ships to browsers.
+  const buildEnv = { ...testEnv, OPENAI_API_KEY: secrets.openai, ANTHROPIC_API_KEY: secrets.anthropic, NEXTAUTH_SECRET: secrets.nextauth };
+  ok = run("production build", npx, ["next", "build"], buildEnv) && ok;
+}
+
+if (ok && want("integration")) {
+  ok = run("integration tests", npx, ["vitest", "run", "-c", "vitest.integration.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${RUN_DIR}/integration.json`]) && ok;
+  addVitest(`${RUN_DIR}/integration.json`);
+}
+
+if (ok && want("e2e")) {
+  const browser = findBrowser();
+  if (!browser.found) {
+    console.error(`\n✗ No Chromium for the end-to-end tests. ${browser.hint}`);
+    ok = false;
+  } else {
+    ok = run("end-to-end tests (Playwright, Chromium)", npx, ["playwright", "test"], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: `${RUN_DIR}/e2e.json` }) && ok;
+    addPlaywright(`${RUN_DIR}/e2e.json`);
+  }
+}
+
+if (total.skipped > 0) {
+  console.error(`\n✗ ${total.skipped} test(s) were skipped; every test must run.`);
+  ok = false;
+}
+console.log(`\nSummary: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(ok ? 0 : 1);
