@@ -1,0 +1,29 @@
+import type { FullConfig } from "@playwright/test";
+import { startApp } from "../support/app-server";
+import { startMockAnthropic } from "../support/mock-anthropic";
+import { startMockOpenAI } from "../support/mock-openai";
+import { appEnv, makeUsers } from "../support/test-env";
+
+/** The e2e users: one per spec so that rate limits and conversations never cross between tests. */
+export const E2E_USERS = ["signin", "chat", "stop", "ratelimit", "xss", "mobile"] as const;
+
+/**
+ * Starts the mock providers and the production app once for the whole run; the returned function
+ * stops them. Tests find them through environment variables (inherited by the workers).
+ */
+export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  const [openai, anthropic] = await Promise.all([startMockOpenAI(), startMockAnthropic()]);
+  const { users, authLocalUsers } = await makeUsers([...E2E_USERS]);
+  const app = await startApp({
+    name: "e2e",
+    env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers, extra: { CHAT_RATE_LIMIT: "4/60s", AI_MODELS: "openai:gpt-4o-mini,demo:demo,anthropic:claude-sonnet-4-6" } }),
+  });
+  process.env.E2E_BASE_URL = app.url;
+  process.env.E2E_MOCK_ORIGIN = openai.origin;
+  process.env.E2E_USERS = JSON.stringify(users);
+  return async () => {
+    await app.stop();
+    await Promise.all([openai.close(), anthropic.close()]);
+    if (openai.exfilHits.length > 0) throw new Error(`The browser fetched attacker URLs: ${openai.exfilHits.join(", ")}`);
+  };
+}

@@ -1,0 +1,19 @@
+import { randomBytes } from "node:crypto";
+
+/**
+ * Fake credentials of the real shapes, made at run time: a literal key in the repository would trip
+ * secret scanners, and a fresh one per run cannot be found anywhere by accident.
+ */
+const token = (bytes: number) => randomBytes(bytes).toString("base64url").replace(/[-_]/g, "x");
+
+export function fakeOpenAIKey(): string {
+  return ["sk", "proj", token(48)].join("-");
+}
+
+export function fakeAnthropicKey(): string {
+  return ["sk", "ant", "api03", `${token(70)}AA`].join("-");
+}
+
+export function fakeSecret(): string {
+  return randomBytes(32).toString("base64url");
+}
