@@ -58,9 +58,14 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
     return encodeEvent({ type: "text", text: part.text });
   };
 
+  // A provider may end quietly instead of throwing when its signal fires (the demo model does): an
+  // end after an abort is a cut-off reply, never a completed one.
+  const cutOff = () => new ProviderError("aborted", undefined);
+
   let first: IteratorResult<StreamPart>;
   try {
     first = await parts.next();
+    if (first.done && signal.aborted) throw cutOff();
   } catch (error) {
     const failure = failureOf(error);
     settle(clientSignal.aborted ? "aborted" : "failed", failure);
@@ -78,6 +83,7 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
         for (;;) {
           const next = first.done ? first : await parts.next();
           if (next.done) {
+            if (signal.aborted) throw cutOff();
             controller.enqueue(encodeEvent({ type: "done", conversationId, usage: usage ?? estimateUsage(request, text) }));
             controller.close();
             settle("completed");

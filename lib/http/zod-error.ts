@@ -6,7 +6,8 @@ import { ApiError } from "./errors";
  * values it may quote, never reach the client.
  */
 export function zodToApiError(error: z.ZodError): ApiError {
-  const fields: Record<string, string> = {};
+  // No prototype: a client's key "__proto__" must become a field name, not hit Object.prototype's setter.
+  const fields = Object.create(null) as Record<string, string>;
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) fields[[...issue.path, key].join(".")] = "is not an accepted field";

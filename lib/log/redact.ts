@@ -17,6 +17,10 @@ const RULES: [RegExp, string][] = [
   // cookie headers and next-auth cookies: the whole value
   [/((?:^|[\s;,])(?:__Secure-|__Host-)?next-auth\.[\w.-]+=)[^;\s,]+/g, "$1[REDACTED]"],
   [/(\bcookie\s*[:=]\s*)[^\n]+/gi, "$1[REDACTED]"],
+  // Authorization values of any scheme (Basic, Digest, …): the whole value, not just the scheme word;
+  // in a header line up to its end, as a quoted JSON value up to its closing quote
+  [/(\bauthorization\s*[:=]\s*)[^\n]+/gi, "$1[REDACTED]"],
+  [/(\bauthorization["']\s*:\s*["'])[^"'\n]+/gi, "$1[REDACTED]"],
   // key=value or "key": "value" where the key names a secret
   [
     /((?:api[_-]?key|access[_-]?key|secret|token|password|passwd|authorization)["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi,

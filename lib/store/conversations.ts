@@ -24,7 +24,7 @@ export class MemoryConversationStore implements ConversationStore {
 
   async appendTurns({ userId, conversationId, turns }: { userId: string; conversationId: string; turns: HistoryTurn[] }): Promise<void> {
     const k = key(userId, conversationId);
-    const all = [...(this.conversations.get(k) ?? []), ...turns].slice(-this.limits.maxTurnsPerConversation);
+    const all = [...(this.conversations.get(k) ?? []), ...turns.map((t) => ({ ...t }))].slice(-this.limits.maxTurnsPerConversation);
     this.conversations.delete(k); // re-insert: the Map's order is least recently used first
     this.conversations.set(k, all);
     for (const oldest of this.conversations.keys()) {

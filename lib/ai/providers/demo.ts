@@ -13,6 +13,7 @@ export function demoProvider(): ChatProvider {
       for (const piece of reply.match(/\S+\s*|\s+/g) ?? []) {
         if (signal.aborted) return;
         await sleep(WORD_DELAY_MS, signal);
+        if (signal.aborted) return; // aborted during the pause: not one more word
         yield { type: "text", text: piece };
       }
       const inputChars = messages.reduce((n, m) => n + m.content.length, 0);
@@ -23,7 +24,8 @@ export function demoProvider(): ChatProvider {
 
 function describe(messages: PromptMessage[]): string {
   const system = messages[0]?.role === "system" ? messages[0].content : "";
-  const last = messages.at(-1)?.content ?? "";
+  // The boundary id stays secret even here: it is what keeps a user from closing the fence.
+  const last = (messages.at(-1)?.content ?? "").replace(/(<\/?user_input id=")[^"]*"/g, '$1…"');
   const earlier = messages.slice(1, -1).length;
   const fence = "`".repeat(Math.max(3, longestBacktickRun(last) + 1));
   return [
