@@ -33,20 +33,19 @@ test("a hostile reply runs no script and loads no remote image", async ({ signIn
   await expect(reply).toContainText("click me"); // the link's text survives without its href
 });
 
-test("the CSP blocks a remote image and an inline script even if one reached the DOM", async ({ signInAs, page, mockOrigin }) => {
+test("the CSP blocks a remote image and an inline handler even if they reached the DOM", async ({ signInAs, page, mockOrigin }) => {
   await signInAs("xss");
-  const violations = await page.evaluate(async (origin) => {
+  // As if the sanitizer had let them through: the CSP is the second wall.
+  const result = await page.evaluate(async (origin) => {
     const seen: string[] = [];
     document.addEventListener("securitypolicyviolation", (e) => seen.push(e.effectiveDirective));
     const host = document.createElement("div");
-    host.innerHTML = `<img src="${origin}/exfil/csp.png">`;
+    host.innerHTML = `<img src="${origin}/exfil/csp.png"><img src="data:," onerror="window.__bulwarkXss = true">`;
     document.body.append(host);
-    const script = document.createElement("script");
-    script.textContent = "window.__bulwarkXss = true";
-    document.body.append(script);
     await new Promise((r) => setTimeout(r, 500));
     return { seen, ran: (window as unknown as { __bulwarkXss?: boolean }).__bulwarkXss === true };
   }, mockOrigin);
-  expect(violations.ran).toBe(false);
-  expect(violations.seen).toEqual(expect.arrayContaining(["img-src", "script-src-elem"]));
+  expect(result.ran).toBe(false);
+  expect(result.seen).toContain("img-src");
+  expect(result.seen.some((directive) => directive.startsWith("script-src"))).toBe(true);
 });

@@ -58,7 +58,8 @@ export const POST = withUser<ChatRequestBody>(
       conversationId,
       timeoutMs: ai.timeoutMs,
       clientSignal: req.signal,
-      headers: { ...limitHeaders, "X-Request-Id": requestId },
+      // The id comes first, in a header, so a client that stops or loses the stream can still continue the conversation.
+      headers: { ...limitHeaders, "X-Request-Id": requestId, "X-Conversation-Id": conversationId },
       onSettled,
     });
   },

@@ -1,0 +1,33 @@
+"use client";
+
+import { BrandMark } from "@/components/brand-mark";
+
+const EXAMPLES = [
+  "Explain what a Content-Security-Policy protects against, in plain words",
+  "Draft a short, friendly email asking to move a meeting to next week",
+  "Compare passkeys and passwords: what changes for the people who use them?",
+];
+
+/** The first screen of a new chat: a greeting and a few prompts that fill the composer. */
+export function EmptyState({ onPick }: { onPick: (prompt: string) => void }) {
+  return (
+    <div className="chat-scroll">
+      <section className="empty-state" aria-labelledby="empty-state-title">
+        <BrandMark className="empty-state__mark" />
+        <h2 id="empty-state-title" className="empty-state__title">
+          What can I help you with?
+        </h2>
+        <p className="empty-state__text">Ask a question, draft some writing, or think an idea through. Try one of these:</p>
+        <ul className="empty-state__examples">
+          {EXAMPLES.map((example) => (
+            <li key={example}>
+              <button type="button" className="example-prompt" onClick={() => onPick(example)}>
+                {example}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

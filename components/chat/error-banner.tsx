@@ -1,0 +1,40 @@
+"use client";
+
+import type { ChatError } from "./types";
+import { formatWait, useCountdown } from "./use-countdown";
+
+type ErrorBannerProps = { error: ChatError; onDismiss: () => void };
+
+/**
+ * The server's message, word for word. A rate limit becomes a countdown that clears itself; screen
+ * readers get the message once rather than a new alert every second.
+ */
+export function ErrorBanner({ error, onDismiss }: ErrorBannerProps) {
+  const left = useCountdown({ until: error.retryAt, onDone: onDismiss });
+  const live = error.retryAt === undefined ? null : withWait({ message: error.message, seconds: left });
+
+  return (
+    <div className="error-banner" role="alert" data-testid="chat-error">
+      <p className="error-banner__text">
+        {live === null ? (
+          error.message
+        ) : (
+          <>
+            <span aria-hidden="true">{live}</span>
+            <span className="visually-hidden">{error.message}</span>
+          </>
+        )}
+      </p>
+      <button type="button" className="error-banner__dismiss" onClick={onDismiss} aria-label="Dismiss error">
+        <span aria-hidden="true">×</span>
+      </button>
+    </div>
+  );
+}
+
+/** Puts the live wait into the server's sentence ("…try again in 12 s."), or after it if it has none. */
+function withWait({ message, seconds }: { message: string; seconds: number }): string {
+  const wait = formatWait(seconds);
+  const pattern = /\d+\s*(?:s|sec|seconds?)\b/;
+  return pattern.test(message) ? message.replace(pattern, wait) : `${message} (${wait})`;
+}

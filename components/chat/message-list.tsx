@@ -1,0 +1,27 @@
+"use client";
+
+import { Message } from "./message";
+import type { ChatMessage } from "./types";
+import { useAutoScroll } from "./use-auto-scroll";
+
+/** The conversation, scrolled along with a streaming reply unless the reader has scrolled up. */
+export function MessageList({ messages }: { messages: ChatMessage[] }) {
+  const { ref, onScroll, away, jumpToEnd } = useAutoScroll<HTMLDivElement>({ content: messages, count: messages.length });
+
+  return (
+    <div className="chat-scroll" ref={ref} onScroll={onScroll}>
+      <ol className="message-list" aria-label="Conversation">
+        {messages.map((message) => (
+          <li key={message.id} className="message-list__item">
+            <Message message={message} />
+          </li>
+        ))}
+      </ol>
+      {away ? (
+        <button type="button" className="jump-button" onClick={jumpToEnd}>
+          <span aria-hidden="true">↓</span> Latest
+        </button>
+      ) : null}
+    </div>
+  );
+}

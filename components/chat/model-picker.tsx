@@ -1,0 +1,29 @@
+"use client";
+
+import type { ModelOption } from "./types";
+
+type ModelPickerProps = { models: ModelOption[]; value: string; onChange: (id: string) => void };
+
+/** Chooses the model for the next message; the list is the server's allowlist, nothing else. */
+export function ModelPicker({ models, value, onChange }: ModelPickerProps) {
+  return (
+    <div className="model-picker">
+      <label htmlFor="model-picker" className="visually-hidden">
+        Model
+      </label>
+      <select
+        id="model-picker"
+        className="model-picker__select"
+        data-testid="model-picker"
+        value={value}
+        onChange={(event) => onChange(event.target.value)}
+      >
+        {models.map((model) => (
+          <option key={model.id} value={model.id}>
+            {model.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
