@@ -5,10 +5,6 @@ import { ApiError } from "./errors";
  * first, then the stream is counted as it arrives, so a lying or absent length cannot get past.
  */
 export async function readJsonBody(req: Request, { maxBytes }: { maxBytes: number }): Promise<unknown> {
-  const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new ApiError("unsupported_media_type", "Send the request body as JSON (Content-Type: application/json).");
-  }
   const tooLarge = () => new ApiError("payload_too_large", `The request is larger than ${maxBytes} bytes. Shorten your message and try again.`);
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
@@ -26,6 +22,11 @@ export async function readJsonBody(req: Request, { maxBytes }: { maxBytes: numbe
       throw tooLarge();
     }
     chunks.push(value);
+  }
+  // The type is checked once the (capped) body is read: answering before the client has finished
+  // sending makes some clients see a reset connection instead of the answer.
+  if (!/^application\/json\s*(;|$)/i.test(req.headers.get("content-type") ?? "")) {
+    throw new ApiError("unsupported_media_type", "Send the request body as JSON (Content-Type: application/json).");
   }
   const text = new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
   if (!text.trim()) throw new ApiError("invalid_json", "The request body is empty; send a JSON object.");

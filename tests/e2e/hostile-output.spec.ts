@@ -49,3 +49,19 @@ test("the CSP blocks a remote image and an inline handler even if they reached t
   expect(result.seen).toContain("img-src");
   expect(result.seen.some((directive) => directive.startsWith("script-src"))).toBe(true);
 });
+
+test("ordinary markdown in a reply is rendered, with safe links", async ({ signInAs }) => {
+  const chat = await signInAs("xss");
+  await chat.send("[[mock:markdown]]");
+  const reply = chat.replies().last();
+  await expect(reply).toHaveAttribute("data-status", "done");
+  await expect(reply.locator("h1, h2, h3").first()).toBeVisible();
+  await expect(reply.locator("li").first()).toBeVisible();
+  await expect(reply.locator("pre code")).toHaveCount(1);
+  await expect(reply.locator("table")).toHaveCount(1);
+  const link = reply.locator("a[href^='https://']").first();
+  await expect(link).toHaveAttribute("target", "_blank");
+  await expect(link).toHaveAttribute("rel", /noopener/);
+  await expect(link).toHaveAttribute("rel", /noreferrer/);
+  await expect(link).toHaveAttribute("rel", /nofollow/);
+});
