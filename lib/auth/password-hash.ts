@@ -2,8 +2,8 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:c
 
 /**
  * Password hashes for local accounts: scrypt from node:crypto with a random salt per password.
- * Format `scrypt$<log2 N>$<r>$<p>$<salt>$<hash>` (base64url), which holds no `:` or `,` so it can sit
- * in AUTH_LOCAL_USERS as `email:hash,email:hash`. The parameters travel with the hash, so they can
+ * Format `scrypt.<log2 N>.<r>.<p>.<salt>.<hash>` (base64url), which holds no `:` or `,` so it can sit
+ * in AUTH_LOCAL_USERS as `email:hash,email:hash`, and no `$`, which .env files and shells would expand. The parameters travel with the hash, so they can
  * be raised later without invalidating old hashes.
  */
 
@@ -11,7 +11,7 @@ import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:c
 const DEFAULT_PARAMS = { log2N: 17, r: 8, p: 1 } as const;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
-const FORMAT = /^scrypt\$(\d{1,2})\$(\d{1,2})\$(\d{1,2})\$([A-Za-z0-9_-]{16,})\$([A-Za-z0-9_-]{32,})$/;
+const FORMAT = /^scrypt\.(\d{1,2})\.(\d{1,2})\.(\d{1,2})\.([A-Za-z0-9_-]{16,})\.([A-Za-z0-9_-]{32,})$/;
 
 type Params = { log2N: number; r: number; p: number };
 
@@ -26,7 +26,7 @@ function derive(password: string, salt: Buffer, { log2N, r, p }: Params, length:
 export async function hashPassword(password: string, params: Params = DEFAULT_PARAMS): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(password, salt, params, KEY_BYTES);
-  return ["scrypt", params.log2N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join("$");
+  return ["scrypt", params.log2N, params.r, params.p, salt.toString("base64url"), key.toString("base64url")].join(".");
 }
 
 export function isPasswordHash(value: string): boolean {

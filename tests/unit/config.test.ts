@@ -286,7 +286,7 @@ describe("parseEnv: AUTH_LOCAL_USERS", () => {
   });
 
   it("refuses an entry whose hash is malformed or too weak", () => {
-    const weak = aliceHash.replace(/^scrypt\$10\$/, "scrypt$4$");
+    const weak = aliceHash.replace(/^scrypt\.10\./, "scrypt.4.");
     const truncated = aliceHash.slice(0, -20);
     for (const hash of [weak, truncated, "bcrypt$10$abc", ""]) {
       const error = envError(devEnv({ AUTH_LOCAL_USERS: `alice@example.com:${hash}` }));

@@ -8,10 +8,10 @@ const FAST = { log2N: 10, r: 8, p: 1 } as const;
 const PASSWORD = "correct horse battery staple";
 
 describe("hashPassword", () => {
-  it("writes scrypt$log2N$r$p$salt$hash with nothing that breaks AUTH_LOCAL_USERS (no ':' or ',')", async () => {
+  it("writes scrypt.log2N.r.p.salt.hash with nothing that breaks AUTH_LOCAL_USERS or a .env file (no ':', ',' or '$')", async () => {
     const hash = await hashPassword(PASSWORD, FAST);
-    expect(hash).toMatch(/^scrypt\$10\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
-    expect(hash).not.toMatch(/[:,\s]/);
+    expect(hash).toMatch(/^scrypt\.10\.8\.1\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/);
+    expect(hash).not.toMatch(/[:,$\s]/);
     expect(hash).not.toContain(PASSWORD);
     expect(isPasswordHash(hash)).toBe(true);
   });
@@ -19,14 +19,14 @@ describe("hashPassword", () => {
   it("salts every hash: the same password hashes differently each time", async () => {
     const [a, b] = await Promise.all([hashPassword(PASSWORD, FAST), hashPassword(PASSWORD, FAST)]);
     expect(a).not.toBe(b);
-    expect(a.split("$")[4]).not.toBe(b.split("$")[4]);
+    expect(a.split(".")[4]).not.toBe(b.split(".")[4]);
     expect(await verifyPassword(PASSWORD, a)).toBe(true);
     expect(await verifyPassword(PASSWORD, b)).toBe(true);
   });
 
   it("uses OWASP-level parameters by default (N = 2^17, r = 8, p = 1)", async () => {
     const hash = await hashPassword(PASSWORD);
-    expect(hash).toMatch(/^scrypt\$17\$8\$1\$/);
+    expect(hash).toMatch(/^scrypt\.17\.8\.1\./);
     expect(await verifyPassword(PASSWORD, hash)).toBe(true);
     expect(await verifyPassword(`${PASSWORD}!`, hash)).toBe(false);
   });
@@ -43,7 +43,7 @@ describe("verifyPassword", () => {
 
   it("reads the parameters from the hash, so older hashes keep working when the defaults rise", async () => {
     const hash = await hashPassword(PASSWORD, { log2N: 11, r: 4, p: 2 });
-    expect(hash).toMatch(/^scrypt\$11\$4\$2\$/);
+    expect(hash).toMatch(/^scrypt\.11\.4\.2\./);
     expect(await verifyPassword(PASSWORD, hash)).toBe(true);
   });
 
@@ -60,29 +60,29 @@ describe("verifyPassword", () => {
 
   it("never verifies against a malformed or tampered hash", async () => {
     const hash = await hashPassword(PASSWORD, FAST);
-    const [, log2N, r, p, salt, key] = hash.split("$") as [string, string, string, string, string, string];
+    const [, log2N, r, p, salt, key] = hash.split(".") as [string, string, string, string, string, string];
     const flippedKey = (key[0] === "A" ? "B" : "A") + key.slice(1);
     const malformed = [
       "",
       "scrypt",
       hash.replace(/^scrypt/, "bcrypt"),
-      `scrypt$${log2N}$${r}$${p}$${salt}`, // no key
-      `scrypt$${log2N}$${r}$${p}$${salt}$${key.slice(0, 20)}`, // key too short
-      `scrypt$${log2N}$${r}$${p}$${salt.slice(0, 8)}$${key}`, // salt too short
-      `scrypt$4$${r}$${p}$${salt}$${key}`, // N far too small
-      `scrypt$${log2N}$0$${p}$${salt}$${key}`, // r = 0
-      `scrypt$${log2N}$${r}$0$${salt}$${key}`, // p = 0
-      `scrypt$${log2N}$${r}$${p}$${salt}$${key}$extra`,
+      `scrypt.${log2N}.${r}.${p}.${salt}`, // no key
+      `scrypt.${log2N}.${r}.${p}.${salt}.${key.slice(0, 20)}`, // key too short
+      `scrypt.${log2N}.${r}.${p}.${salt.slice(0, 8)}.${key}`, // salt too short
+      `scrypt.4.${r}.${p}.${salt}.${key}`, // N far too small
+      `scrypt.${log2N}.0.${p}.${salt}.${key}`, // r = 0
+      `scrypt.${log2N}.${r}.0.${salt}.${key}`, // p = 0
+      `scrypt.${log2N}.${r}.${p}.${salt}.${key}.extra`,
       `${hash}\n`,
       ` ${hash}`,
-      hash.replace(/\$/g, ":"),
+      hash.replace(/\./g, ":"),
     ];
     for (const bad of malformed) {
       expect(isPasswordHash(bad), bad).toBe(false);
       expect(await verifyPassword(PASSWORD, bad), bad).toBe(false);
     }
     // Well formed but not made from this password: refused by the comparison itself.
-    const tampered = `scrypt$${log2N}$${r}$${p}$${salt}$${flippedKey}`;
+    const tampered = `scrypt.${log2N}.${r}.${p}.${salt}.${flippedKey}`;
     expect(isPasswordHash(tampered)).toBe(true);
     expect(await verifyPassword(PASSWORD, tampered)).toBe(false);
   });
@@ -92,11 +92,11 @@ describe("isPasswordHash", () => {
   it("refuses parameters outside the supported range", () => {
     const salt = "A".repeat(22);
     const key = "B".repeat(43);
-    expect(isPasswordHash(`scrypt$10$8$1$${salt}$${key}`)).toBe(true);
-    expect(isPasswordHash(`scrypt$9$8$1$${salt}$${key}`)).toBe(false);
-    expect(isPasswordHash(`scrypt$21$8$1$${salt}$${key}`)).toBe(false);
-    expect(isPasswordHash(`scrypt$10$33$1$${salt}$${key}`)).toBe(false);
-    expect(isPasswordHash(`scrypt$10$8$17$${salt}$${key}`)).toBe(false);
+    expect(isPasswordHash(`scrypt.10.8.1.${salt}.${key}`)).toBe(true);
+    expect(isPasswordHash(`scrypt.9.8.1.${salt}.${key}`)).toBe(false);
+    expect(isPasswordHash(`scrypt.21.8.1.${salt}.${key}`)).toBe(false);
+    expect(isPasswordHash(`scrypt.10.33.1.${salt}.${key}`)).toBe(false);
+    expect(isPasswordHash(`scrypt.10.8.17.${salt}.${key}`)).toBe(false);
   });
 });
 
@@ -135,13 +135,27 @@ describe("scripts/hash-password.ts", () => {
     const { code, stdout, stderr } = await runCli([]);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/usage:/i);
-    expect(stdout).not.toMatch(/scrypt\$/);
+    expect(stdout).not.toMatch(/scrypt\./);
   });
 
   it("refuses a password shorter than 8 characters", { timeout: 90_000 }, async () => {
     const { code, stdout, stderr } = await runCli(["short"]);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/shorter than 8 characters/);
-    expect(stdout).not.toMatch(/scrypt\$/);
+    expect(stdout).not.toMatch(/scrypt\./);
+  });
+});
+
+describe("a hash in a .env file", () => {
+  it("survives Next.js's .env loading unchanged (no $ for variable expansion to eat)", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { loadEnvConfig } = await import("@next/env");
+    const dir = mkdtempSync(join(tmpdir(), "bulwark-env-"));
+    const hash = await hashPassword(PASSWORD, FAST);
+    writeFileSync(join(dir, ".env"), `AUTH_LOCAL_USERS=demo@example.test:${hash}\n`);
+    const { combinedEnv } = loadEnvConfig(dir, false, { info: () => {}, error: () => {} }, true);
+    expect(combinedEnv.AUTH_LOCAL_USERS).toBe(`demo@example.test:${hash}`);
   });
 });
