@@ -34,8 +34,9 @@ export function proxy(request: NextRequest): NextResponse {
 export const config = {
   matcher: [
     {
-      // Pages only: API routes set their own headers and answer 401 JSON instead of redirecting.
-      source: "/((?!api/|_next/static|_next/image|favicon.ico|robots.txt).*)",
+      // Pages only: API routes set their own headers and answer 401 JSON instead of redirecting;
+      // files (a dot in the last segment: /icon.svg, /robots.txt) are served to anyone.
+      source: "/((?!api/|_next/static|_next/image|.*\\.[A-Za-z0-9]+$).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

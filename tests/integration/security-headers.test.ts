@@ -68,6 +68,14 @@ describe("pages that need a user", () => {
   });
 });
 
+describe("files", () => {
+  it("such as the icon are served without a session (no redirect)", async () => {
+    const res = await fetch(`${app.url}/icon.svg`, { redirect: "manual" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("image/svg+xml");
+  });
+});
+
 describe("API routes", () => {
   it("answer 401 JSON (not a redirect) without a session, with no CORS headers", async () => {
     const res = await fetch(`${app.url}/api/chat`, { method: "POST", headers: { Origin: app.url, "Content-Type": "application/json" }, body: "{}", redirect: "manual" });

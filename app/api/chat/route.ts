@@ -5,7 +5,7 @@ import { conversationStore } from "@/lib/store/conversations";
 import { buildPrompt, newBoundary } from "@/lib/ai/prompt";
 import { providerFor } from "@/lib/ai/providers";
 import { streamReply, type ReplyOutcome } from "@/lib/ai/reply-stream";
-import { log } from "@/lib/log/logger";
+import { describeError, log } from "@/lib/log/logger";
 import { hashId } from "@/lib/log/hash-id";
 import { chatRequestSchema, type ChatRequestBody } from "./schema";
 
@@ -31,11 +31,9 @@ export const POST = withUser<ChatRequestBody>(
     const started = performance.now();
     const onSettled = (outcome: ReplyOutcome) => {
       if (outcome.text || outcome.status === "completed") {
-        void store.appendTurns({
-          userId: user.id,
-          conversationId,
-          turns: [{ role: "user", content: body.message }, { role: "assistant", content: outcome.text }],
-        });
+        store
+          .appendTurns({ userId: user.id, conversationId, turns: [{ role: "user", content: body.message }, { role: "assistant", content: outcome.text }] })
+          .catch((error: unknown) => log.error("chat.history_not_saved", { requestId, ...describeError(error) }));
       }
       log.info("chat.reply", {
         requestId,
