@@ -1,7 +1,7 @@
 import "server-only";
 import Anthropic from "@anthropic-ai/sdk";
 import type { ChatProvider, ChatRequest, StreamPart } from "../types";
-import { failureForStatus, ProviderError } from "../provider-error";
+import { sdkProvider } from "./sdk-provider";
 
 /** Anthropic's Messages API; the system prompt travels in its own field, never as a turn. */
 export function anthropicProvider({ apiKey, baseURL, timeoutMs }: { apiKey: string; baseURL: string | undefined; timeoutMs: number }): ChatProvider {
@@ -21,21 +21,5 @@ export function anthropicProvider({ apiKey, baseURL, timeoutMs }: { apiKey: stri
     yield { type: "usage", usage: { inputTokens, outputTokens } };
   }
 
-  return {
-    async *stream(request: ChatRequest): AsyncIterable<StreamPart> {
-      try {
-        yield* run(request);
-      } catch (error) {
-        throw normalise(error);
-      }
-    },
-  };
-}
-
-function normalise(error: unknown): ProviderError {
-  if (error instanceof Anthropic.APIUserAbortError) return new ProviderError("aborted", undefined);
-  if (error instanceof Anthropic.APIConnectionTimeoutError) return new ProviderError("timeout", undefined);
-  if (error instanceof Anthropic.APIConnectionError) return new ProviderError("connection", undefined);
-  if (error instanceof Anthropic.APIError && typeof error.status === "number") return new ProviderError(failureForStatus(error.status), error.status);
-  return new ProviderError("connection", undefined);
+  return sdkProvider({ run, errors: Anthropic });
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import OpenAI from "openai";
 import type { ChatProvider, ChatRequest, StreamPart } from "../types";
-import { failureForStatus, ProviderError } from "../provider-error";
+import { sdkProvider } from "./sdk-provider";
 
 /**
  * OpenAI, or any OpenAI-compatible server (Ollama, vLLM, LiteLLM…) through OPENAI_BASE_URL. The SDK
@@ -24,21 +24,5 @@ export function openAIProvider({ apiKey, baseURL, timeoutMs }: { apiKey: string;
     }
   }
 
-  return {
-    async *stream(request: ChatRequest): AsyncIterable<StreamPart> {
-      try {
-        yield* run(request);
-      } catch (error) {
-        throw normalise(error);
-      }
-    },
-  };
-}
-
-function normalise(error: unknown): ProviderError {
-  if (error instanceof OpenAI.APIUserAbortError) return new ProviderError("aborted", undefined);
-  if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError("timeout", undefined);
-  if (error instanceof OpenAI.APIConnectionError) return new ProviderError("connection", undefined);
-  if (error instanceof OpenAI.APIError && typeof error.status === "number") return new ProviderError(failureForStatus(error.status), error.status);
-  return new ProviderError("connection", undefined);
+  return sdkProvider({ run, errors: OpenAI });
 }
