@@ -1,7 +1,8 @@
 "use client";
 
 import type { ChatError } from "./types";
-import { formatWait, useCountdown } from "./use-countdown";
+import { formatWait } from "@/lib/ratelimit/format-wait";
+import { useCountdown } from "./use-countdown";
 
 type ErrorBannerProps = { error: ChatError; onDismiss: () => void };
 
@@ -32,9 +33,9 @@ export function ErrorBanner({ error, onDismiss }: ErrorBannerProps) {
   );
 }
 
-/** Puts the live wait into the server's sentence ("…try again in 12 s."), or after it if it has none. */
+/** Puts the live wait into the server's sentence ("…try again in 12 s." or "…in 5 min."), or after it if it has none. */
 function withWait({ message, seconds }: { message: string; seconds: number }): string {
   const wait = formatWait(seconds);
-  const pattern = /\d+\s*(?:s|sec|seconds?)\b/;
+  const pattern = /\d+\s*(?:s|sec|seconds?|min|minutes?)\b/;
   return pattern.test(message) ? message.replace(pattern, wait) : `${message} (${wait})`;
 }

@@ -28,7 +28,3 @@ export function useCountdown({ until, onDone }: { until: number | undefined; onD
   return left;
 }
 
-/** "42 s" for a short wait, "3 min" for a long one. */
-export function formatWait(seconds: number): string {
-  return seconds < 120 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
-}

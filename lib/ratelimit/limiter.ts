@@ -7,6 +7,7 @@ import { ApiError } from "../http/errors";
 import { MemorySlidingWindow } from "./memory";
 import { POLICIES, type PolicyName } from "./policies";
 import type { LimitResult, Limiter } from "./types";
+import { formatWait } from "./format-wait";
 
 /**
  * One limiter per policy, created on first use and kept for the life of the process (the Upstash
@@ -70,7 +71,7 @@ export async function enforceLimit({ policy, identifier }: { policy: PolicyName;
   const headers = rateLimitHeaders(result);
   if (!result.success) {
     const retryAfterSeconds = Math.max(1, Number(headers["RateLimit-Reset"]));
-    throw new ApiError("rate_limited", `Too many ${POLICIES[policy].describe}: try again in ${retryAfterSeconds} s.`, {
+    throw new ApiError("rate_limited", `Too many ${POLICIES[policy].describe}: try again in ${formatWait(retryAfterSeconds)}.`, {
       retryAfterSeconds,
       headers: { ...headers, "Retry-After": String(retryAfterSeconds) },
     });

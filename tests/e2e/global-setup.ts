@@ -14,10 +14,13 @@ export const E2E_USERS = ["signin", "chat", "stop", "ratelimit", "xss", "mobile"
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
   const [openai, anthropic] = await Promise.all([startMockOpenAI(), startMockAnthropic()]);
   const { users, authLocalUsers } = await makeUsers([...E2E_USERS]);
-  const app = await startApp({
-    name: "e2e",
-    env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers, extra: { CHAT_RATE_LIMIT: "4/60s", AI_MODELS: "openai:gpt-4o-mini,demo:demo,anthropic:claude-sonnet-4-6" } }),
-  });
+  const extra = {
+    // An hour, not a minute: the sliding window weighs the previous fixed window (as Upstash's
+    // does), so a burst that straddles a window's edge could slip one request past a short limit.
+    CHAT_RATE_LIMIT: "4/1h",
+    AI_MODELS: "openai:gpt-4o-mini,demo:demo,anthropic:claude-sonnet-4-6",
+  };
+  const app = await startApp({ name: "e2e", env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers, extra }) });
   process.env.E2E_BASE_URL = app.url;
   process.env.E2E_MOCK_ORIGIN = openai.origin;
   process.env.E2E_USERS = JSON.stringify(users);

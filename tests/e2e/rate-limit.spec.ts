@@ -8,7 +8,7 @@ test("hitting the rate limit says when to try again and keeps the message", asyn
     await expect(chat.replies().last()).toHaveAttribute("data-status", "done");
   }
   await chat.send("one too many");
-  await expect(chat.error()).toContainText(/Too many messages: try again in \d+ s/);
+  await expect(chat.error()).toContainText(/Too many messages: try again in \d+ (s|min)/);
   // Nothing is lost: the refused message is back in the composer, ready to retry.
   await expect(chat.composer()).toHaveValue("one too many");
   await expect(chat.userMessages()).toHaveCount(4);

@@ -183,7 +183,7 @@ describe("per-user rate limit", () => {
     expect(limited.headers.get("ratelimit-remaining")).toBe("0");
     const body = (await limited.json()) as { error: { code: string; message: string; retryAfterSeconds: number } };
     expect(body.error.code).toBe("rate_limited");
-    expect(body.error.message).toMatch(/try again in \d+ s/);
+    expect(body.error.message).toMatch(/try again in \d+ (s|min)\./);
     expect(openai.requests.length).toBe(before);
 
     // The limit is per user, not global and not per IP: another user on the same IP still gets through.
