@@ -221,3 +221,13 @@ describe("enforceLimit (lib/ratelimit/limiter.ts)", () => {
     });
   });
 });
+
+describe("formatWait", () => {
+  it("says seconds for short waits and whole minutes, rounded up, for long ones", async () => {
+    const { formatWait } = await import("../../lib/ratelimit/format-wait");
+    expect(formatWait(1)).toBe("1 s");
+    expect(formatWait(119)).toBe("119 s");
+    expect(formatWait(120)).toBe("2 min");
+    expect(formatWait(3_599)).toBe("60 min");
+  });
+});
