@@ -9,9 +9,13 @@ test("a message streams its reply into the page", async ({ signInAs }) => {
   // The demo model streams word by word: the reply is seen growing before it is finished.
   const reply = chat.replies().last();
   await expect(reply).toHaveAttribute("data-status", "streaming");
+  // Screen readers are told the reply is live and still busy.
+  await expect(reply).toHaveAttribute("aria-live", "polite");
+  await expect(reply).toHaveAttribute("aria-busy", "true");
   await expect(reply).toContainText("Demo model");
   const partial = (await reply.innerText()).length;
   await expect(reply).not.toHaveAttribute("data-status", "streaming", { timeout: 30_000 });
+  await expect(reply).toHaveAttribute("aria-busy", "false");
   expect((await reply.innerText()).length).toBeGreaterThan(partial);
   await expect(reply).toContainText("Show me what you do with my message");
   await expect(chat.composer()).toBeFocused();
