@@ -1,7 +1,7 @@
 import "server-only";
 import { env } from "../env";
 import { verifyAgainstDummy, verifyPassword } from "./password-hash";
-import { checkLimit } from "../ratelimit/limiter";
+import { checkLimit, retryAfterSeconds } from "../ratelimit/limiter";
 import { clientIp } from "../http/client-ip";
 import { log } from "../log/logger";
 import { hashId } from "../log/hash-id";
@@ -30,9 +30,8 @@ export async function authorizeLocalUser({ email, password, headers }: { email: 
       throw new Error(SIGNIN_ERRORS.unavailable);
     }
     if (!result.success) {
-      const seconds = Math.max(1, Math.ceil((result.reset - Date.now()) / 1000));
       log.warn("auth.signin_limited", { policy, account: hashId(account) });
-      throw new Error(`${SIGNIN_ERRORS.rateLimited}:${seconds}`);
+      throw new Error(`${SIGNIN_ERRORS.rateLimited}:${retryAfterSeconds(result)}`);
     }
   }
 
@@ -44,5 +43,5 @@ export async function authorizeLocalUser({ email, password, headers }: { email: 
 
 function headerValue(headers: Headers, name: string): string | null {
   const value = headers?.[name];
-  return Array.isArray(value) ? (value.join(", ") ?? null) : (value ?? null);
+  return Array.isArray(value) ? value.join(", ") : (value ?? null);
 }

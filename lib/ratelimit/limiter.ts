@@ -55,25 +55,30 @@ export async function checkLimit({ policy, identifier }: { policy: PolicyName; i
   }
 }
 
+/** Whole seconds until the window resets (`reset` is a Unix time in ms); at least 1 once refused. */
+export function retryAfterSeconds(result: LimitResult, now = Date.now()): number {
+  return Math.max(1, Math.ceil((result.reset - now) / 1000));
+}
+
 /** Standard headers for a limited route; `reset` is in ms, the headers in seconds. */
 export function rateLimitHeaders(result: LimitResult, now = Date.now()): Record<string, string> {
-  const resetSeconds = Math.max(0, Math.ceil((result.reset - now) / 1000));
   return {
     "RateLimit-Limit": String(result.limit),
     "RateLimit-Remaining": String(Math.max(0, result.remaining)),
-    "RateLimit-Reset": String(resetSeconds),
+    "RateLimit-Reset": String(Math.max(0, Math.ceil((result.reset - now) / 1000))),
   };
 }
 
 /** Checks a limit and throws a 429 that says when to try again. */
 export async function enforceLimit({ policy, identifier }: { policy: PolicyName; identifier: string }): Promise<Record<string, string>> {
   const result = await checkLimit({ policy, identifier });
-  const headers = rateLimitHeaders(result);
+  const now = Date.now();
+  const headers = rateLimitHeaders(result, now);
   if (!result.success) {
-    const retryAfterSeconds = Math.max(1, Number(headers["RateLimit-Reset"]));
-    throw new ApiError("rate_limited", `Too many ${POLICIES[policy].describe}: try again in ${formatWait(retryAfterSeconds)}.`, {
-      retryAfterSeconds,
-      headers: { ...headers, "Retry-After": String(retryAfterSeconds) },
+    const seconds = retryAfterSeconds(result, now);
+    throw new ApiError("rate_limited", `Too many ${POLICIES[policy].describe}: try again in ${formatWait(seconds)}.`, {
+      retryAfterSeconds: seconds,
+      headers: { ...headers, "Retry-After": String(seconds) },
     });
   }
   return headers;
