@@ -12,23 +12,34 @@ export type AppServer = { url: string; port: number; logs: () => string; stop: (
 export const ROOT = path.resolve(__dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
-export async function startApp({ env, name = "app" }: { env: Record<string, string>; name?: string }): Promise<AppServer> {
-  const port = await freePort();
-  const url = `http://localhost:${port}`;
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+/** `next start` on `port` with only the given environment (plus PATH), stdout and stderr piped. */
+function spawnNextStart({ port, env }: { port: number; env: Record<string, string> }): ChildProcess {
+  return spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXTAUTH_URL: url, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+}
+
+/** Everything the process prints, in order, also passed to `onChunk`. */
+function collectOutput(child: ChildProcess, onChunk: (chunk: Buffer) => void = () => {}): () => string {
   let output = "";
-  mkdirSync(path.join(ROOT, ".test-run/logs"), { recursive: true });
-  const file = createWriteStream(path.join(ROOT, `.test-run/logs/${name}-${port}.log`));
   for (const stream of [child.stdout, child.stderr]) {
     stream?.on("data", (chunk: Buffer) => {
       output += chunk.toString("utf8");
-      file.write(chunk);
+      onChunk(chunk);
     });
   }
+  return () => output;
+}
+
+export async function startApp({ env, name = "app" }: { env: Record<string, string>; name?: string }): Promise<AppServer> {
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const child = spawnNextStart({ port, env: { NEXTAUTH_URL: url, ...env } });
+  mkdirSync(path.join(ROOT, ".test-run/logs"), { recursive: true });
+  const file = createWriteStream(path.join(ROOT, `.test-run/logs/${name}-${port}.log`));
+  const logs = collectOutput(child, (chunk) => file.write(chunk));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const stop = async () => {
     if (child.exitCode === null) child.kill("SIGTERM");
@@ -38,7 +49,7 @@ export async function startApp({ env, name = "app" }: { env: Record<string, stri
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${logs()}`);
     try {
       const res = await fetch(`${url}/signin`, { redirect: "manual" });
       if (res.status < 500) break;
@@ -47,26 +58,19 @@ export async function startApp({ env, name = "app" }: { env: Record<string, stri
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`next start did not become ready in 60 s:\n${output}`);
+      throw new Error(`next start did not become ready in 60 s:\n${logs()}`);
     }
     await new Promise((r) => setTimeout(r, 150));
   }
-  return { url, port, logs: () => output, stop, process: child };
+  return { url, port, logs, stop, process: child };
 }
 
 /** Runs `next start` expecting it to refuse to start; resolves with its exit code and output. */
 export async function startAppExpectingFailure({ env }: { env: Record<string, string> }): Promise<{ code: number | null; output: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (c: Buffer) => (output += c.toString("utf8")));
-  child.stderr?.on("data", (c: Buffer) => (output += c.toString("utf8")));
+  const child = spawnNextStart({ port: await freePort(), env });
+  const output = collectOutput(child);
   const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
   const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
   clearTimeout(timer);
-  return { code, output };
+  return { code, output: output() };
 }
