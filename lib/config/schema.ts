@@ -3,6 +3,8 @@ import { parseRateLimit, type RateLimitSpec } from "./limits";
 import { parseModelList, type ModelRef } from "./models";
 import { isPasswordHash } from "../auth/password-hash";
 import { looksLikeExampleSecret, SECRET_VARIABLES } from "./secrets";
+import { LIST_PRICES, parsePriceList, type ModelPrice } from "../ai/prices";
+import { parseKeyList } from "../crypto/keyring";
 
 /**
  * The environment, validated. `parseEnv` is pure so that tests, `next.config.ts` (at build) and the
@@ -81,11 +83,51 @@ const rawSchema = z.object({
   CHAT_MAX_BODY_BYTES: optional(int({ min: 1_024, max: 1_048_576, message: "must be a whole number of bytes from 1024 to 1048576" })),
   CHAT_HISTORY_MAX_MESSAGES: optional(int({ min: 0, max: 200, message: "must be a whole number from 0 to 200" })),
 
+  API_RATE_LIMIT: optional(rateLimit("120/60s")),
+  CHAT_MAX_CONCURRENT: optional(int({ min: 1, max: 100, message: "must be a whole number from 1 to 100" })),
+  DAILY_TOKEN_BUDGET: optional(int({ min: 1_000, max: 1_000_000_000, message: "must be a whole number of tokens from 1000 to 1000000000" })),
+  DAILY_SPEND_CAP_USD: optional(
+    z.coerce
+      .number({ error: "must be a number of US dollars, e.g. 20 or 2.50" })
+      .min(0.01, { error: "must be at least 0.01 (US dollars)" })
+      .max(1_000_000, { error: "must be at most 1000000 (US dollars)" }),
+  ),
+  AI_MODEL_PRICES: optional(
+    text("must be a comma-separated list of provider:model=IN/OUT").transform((v, ctx) => {
+      const parsed = parsePriceList(v);
+      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+      return parsed as Record<string, ModelPrice>;
+    }),
+  ),
+
   UPSTASH_REDIS_REST_URL: optional(url("must be the https URL of your Upstash Redis database")),
   UPSTASH_REDIS_REST_TOKEN: optional(text("must be a string")),
+  REDIS_URL: optional(
+    text("must be a redis:// or rediss:// URL, e.g. redis://localhost:6379").refine((v) => /^rediss?:\/\/[^/\s]/i.test(v) && URL.canParse(v), {
+      message: "must be a redis:// or rediss:// URL, e.g. redis://localhost:6379",
+    }),
+  ),
+  ALLOW_IN_MEMORY_STORE: optional(z.enum(["true", "false"], { error: "must be true or false" })),
+  STORE_KEY_PREFIX: optional(text("must be a string").regex(/^[A-Za-z0-9_-]{1,32}$/, { error: "must be 1 to 32 letters, digits, _ or -" })),
+  CONVERSATION_TTL_DAYS: optional(int({ min: 1, max: 3_650, message: "must be a whole number of days from 1 to 3650" })),
+  CONVERSATION_ENCRYPTION_KEY: optional(
+    text("must be a comma-separated list of keys").transform((v, ctx) => {
+      const parsed = parseKeyList(v);
+      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+      return parsed as Buffer[];
+    }),
+  ),
+  USAGE_RETENTION_DAYS: optional(int({ min: 1, max: 3_650, message: "must be a whole number of days from 1 to 3650" })),
 
   LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" })),
 });
+
+/** Where shared state lives: Upstash over HTTP, a Redis or Valkey server over TCP, or this process. */
+export type StoreConfig = { prefix: string } & (
+  | { kind: "upstash"; url: string; token: string }
+  | { kind: "redis"; url: string }
+  | { kind: "memory"; allowedInProduction: boolean }
+);
 
 export type LocalUser = { email: string; passwordHash: string };
 export type OAuthClient = { clientId: string; clientSecret: string };
@@ -111,8 +153,12 @@ export type Env = {
     maxOutputTokens: number;
     timeoutMs: number;
   };
-  chat: { rateLimit: RateLimitSpec; maxMessageChars: number; maxBodyBytes: number; historyMaxMessages: number };
-  upstash: { url: string; token: string } | undefined;
+  chat: { rateLimit: RateLimitSpec; maxMessageChars: number; maxBodyBytes: number; historyMaxMessages: number; maxConcurrentStreams: number };
+  budgets: { dailyTokens: number; dailySpendCapUsd: number; prices: Record<string, ModelPrice> };
+  api: { rateLimit: RateLimitSpec };
+  store: StoreConfig;
+  conversations: { ttlDays: number; encryptionKeys: Buffer[] };
+  usage: { retentionDays: number };
   log: { level: "debug" | "info" | "warn" | "error" };
 };
 
@@ -127,6 +173,13 @@ export const DEFAULTS = {
   CHAT_MAX_MESSAGE_CHARS: 8_000,
   CHAT_MAX_BODY_BYTES: 65_536,
   CHAT_HISTORY_MAX_MESSAGES: 20,
+  CHAT_MAX_CONCURRENT: 3,
+  API_RATE_LIMIT: "120/60s",
+  DAILY_TOKEN_BUDGET: 200_000,
+  DAILY_SPEND_CAP_USD: 20,
+  STORE_KEY_PREFIX: "bulwark",
+  CONVERSATION_TTL_DAYS: 30,
+  USAGE_RETENTION_DAYS: 90,
 } as const;
 
 export class EnvError extends Error {
@@ -163,6 +216,16 @@ export function parseEnv(source: Record<string, string | undefined>, { phase = "
   const google = pair("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET", raw.GOOGLE_CLIENT_ID, raw.GOOGLE_CLIENT_SECRET);
   if (raw.UPSTASH_REDIS_REST_URL && !raw.UPSTASH_REDIS_REST_TOKEN) problems.push("UPSTASH_REDIS_REST_TOKEN: must be set together with UPSTASH_REDIS_REST_URL");
   if (raw.UPSTASH_REDIS_REST_TOKEN && !raw.UPSTASH_REDIS_REST_URL) problems.push("UPSTASH_REDIS_REST_URL: must be set together with UPSTASH_REDIS_REST_TOKEN");
+  if (raw.REDIS_URL && raw.UPSTASH_REDIS_REST_URL) problems.push("REDIS_URL: set either REDIS_URL or UPSTASH_REDIS_REST_URL, not both");
+  const store = storeConfig(raw);
+  if (need && isProduction && store.kind === "memory" && !store.allowedInProduction) {
+    problems.push(
+      "UPSTASH_REDIS_REST_URL: no shared store is configured, so limits, budgets and conversations would hold for one instance only; set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, or REDIS_URL, or set ALLOW_IN_MEMORY_STORE=true to run a single instance on purpose",
+    );
+  }
+  if (need && store.kind !== "memory" && !raw.CONVERSATION_ENCRYPTION_KEY) {
+    problems.push("CONVERSATION_ENCRYPTION_KEY: is required with a Redis store (conversations are encrypted at rest); make one with `npm run -s store:generate-key`");
+  }
 
   const localUsers = raw.AUTH_LOCAL_USERS ?? [];
   if (need && !raw.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET: is required (at least 32 random characters, e.g. `openssl rand -base64 32`)");
@@ -192,6 +255,15 @@ export function parseEnv(source: Record<string, string | undefined>, { phase = "
       if (value !== undefined && value.trim() !== "" && looksLikeExampleSecret(value)) {
         problems.push(`${name}: still holds the example value from .env.example; set a real secret`);
       }
+    }
+  }
+
+  const prices = { ...LIST_PRICES, ...raw.AI_MODEL_PRICES };
+  for (const [index, model] of models.entries()) {
+    if (need && !prices[model.id]) {
+      problems.push(
+        `AI_MODEL_PRICES: the ${model.provider} model in entry ${index + 1} of AI_MODELS has no price, so the daily spend cap could not count it; add provider:model=IN/OUT (USD per million tokens)`,
+      );
     }
   }
 
@@ -225,10 +297,26 @@ export function parseEnv(source: Record<string, string | undefined>, { phase = "
       maxMessageChars: raw.CHAT_MAX_MESSAGE_CHARS ?? DEFAULTS.CHAT_MAX_MESSAGE_CHARS,
       maxBodyBytes: raw.CHAT_MAX_BODY_BYTES ?? DEFAULTS.CHAT_MAX_BODY_BYTES,
       historyMaxMessages: raw.CHAT_HISTORY_MAX_MESSAGES ?? DEFAULTS.CHAT_HISTORY_MAX_MESSAGES,
+      maxConcurrentStreams: raw.CHAT_MAX_CONCURRENT ?? DEFAULTS.CHAT_MAX_CONCURRENT,
     },
-    upstash: raw.UPSTASH_REDIS_REST_URL && raw.UPSTASH_REDIS_REST_TOKEN ? { url: raw.UPSTASH_REDIS_REST_URL, token: raw.UPSTASH_REDIS_REST_TOKEN } : undefined,
+    budgets: {
+      dailyTokens: raw.DAILY_TOKEN_BUDGET ?? DEFAULTS.DAILY_TOKEN_BUDGET,
+      dailySpendCapUsd: raw.DAILY_SPEND_CAP_USD ?? DEFAULTS.DAILY_SPEND_CAP_USD,
+      prices,
+    },
+    api: { rateLimit: raw.API_RATE_LIMIT ?? mustParse(DEFAULTS.API_RATE_LIMIT) },
+    store,
+    conversations: { ttlDays: raw.CONVERSATION_TTL_DAYS ?? DEFAULTS.CONVERSATION_TTL_DAYS, encryptionKeys: raw.CONVERSATION_ENCRYPTION_KEY ?? [] },
+    usage: { retentionDays: raw.USAGE_RETENTION_DAYS ?? DEFAULTS.USAGE_RETENTION_DAYS },
     log: { level: raw.LOG_LEVEL ?? "info" },
   };
+}
+
+function storeConfig(raw: z.infer<typeof rawSchema>): StoreConfig {
+  const prefix = raw.STORE_KEY_PREFIX ?? DEFAULTS.STORE_KEY_PREFIX;
+  if (raw.UPSTASH_REDIS_REST_URL && raw.UPSTASH_REDIS_REST_TOKEN) return { kind: "upstash", url: raw.UPSTASH_REDIS_REST_URL, token: raw.UPSTASH_REDIS_REST_TOKEN, prefix };
+  if (raw.REDIS_URL) return { kind: "redis", url: raw.REDIS_URL, prefix };
+  return { kind: "memory", allowedInProduction: raw.ALLOW_IN_MEMORY_STORE === "true", prefix };
 }
 
 function defaultModels({ openai, anthropic }: { openai: boolean; anthropic: boolean }): ModelRef[] {

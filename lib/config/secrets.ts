@@ -11,6 +11,8 @@ export const SECRET_VARIABLES = [
   "OPENAI_API_KEY",
   "ANTHROPIC_API_KEY",
   "UPSTASH_REDIS_REST_TOKEN",
+  "REDIS_URL",
+  "CONVERSATION_ENCRYPTION_KEY",
 ] as const;
 
 // The placeholders used in .env.example all contain one of these; a unit test keeps them in step.
