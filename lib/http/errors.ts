@@ -14,6 +14,9 @@ export const ERROR_STATUS = {
   not_found: 404,
   conversation_not_found: 404,
   rate_limited: 429,
+  too_many_streams: 429,
+  token_budget_exhausted: 429,
+  spend_cap_reached: 429,
   provider_auth: 502,
   provider_error: 502,
   provider_rejected: 502,
@@ -26,8 +29,11 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export type ErrorBody = {
-  error: { code: ErrorCode; message: string; fields?: Record<string, string>; retryAfterSeconds?: number };
+  error: { code: ErrorCode; message: string; fields?: Record<string, string>; retryAfterSeconds?: number; limit?: string; resetsAt?: string };
 };
+
+/** What a refusal by a limit adds to the body: which limit, and when it resets (ISO time). */
+type LimitDetail = { limit?: string; resetsAt?: string };
 
 export class ApiError extends Error {
   override readonly name = "ApiError";
@@ -35,15 +41,24 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { fields?: Record<string, string>; retryAfterSeconds?: number; headers?: Record<string, string> } = {},
+    readonly extra: { fields?: Record<string, string>; retryAfterSeconds?: number; headers?: Record<string, string> } & LimitDetail = {},
   ) {
     super(message);
     this.status = ERROR_STATUS[code];
   }
 
   toBody(): ErrorBody {
-    const { fields, retryAfterSeconds } = this.extra;
-    return { error: { code: this.code, message: this.message, ...(fields && { fields }), ...(retryAfterSeconds !== undefined && { retryAfterSeconds }) } };
+    const { fields, retryAfterSeconds, limit, resetsAt } = this.extra;
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(fields && { fields }),
+        ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+        ...(limit && { limit }),
+        ...(resetsAt && { resetsAt }),
+      },
+    };
   }
 }
 

@@ -1,9 +1,9 @@
 import "server-only";
-import { Ratelimit } from "@upstash/ratelimit";
-import { Redis } from "@upstash/redis";
 import { env } from "../env";
-import { log } from "../log/logger";
 import { ApiError } from "../http/errors";
+import { storeBackend, type StoreBackend } from "../store/backend";
+import { storeOp } from "../store/call";
+import { hashKey, storeKey } from "../store/keys";
 import { MemorySlidingWindow } from "./memory";
 import { POLICIES, type PolicyName } from "./policies";
 import type { LimitResult, Limiter } from "./types";
@@ -11,48 +11,39 @@ import { formatWait } from "./format-wait";
 
 /**
  * One limiter per policy, created on first use and kept for the life of the process (the Upstash
- * client's caches only work that way). @upstash/ratelimit on Upstash Redis when it is configured,
- * else the in-process sliding window. Limits fail closed: a store that does not answer in time
- * refuses the request instead of letting it through.
+ * client's caches only work that way): @upstash/ratelimit's sliding window on either Redis backend,
+ * else an in-process copy of the same algorithm. Limits fail closed: a store that does not answer
+ * in time refuses the request (503) instead of letting it through.
  */
-const STORE_TIMEOUT_MS = 3_000;
-const limiters = new Map<PolicyName, Limiter>();
-let redis: Redis | undefined;
+const limiters = new Map<PolicyName, Promise<Limiter>>();
 
-function create(name: PolicyName): Limiter {
-  const config = env();
-  const { requests, windowMs } = POLICIES[name].spec(config);
-  if (!config.upstash) return new MemorySlidingWindow({ requests, windowMs });
-  redis ??= new Redis({ url: config.upstash.url, token: config.upstash.token, enableTelemetry: false, retry: { retries: 1 } });
-  // timeout: 0 turns off the library's fail-open timeout; ours below fails closed instead.
+async function create(name: PolicyName, backend: StoreBackend): Promise<Limiter> {
+  const { requests, windowMs } = POLICIES[name].spec(env());
+  if (backend.kind === "memory") return new MemorySlidingWindow({ requests, windowMs });
+  const { Ratelimit } = await import("@upstash/ratelimit");
+  // timeout: 0 turns off the library's fail-open timeout; storeOp's deadline fails closed instead.
   return new Ratelimit({
-    redis,
+    redis: backend.redis,
     limiter: Ratelimit.slidingWindow(requests, `${windowMs} ms`),
-    prefix: POLICIES[name].prefix,
+    prefix: storeKey(backend.prefix, POLICIES[name].prefix),
     timeout: 0,
     analytics: false,
     enableTelemetry: false,
   });
 }
 
-export async function checkLimit({ policy, identifier }: { policy: PolicyName; identifier: string }): Promise<LimitResult> {
+function limiterFor(policy: PolicyName): Promise<Limiter> {
   let limiter = limiters.get(policy);
   if (!limiter) {
-    limiter = create(policy);
+    limiter = storeBackend().then((backend) => create(policy, backend));
+    limiter.catch(() => limiters.delete(policy));
     limiters.set(policy, limiter);
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("rate limit store timed out")), STORE_TIMEOUT_MS);
-  });
-  try {
-    return await Promise.race([limiter.limit(identifier), timeout]);
-  } catch (error) {
-    log.error("ratelimit.store_failed", { policy, errorName: error instanceof Error ? error.name : typeof error });
-    throw new ApiError("store_unavailable", "The service is briefly unable to check usage limits. Please try again in a few seconds.");
-  } finally {
-    clearTimeout(timer);
-  }
+  return limiter;
+}
+
+export async function checkLimit({ policy, identifier }: { policy: PolicyName; identifier: string }): Promise<LimitResult> {
+  return storeOp(`ratelimit.${policy}`, async () => (await limiterFor(policy)).limit(hashKey(identifier)));
 }
 
 /** Whole seconds until the window resets (`reset` is a Unix time in ms); at least 1 once refused. */
@@ -78,6 +69,8 @@ export async function enforceLimit({ policy, identifier }: { policy: PolicyName;
     const seconds = retryAfterSeconds(result, now);
     throw new ApiError("rate_limited", `Too many ${POLICIES[policy].describe}: try again in ${formatWait(seconds)}.`, {
       retryAfterSeconds: seconds,
+      limit: POLICIES[policy].limit,
+      resetsAt: new Date(result.reset).toISOString(),
       headers: { ...headers, "Retry-After": String(seconds) },
     });
   }

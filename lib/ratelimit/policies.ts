@@ -2,13 +2,33 @@ import type { Env } from "../config/schema";
 import type { RateLimitSpec } from "../config/limits";
 
 /**
- * Named limits, one place. Each has its own key prefix so that two policies never share a counter,
- * and its spec comes from the environment (see .env.example).
+ * Every limit, in one place, each set from the environment (see .env.example and the README):
+ *
+ * | policy            | scope       | variable                   | refusal                     |
+ * |-------------------|-------------|----------------------------|-----------------------------|
+ * | chat              | per user    | CHAT_RATE_LIMIT            | 429 rate_limited            |
+ * | api               | per user    | API_RATE_LIMIT             | 429 rate_limited            |
+ * | signInPerIp       | per IP      | SIGNIN_RATE_LIMIT_IP       | sign-in refused             |
+ * | signInPerAccount  | per account | SIGNIN_RATE_LIMIT_ACCOUNT  | sign-in refused             |
+ * | concurrentStreams | per user    | CHAT_MAX_CONCURRENT        | 429 too_many_streams        |
+ * | dailyTokens       | per user    | DAILY_TOKEN_BUDGET         | 429 token_budget_exhausted  |
+ * | dailySpend        | global      | DAILY_SPEND_CAP_USD        | 429 spend_cap_reached       |
+ *
+ * The sliding windows below run on @upstash/ratelimit; the other three are in concurrency.ts and
+ * budget.ts. `limit` is the name a refusal reports to clients.
  */
 export const POLICIES = {
-  chat: { prefix: "rl:chat", spec: (env: Env) => env.chat.rateLimit, describe: "messages" },
-  signInPerIp: { prefix: "rl:signin:ip", spec: (env: Env) => env.auth.signInLimitPerIp, describe: "sign-in attempts from this network" },
-  signInPerAccount: { prefix: "rl:signin:account", spec: (env: Env) => env.auth.signInLimitPerAccount, describe: "sign-in attempts for this account" },
-} as const satisfies Record<string, { prefix: string; spec: (env: Env) => RateLimitSpec; describe: string }>;
+  chat: { prefix: "rl:chat", spec: (env: Env) => env.chat.rateLimit, describe: "messages", limit: "chat_rate" },
+  api: { prefix: "rl:api", spec: (env: Env) => env.api.rateLimit, describe: "requests", limit: "api_rate" },
+  signInPerIp: { prefix: "rl:signin:ip", spec: (env: Env) => env.auth.signInLimitPerIp, describe: "sign-in attempts from this network", limit: "signin_ip" },
+  signInPerAccount: { prefix: "rl:signin:account", spec: (env: Env) => env.auth.signInLimitPerAccount, describe: "sign-in attempts for this account", limit: "signin_account" },
+} as const satisfies Record<string, { prefix: string; spec: (env: Env) => RateLimitSpec; describe: string; limit: string }>;
 
 export type PolicyName = keyof typeof POLICIES;
+
+/** The limits that are not sliding windows, by the name a refusal reports. */
+export const CAPS = {
+  concurrentStreams: { limit: "concurrent_streams", value: (env: Env) => env.chat.maxConcurrentStreams },
+  dailyTokens: { limit: "daily_tokens", value: (env: Env) => env.budgets.dailyTokens },
+  dailySpend: { limit: "daily_spend", value: (env: Env) => env.budgets.dailySpendCapUsd },
+} as const;
