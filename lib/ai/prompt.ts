@@ -39,3 +39,12 @@ export function buildPrompt({
     { role: "user", content: fenceUserText({ text: userText, boundary }) },
   ];
 }
+
+/**
+ * An upper bound on the prompt's tokens, for budget reservations: every token of a byte-level BPE
+ * tokenizer (OpenAI's and Anthropic's) covers at least one byte of UTF-8, plus a few tokens of
+ * framing per message.
+ */
+export function promptTokenBound(messages: PromptMessage[]): number {
+  return messages.reduce((n, m) => n + Buffer.byteLength(m.content, "utf8") + 8, 0);
+}

@@ -1,4 +1,4 @@
-import { encodeEvent, SSE_HEADERS } from "./stream-format";
+import { encodeEvent, SSE_HEADERS, type DoneExtra } from "./stream-format";
 import { ProviderError, toApiError } from "./provider-error";
 import type { ChatProvider, ChatRequest, StreamPart, Usage } from "./types";
 
@@ -7,6 +7,8 @@ export type ReplyOutcome = {
   status: "completed" | "failed" | "aborted";
   text: string;
   usage: Usage;
+  /** Whether `usage` is what the provider reported, rather than an estimate from the text. */
+  usageReported: boolean;
   failure?: ProviderError;
   firstTokenMs: number | undefined;
 };
@@ -19,7 +21,8 @@ type Options = {
   /** The incoming request's signal: aborted when the client goes away. */
   clientSignal: AbortSignal;
   headers: Record<string, string>;
-  onSettled: (outcome: ReplyOutcome) => void;
+  /** Called once when the reply ends, however it ends; on completion, what it resolves to is added to the `done` event. */
+  onSettled: (outcome: ReplyOutcome) => Promise<DoneExtra | void> | void;
 };
 
 /**
@@ -39,10 +42,14 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
   let usage: Usage | undefined;
   let firstTokenMs: number | undefined;
   let settled = false;
-  const settle = (status: ReplyOutcome["status"], failure?: ProviderError) => {
+  const settle = async (status: ReplyOutcome["status"], failure?: ProviderError): Promise<DoneExtra | void> => {
     if (settled) return;
     settled = true;
-    onSettled({ status, text, usage: usage ?? estimateUsage(request, text), failure, firstTokenMs });
+    try {
+      return await onSettled({ status, text, usage: usage ?? estimateUsage(request, text), usageReported: usage !== undefined, failure, firstTokenMs });
+    } catch {
+      return undefined; // the caller logs its own failures; the reply the person saw stands
+    }
   };
   const failureOf = (error: unknown): ProviderError => {
     if (timeout.aborted) return new ProviderError("timeout", undefined);
@@ -68,7 +75,7 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
     if (first.done && signal.aborted) throw cutOff();
   } catch (error) {
     const failure = failureOf(error);
-    settle(clientSignal.aborted ? "aborted" : "failed", failure);
+    await settle(clientSignal.aborted ? "aborted" : "failed", failure);
     throw toApiError(failure);
   }
 
@@ -84,9 +91,10 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
           const next = first.done ? first : await parts.next();
           if (next.done) {
             if (signal.aborted) throw cutOff();
-            controller.enqueue(encodeEvent({ type: "done", conversationId, usage: usage ?? estimateUsage(request, text) }));
+            // Settled before `done`, so the event can carry the budget left after this reply.
+            const extra = await settle("completed");
+            controller.enqueue(encodeEvent({ type: "done", conversationId, usage: usage ?? estimateUsage(request, text), ...extra }));
             controller.close();
-            settle("completed");
             return;
           }
           const chunk = take(next.value);
@@ -97,7 +105,7 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
         }
       } catch (error) {
         if (clientSignal.aborted || cancel.signal.aborted) {
-          settle("aborted");
+          void settle("aborted");
           controller.close();
           return;
         }
@@ -105,13 +113,13 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
         const { code, message } = toApiError(failure);
         controller.enqueue(encodeEvent({ type: "error", code, message }));
         controller.close();
-        settle("failed", failure);
+        void settle("failed", failure);
       }
     },
     cancel() {
       cancel.abort();
       void parts.return?.(undefined);
-      settle("aborted");
+      void settle("aborted");
     },
   });
 

@@ -7,7 +7,10 @@ import type { Usage } from "./types";
 export type ChatEvent =
   | { type: "text"; text: string }
   | { type: "error"; code: string; message: string }
-  | { type: "done"; conversationId: string; usage: Usage };
+  | ({ type: "done"; conversationId: string; usage: Usage } & DoneExtra);
+
+/** What the route adds to `done`: the user's token budget for the day after this reply was counted. */
+export type DoneExtra = { budget?: { limit: number; used: number; remaining: number; resetsAt: string } };
 
 const encoder = new TextEncoder();
 

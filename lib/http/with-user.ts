@@ -11,30 +11,52 @@ import { ApiError, errorResponse, internalError } from "./errors";
 import { assertSameOrigin } from "./origin";
 import { readJsonBody } from "./body";
 import { zodToApiError } from "./zod-error";
+import { recordRefusal } from "../store/refusals";
 
-export type UserContext<T> = { req: NextRequest; user: SessionUser; body: T; requestId: string; limitHeaders: Record<string, string> };
+const DEFAULT_MAX_BODY_BYTES = 16_384;
+
+export type UserContext<T> = {
+  req: NextRequest;
+  user: SessionUser;
+  body: T;
+  /** The dynamic segments of the route (`[id]` → `params.id`). */
+  params: Record<string, string>;
+  requestId: string;
+  limitHeaders: Record<string, string>;
+};
+
+type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
 /**
- * Wraps a state-changing route for signed-in users. In order: same-origin check (403), session
- * (401), body size cap (413), strict schema (400), per-user rate limit (429). The handler receives
- * checked input; anything it throws becomes a clean JSON error, and an unknown error a generic 500
- * whose details go only to the log, under the request id.
+ * Wraps a route for signed-in users. In order: same-origin check (403), session (401), then for
+ * routes with a body its size cap (413) and strict schema (400), and the per-user rate limit (429,
+ * counted in the user's usage records). The handler receives checked input; anything it throws
+ * becomes a clean JSON error, and an unknown error a generic 500 whose details go only to the log,
+ * under the request id.
  */
-export function withUser<T>(
+export function withUser<T = undefined>(
   handler: (ctx: UserContext<T>) => Promise<Response>,
-  options: { schema: () => z.ZodType<T>; limit: PolicyName; maxBodyBytes: () => number },
+  options: { schema?: () => z.ZodType<T>; limit: PolicyName; maxBodyBytes?: () => number },
 ) {
-  return async (req: NextRequest): Promise<Response> => {
+  return async (req: NextRequest, context: RouteContext = {}): Promise<Response> => {
     const requestId = crypto.randomUUID();
     try {
       assertSameOrigin(req, { appUrl: env().auth.url });
       const user = await getSessionUser(req);
       if (!user) throw new ApiError("unauthorized", "You are signed out. Sign in again to continue.");
-      const raw = await readJsonBody(req, { maxBytes: options.maxBodyBytes() });
-      const parsed = options.schema().safeParse(raw);
-      if (!parsed.success) throw zodToApiError(parsed.error);
-      const limitHeaders = await enforceLimit({ policy: options.limit, identifier: user.id });
-      return await handler({ req, user, body: parsed.data, requestId, limitHeaders });
+      let body = undefined as T;
+      if (options.schema) {
+        const raw = await readJsonBody(req, { maxBytes: options.maxBodyBytes?.() ?? DEFAULT_MAX_BODY_BYTES });
+        const parsed = options.schema().safeParse(raw);
+        if (!parsed.success) throw zodToApiError(parsed.error);
+        body = parsed.data;
+      }
+      const limitHeaders = await enforceLimit({ policy: options.limit, identifier: user.id }).catch(async (error: unknown) => {
+        if (error instanceof ApiError && error.code === "rate_limited") await recordRefusal(user.id, "rate_limited");
+        throw error;
+      });
+      const params = Object.fromEntries(Object.entries((await context.params) ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
+      return await handler({ req, user, body, params, requestId, limitHeaders });
     } catch (error) {
       return toErrorResponse({ error, requestId, route: new URL(req.url).pathname });
     }

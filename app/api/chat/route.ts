@@ -1,7 +1,10 @@
 import { env } from "@/lib/env";
 import { withUser } from "@/lib/http/with-user";
 import { ApiError } from "@/lib/http/errors";
-import { conversationStore } from "@/lib/store/conversations";
+import { conversationStore } from "@/lib/store/index";
+import { historyOf } from "@/lib/store/conversations";
+import { storeOp } from "@/lib/store/call";
+import { admitChat } from "@/lib/chat/admission";
 import { buildPrompt, newBoundary } from "@/lib/ai/prompt";
 import { providerFor } from "@/lib/ai/providers";
 import { streamReply, type ReplyOutcome } from "@/lib/ai/reply-stream";
@@ -21,19 +24,22 @@ export const POST = withUser<ChatRequestBody>(
   async ({ req, user, body, requestId, limitHeaders }) => {
     const { ai, chat } = env();
     const model = ai.models.find((m) => m.id === body.model) ?? ai.defaultModel;
-    const store = conversationStore();
+    const store = await storeOp("conversations.open", conversationStore);
 
     const conversationId = body.conversationId ?? crypto.randomUUID();
-    const history = body.conversationId ? await store.getHistory({ userId: user.id, conversationId }) : [];
-    if (!history) throw new ApiError("conversation_not_found", "That conversation does not exist. Start a new chat.");
+    const conversation = body.conversationId ? await storeOp("conversations.get", () => store.get({ userId: user.id, conversationId })) : undefined;
+    if (conversation === null) throw new ApiError("conversation_not_found", "That conversation does not exist. Start a new chat.");
+    const history = conversation ? historyOf(conversation) : [];
 
     const messages = buildPrompt({ history: history.slice(-chat.historyMaxMessages), userText: body.message, boundary: newBoundary() });
+    // Concurrency, token budget and spend cap: a refusal here never reaches the provider.
+    const ticket = await admitChat({ userId: user.id, model, messages });
     const started = performance.now();
-    const onSettled = (outcome: ReplyOutcome) => {
+    const onSettled = async (outcome: ReplyOutcome) => {
       if (outcome.text || outcome.status === "completed") {
-        store
-          .appendTurns({ userId: user.id, conversationId, turns: [{ role: "user", content: body.message }, { role: "assistant", content: outcome.text }] })
-          .catch((error: unknown) => log.error("chat.history_not_saved", { requestId, ...describeError(error) }));
+        storeOp("conversations.append", () =>
+          store.appendTurns({ userId: user.id, conversationId, turns: [{ role: "user", content: body.message }, { role: "assistant", content: outcome.text }] }),
+        ).catch((error: unknown) => log.error("chat.history_not_saved", { requestId, ...describeError(error) }));
       }
       log.info("chat.reply", {
         requestId,
@@ -44,22 +50,32 @@ export const POST = withUser<ChatRequestBody>(
         providerStatus: outcome.failure?.status,
         inputTokens: outcome.usage.inputTokens,
         outputTokens: outcome.usage.outputTokens,
+        usageReported: outcome.usageReported,
         historyTurns: history.length,
         firstTokenMs: outcome.firstTokenMs === undefined ? undefined : Math.round(outcome.firstTokenMs),
         totalMs: Math.round(performance.now() - started),
       });
+      const budget = await ticket.settle(outcome);
+      return budget ? { budget } : undefined;
     };
 
-    return streamReply({
-      provider: await providerFor(model),
-      request: { model: model.model, messages, maxOutputTokens: ai.maxOutputTokens },
-      conversationId,
-      timeoutMs: ai.timeoutMs,
-      clientSignal: req.signal,
-      // The id comes first, in a header, so a client that stops or loses the stream can still continue the conversation.
-      headers: { ...limitHeaders, "X-Request-Id": requestId, "X-Conversation-Id": conversationId },
-      onSettled,
-    });
+    try {
+      return await streamReply({
+        provider: await providerFor(model),
+        request: { model: model.model, messages, maxOutputTokens: ai.maxOutputTokens },
+        conversationId,
+        timeoutMs: ai.timeoutMs,
+        clientSignal: req.signal,
+        // The id comes first, in a header, so a client that stops or loses the stream can still continue the conversation.
+        headers: { ...limitHeaders, "X-Request-Id": requestId, "X-Conversation-Id": conversationId },
+        onSettled,
+      });
+    } catch (error) {
+      // A reply that failed to start has settled already (settle is idempotent); this covers a
+      // failure before the provider was called, so the reservation and the stream slot are freed.
+      await ticket.settle({ status: "failed", usage: { inputTokens: 0, outputTokens: 0 }, usageReported: false, text: "" });
+      throw error;
+    }
   },
   { schema: bodySchema, limit: "chat", maxBodyBytes: () => env().chat.maxBodyBytes },
 );

@@ -1,0 +1,170 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { ModelRef } from "../config/models";
+import { costMicroUsd, type ModelPrice } from "../ai/prices";
+import type { PromptMessage, Usage } from "../ai/types";
+import { promptTokenBound } from "../ai/prompt";
+import { env } from "../env";
+import { ApiError } from "../http/errors";
+import { describeError, log } from "../log/logger";
+import { formatWait } from "../ratelimit/format-wait";
+import { CAPS } from "../ratelimit/policies";
+import { storeOp } from "../store/call";
+import { budgetLedger, usageStore } from "../store/index";
+import { nextUtcMidnight, storeKey, userKey, utcDay } from "../store/keys";
+import type { RefusalReason } from "../store/usage";
+import { recordRefusal } from "../store/refusals";
+import { storeBackend } from "../store/backend";
+
+/**
+ * What a chat request must pass after its rate limit, before the provider is called, and what it
+ * owes after: a stream slot (CHAT_MAX_CONCURRENT), the user's daily tokens (DAILY_TOKEN_BUDGET) and
+ * the service's daily spend (DAILY_SPEND_CAP_USD). Budgets are reserved up front with an upper
+ * bound of what the call can cost and settled with what the provider reports, so concurrent
+ * requests on any number of instances cannot overshoot a budget by more than one reservation.
+ * A refused request never reaches the provider; every refusal is counted in the usage records.
+ */
+export type BudgetView = { limit: number; used: number; remaining: number; resetsAt: string };
+
+export type SettleInput = { status: "completed" | "failed" | "aborted"; usage: Usage; usageReported: boolean; text: string };
+
+export type Ticket = {
+  /** Counts what the call really used and frees its stream slot; safe to call more than once. */
+  settle(outcome: SettleInput): Promise<BudgetView | undefined>;
+};
+
+const DAY_TTL_SECONDS = 2 * 86_400;
+// A stream cannot outlive AI_TIMEOUT_MS; the margin covers the settle after it.
+const LEASE_MARGIN_MS = 30_000;
+
+export async function admitChat({ userId, model, messages }: { userId: string; model: ModelRef; messages: PromptMessage[] }): Promise<Ticket> {
+  const config = env();
+  const now = Date.now();
+  const day = utcDay(now);
+  const keys = await budgetKeys(userId, day);
+  const ledger = await budgetLedger();
+  const price = priceOf(model);
+  const reserved: Usage = { inputTokens: promptTokenBound(messages), outputTokens: config.ai.maxOutputTokens };
+  const reservedTokens = reserved.inputTokens + reserved.outputTokens;
+  const reservedCost = costMicroUsd(price, reserved);
+
+  const lease = { key: keys.streams, id: randomUUID() };
+  const slot = await storeOp("budget.acquire_stream", () =>
+    ledger.acquireLease({ ...lease, max: config.chat.maxConcurrentStreams, ttlMs: config.ai.timeoutMs + LEASE_MARGIN_MS, now }),
+  );
+  if (!slot.ok) throw await refuse(userId, day, tooManyStreams(config.chat.maxConcurrentStreams));
+
+  const undo: (() => Promise<unknown>)[] = [() => ledger.releaseLease(lease)];
+  const rollback = () => Promise.allSettled(undo.map((step) => step()));
+  try {
+    const tokens = await storeOp("budget.reserve_tokens", () => ledger.reserve({ key: keys.tokens, amount: reservedTokens, cap: config.budgets.dailyTokens, ttlSeconds: DAY_TTL_SECONDS }));
+    if (!tokens.ok) throw await refuse(userId, day, tokenBudgetExhausted(config.budgets.dailyTokens, now));
+    undo.push(() => ledger.adjust({ key: keys.tokens, delta: -reservedTokens, ttlSeconds: DAY_TTL_SECONDS }));
+
+    const spend = await storeOp("budget.reserve_spend", () => ledger.reserve({ key: keys.spend, amount: reservedCost, cap: Math.round(config.budgets.dailySpendCapUsd * 1e6), ttlSeconds: DAY_TTL_SECONDS }));
+    if (!spend.ok) throw await refuse(userId, day, spendCapReached(now));
+  } catch (error) {
+    await rollback();
+    throw error;
+  }
+
+  let settled: Promise<BudgetView | undefined> | undefined;
+  return {
+    settle(outcome) {
+      settled ??= settle(outcome);
+      return settled;
+    },
+  };
+
+  async function settle({ status, usage, usageReported, text }: SettleInput): Promise<BudgetView | undefined> {
+    // A provider that refused before producing anything reports no usage and bills nothing.
+    const counted = status === "failed" && !usageReported && !text ? { inputTokens: 0, outputTokens: 0 } : usage;
+    const tokensUsed = counted.inputTokens + counted.outputTokens;
+    const cost = costMicroUsd(price, counted);
+    try {
+      const [used] = await storeOp("budget.settle", () =>
+        Promise.all([
+          ledger.adjust({ key: keys.tokens, delta: tokensUsed - reservedTokens, ttlSeconds: DAY_TTL_SECONDS }),
+          ledger.adjust({ key: keys.spend, delta: cost - reservedCost, ttlSeconds: DAY_TTL_SECONDS }),
+          ledger.releaseLease(lease),
+          usageStore().then((store) =>
+            store.record({ userKey: userKey(userId), day, delta: { requests: 1, inputTokens: counted.inputTokens, outputTokens: counted.outputTokens, costMicroUsd: cost } }),
+          ),
+        ]),
+      );
+      return view(config.budgets.dailyTokens, used, now);
+    } catch (error) {
+      // The reservation stays counted (the safe side) and the slot frees itself when its lease expires.
+      log.error("budget.settle_failed", { ...describeError(error) });
+      return undefined;
+    }
+  }
+}
+
+/** The user's token budget for today, for the page and GET /api/usage. */
+export async function tokenBudgetFor(userId: string): Promise<BudgetView> {
+  const now = Date.now();
+  const keys = await budgetKeys(userId, utcDay(now));
+  const ledger = await budgetLedger();
+  const used = await storeOp("budget.read", () => ledger.read(keys.tokens));
+  return view(env().budgets.dailyTokens, used, now);
+}
+
+async function refuse(userId: string, day: string, error: ApiError): Promise<ApiError> {
+  await recordRefusal(userId, error.code as RefusalReason, day);
+  log.info("budget.refused", { code: error.code, limit: error.extra.limit });
+  return error;
+}
+
+async function budgetKeys(userId: string, day: string) {
+  const { prefix } = await storeBackend();
+  const user = userKey(userId);
+  return { streams: storeKey(prefix, "streams", user), tokens: storeKey(prefix, "tokens", day, user), spend: storeKey(prefix, "spend", day) };
+}
+
+function priceOf(model: ModelRef): ModelPrice {
+  const price = env().budgets.prices[model.id];
+  // Start-up refuses a model without a price; this guards a code path that skipped the check.
+  if (!price) throw new ApiError("internal_error", "This model cannot be used right now. Please pick another one.");
+  return price;
+}
+
+function view(limit: number, used: number, now: number): BudgetView {
+  return { limit, used, remaining: Math.max(0, limit - used), resetsAt: new Date(nextUtcMidnight(now)).toISOString() };
+}
+
+function untilMidnight(now: number) {
+  const reset = nextUtcMidnight(now);
+  return { seconds: Math.max(1, Math.ceil((reset - now) / 1000)), resetsAt: new Date(reset).toISOString() };
+}
+
+const number = (n: number) => n.toLocaleString("en-US");
+
+function tooManyStreams(max: number): ApiError {
+  const replies = max === 1 ? "a reply" : `${max} replies`;
+  return new ApiError("too_many_streams", `You already have ${replies} being written, the most at once. Wait for one to finish or stop it, then send again.`, {
+    retryAfterSeconds: 5,
+    limit: CAPS.concurrentStreams.limit,
+    headers: { "Retry-After": "5" },
+  });
+}
+
+function tokenBudgetExhausted(budget: number, now: number): ApiError {
+  const { seconds, resetsAt } = untilMidnight(now);
+  return new ApiError("token_budget_exhausted", `You have used today's budget of ${number(budget)} tokens. It resets at 00:00 UTC, in ${formatWait(seconds)}.`, {
+    retryAfterSeconds: seconds,
+    limit: CAPS.dailyTokens.limit,
+    resetsAt,
+    headers: { "Retry-After": String(seconds) },
+  });
+}
+
+function spendCapReached(now: number): ApiError {
+  const { seconds, resetsAt } = untilMidnight(now);
+  return new ApiError("spend_cap_reached", `Bulwark has reached its spending limit for today, so no more replies can be written. It resets at 00:00 UTC, in ${formatWait(seconds)}.`, {
+    retryAfterSeconds: seconds,
+    limit: CAPS.dailySpend.limit,
+    resetsAt,
+    headers: { "Retry-After": String(seconds) },
+  });
+}
