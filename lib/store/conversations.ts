@@ -1,46 +1,124 @@
 import type { HistoryTurn } from "../ai/prompt";
 
 /**
- * Where conversations live. Every call names the user: a conversation is found only under its
- * owner, so an id of someone else's conversation behaves exactly like an id that does not exist.
- * The in-memory store below serves one instance; the Redis-backed one implements the same port.
+ * Where conversations live. Every call names the user, and a conversation is found only under its
+ * owner: an id of someone else's conversation behaves exactly like an id that does not exist, in
+ * the data layer itself, so no route can forget the check. Two implementations: this process
+ * (below) and Redis, encrypted at rest (redis-conversations.ts).
  */
+export type ConversationSummary = { id: string; title: string; createdAt: string; updatedAt: string; messageCount: number };
+export type StoredMessage = { role: HistoryTurn["role"]; content: string; createdAt: string };
+export type Conversation = ConversationSummary & { messages: StoredMessage[] };
+
+type Owned = { userId: string; conversationId: string };
+
 export interface ConversationStore {
-  /** The turns of the conversation, oldest first, or null when this user has no such conversation. */
-  getHistory(args: { userId: string; conversationId: string }): Promise<HistoryTurn[] | null>;
-  /** Appends turns, creating the conversation when it does not exist yet. */
-  appendTurns(args: { userId: string; conversationId: string; turns: HistoryTurn[] }): Promise<void>;
+  /** The user's live conversations, most recently updated first. */
+  list(args: { userId: string }): Promise<ConversationSummary[]>;
+  /** One conversation with its messages, oldest first; null when this user has no such conversation. */
+  get(args: Owned): Promise<Conversation | null>;
+  /** Appends turns, creating the conversation (titled after its first message) when it does not exist yet. */
+  appendTurns(args: Owned & { turns: HistoryTurn[] }): Promise<void>;
+  /** null when this user has no such conversation. */
+  rename(args: Owned & { title: string }): Promise<ConversationSummary | null>;
+  /** false when this user has no such conversation. */
+  remove(args: Owned): Promise<boolean>;
+  /** Deletes every conversation of the user; returns how many there were. */
+  removeAll(args: { userId: string }): Promise<number>;
 }
 
+export const CONVERSATION_LIMITS = { maxMessages: 200, listLength: 100, titleChars: 60 } as const;
+
+/** A title from the first message: whitespace collapsed, cut at a word near 60 characters. */
+export function titleFrom(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= CONVERSATION_LIMITS.titleChars) return flat || "New chat";
+  const cut = flat.slice(0, CONVERSATION_LIMITS.titleChars);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > 30 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** The turns the prompt needs, from a stored conversation. */
+export const historyOf = (conversation: Conversation): HistoryTurn[] => conversation.messages.map(({ role, content }) => ({ role, content }));
+
+type MemoryEntry = { title: string; createdAt: number; updatedAt: number; messages: { role: HistoryTurn["role"]; content: string; at: number }[] };
+
+/** This process only: for development and single-instance deployments. Same TTL, same caps. */
 export class MemoryConversationStore implements ConversationStore {
-  private readonly conversations = new Map<string, HistoryTurn[]>();
+  // Most recently updated last, so the oldest go first when the process-wide cap is reached.
+  private readonly entries = new Map<string, MemoryEntry>();
 
-  constructor(private readonly limits: { maxConversations: number; maxTurnsPerConversation: number } = { maxConversations: 10_000, maxTurnsPerConversation: 200 }) {}
+  constructor(private readonly options: { ttlDays: number; maxConversations: number } = { ttlDays: 30, maxConversations: 10_000 }) {}
 
-  async getHistory({ userId, conversationId }: { userId: string; conversationId: string }): Promise<HistoryTurn[] | null> {
-    const turns = this.conversations.get(key(userId, conversationId));
-    return turns ? turns.map((t) => ({ ...t })) : null;
+  async list({ userId }: { userId: string }) {
+    const prefix = ownerPrefix(userId);
+    const found: ConversationSummary[] = [];
+    for (const [key, entry] of this.entries) {
+      if (key.startsWith(prefix) && this.live(key, entry)) found.push(summary(key.slice(prefix.length), entry));
+    }
+    return found.reverse().slice(0, CONVERSATION_LIMITS.listLength);
   }
 
-  async appendTurns({ userId, conversationId, turns }: { userId: string; conversationId: string; turns: HistoryTurn[] }): Promise<void> {
-    const k = key(userId, conversationId);
-    const all = [...(this.conversations.get(k) ?? []), ...turns.map((t) => ({ ...t }))].slice(-this.limits.maxTurnsPerConversation);
-    this.conversations.delete(k); // re-insert: the Map's order is least recently used first
-    this.conversations.set(k, all);
-    for (const oldest of this.conversations.keys()) {
-      if (this.conversations.size <= this.limits.maxConversations) break;
-      this.conversations.delete(oldest);
+  async get({ userId, conversationId }: Owned) {
+    const key = entryKey(userId, conversationId);
+    const entry = this.entries.get(key);
+    if (!entry || !this.live(key, entry)) return null;
+    return { ...summary(conversationId, entry), messages: entry.messages.map((m) => ({ role: m.role, content: m.content, createdAt: new Date(m.at).toISOString() })) };
+  }
+
+  async appendTurns({ userId, conversationId, turns }: Owned & { turns: HistoryTurn[] }) {
+    const key = entryKey(userId, conversationId);
+    const now = Date.now();
+    const existing = this.entries.get(key);
+    const entry: MemoryEntry = existing && this.live(key, existing) ? existing : { title: titleFrom(turns.find((t) => t.role === "user")?.content ?? ""), createdAt: now, updatedAt: now, messages: [] };
+    entry.messages = [...entry.messages, ...turns.map((t) => ({ role: t.role, content: t.content, at: now }))].slice(-CONVERSATION_LIMITS.maxMessages);
+    entry.updatedAt = now;
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.options.maxConversations) break;
+      this.entries.delete(oldest);
     }
+  }
+
+  async rename({ userId, conversationId, title }: Owned & { title: string }) {
+    const key = entryKey(userId, conversationId);
+    const entry = this.entries.get(key);
+    if (!entry || !this.live(key, entry)) return null;
+    entry.title = title;
+    return summary(conversationId, entry);
+  }
+
+  async remove({ userId, conversationId }: Owned) {
+    const key = entryKey(userId, conversationId);
+    const entry = this.entries.get(key);
+    const existed = !!entry && this.live(key, entry);
+    this.entries.delete(key);
+    return existed;
+  }
+
+  async removeAll({ userId }: { userId: string }) {
+    const prefix = ownerPrefix(userId);
+    let count = 0;
+    for (const [key, entry] of [...this.entries]) {
+      if (!key.startsWith(prefix)) continue;
+      if (this.live(key, entry)) count += 1;
+      this.entries.delete(key);
+    }
+    return count;
+  }
+
+  private live(key: string, entry: MemoryEntry): boolean {
+    if (Date.now() - entry.updatedAt < this.options.ttlDays * 86_400_000) return true;
+    this.entries.delete(key);
+    return false;
   }
 }
 
 // A NUL cannot occur in a user id or a UUID, so two different pairs never make the same key.
-const key = (userId: string, conversationId: string) => `${userId}\u0000${conversationId}`;
+const ownerPrefix = (userId: string) => `${userId}\u0000`;
+const entryKey = (userId: string, conversationId: string) => `${ownerPrefix(userId)}${conversationId}`;
 
-let store: ConversationStore | undefined;
-
-/** The process-wide store. */
-export function conversationStore(): ConversationStore {
-  store ??= new MemoryConversationStore();
-  return store;
+function summary(id: string, entry: MemoryEntry): ConversationSummary {
+  return { id, title: entry.title, createdAt: new Date(entry.createdAt).toISOString(), updatedAt: new Date(entry.updatedAt).toISOString(), messageCount: entry.messages.length };
 }

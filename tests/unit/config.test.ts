@@ -7,6 +7,7 @@ import { parseRateLimit } from "@/lib/config/limits";
 import { parseModelList } from "@/lib/config/models";
 import { findPublicSecrets, looksLikeExampleSecret, SECRET_VARIABLES } from "@/lib/config/secrets";
 import { hashPassword } from "@/lib/auth/password-hash";
+import { LIST_PRICES } from "@/lib/ai/prices";
 
 type Source = Record<string, string | undefined>;
 
@@ -29,14 +30,21 @@ const devEnv = (extra: Source = {}): Source => ({
   ...extra,
 });
 
-/** A production environment that starts: public URL, real-looking secret, explicit demo model. */
+/**
+ * A production environment that starts: public URL, real-looking secret, explicit demo model, and the
+ * in-memory store chosen on purpose (a single instance), so no Redis is needed.
+ */
 const prodEnv = (extra: Source = {}): Source => ({
   ...devEnv(),
   NODE_ENV: "production",
   NEXTAUTH_URL: "https://chat.bulwark.test",
   AI_MODELS: "demo:demo",
+  ALLOW_IN_MEMORY_STORE: "true",
   ...extra,
 });
+
+/** A conversation encryption key in the format CONVERSATION_ENCRYPTION_KEY takes (base64 of 32 bytes). */
+const encryptionKey = () => randomBytes(32).toString("base64");
 
 /** The EnvError that parseEnv throws for `source`; fails the test if it does not throw one. */
 function envError(source: Source, options?: Parameters<typeof parseEnv>[1]): EnvError {
@@ -79,7 +87,14 @@ describe("parseEnv: defaults", () => {
     expect(env.chat.maxMessageChars).toBe(DEFAULTS.CHAT_MAX_MESSAGE_CHARS);
     expect(env.chat.maxBodyBytes).toBe(DEFAULTS.CHAT_MAX_BODY_BYTES);
     expect(env.chat.historyMaxMessages).toBe(DEFAULTS.CHAT_HISTORY_MAX_MESSAGES);
-    expect(env.upstash).toBeUndefined();
+    expect(env.chat.maxConcurrentStreams).toBe(DEFAULTS.CHAT_MAX_CONCURRENT);
+    expect(env.api.rateLimit).toMatchObject({ requests: 120, windowMs: 60_000 });
+    expect(env.budgets.dailyTokens).toBe(DEFAULTS.DAILY_TOKEN_BUDGET);
+    expect(env.budgets.dailySpendCapUsd).toBe(DEFAULTS.DAILY_SPEND_CAP_USD);
+    expect(env.budgets.prices).toEqual(LIST_PRICES);
+    expect(env.store).toEqual({ kind: "memory", allowedInProduction: false, prefix: DEFAULTS.STORE_KEY_PREFIX });
+    expect(env.conversations).toEqual({ ttlDays: DEFAULTS.CONVERSATION_TTL_DAYS, encryptionKeys: [] });
+    expect(env.usage.retentionDays).toBe(DEFAULTS.USAGE_RETENTION_DAYS);
     expect(env.log.level).toBe("info");
   });
 
@@ -113,6 +128,7 @@ describe("parseEnv: defaults", () => {
         AI_TIMEOUT_MS: "3000",
         LOG_LEVEL: "debug",
         AI_MODELS: "demo:demo,openai:llama3.2:3b",
+        AI_MODEL_PRICES: "openai:llama3.2:3b=0/0",
         OPENAI_API_KEY: "ollama",
         OPENAI_BASE_URL: "http://localhost:11434/v1",
       }),
@@ -123,6 +139,7 @@ describe("parseEnv: defaults", () => {
     expect(env.log.level).toBe("debug");
     expect(env.ai.defaultModel.id).toBe("demo:demo");
     expect(env.ai.openai).toEqual({ apiKey: "ollama", baseURL: "http://localhost:11434/v1" });
+    expect(env.budgets.prices["openai:llama3.2:3b"]).toEqual({ inputPerMTok: 0, outputPerMTok: 0 });
   });
 
   it("counts empty and blank strings as unset", () => {
@@ -137,6 +154,17 @@ describe("parseEnv: defaults", () => {
         GITHUB_SECRET: "",
         UPSTASH_REDIS_REST_URL: "",
         UPSTASH_REDIS_REST_TOKEN: "",
+        REDIS_URL: " ",
+        ALLOW_IN_MEMORY_STORE: "",
+        STORE_KEY_PREFIX: "",
+        CHAT_MAX_CONCURRENT: "",
+        API_RATE_LIMIT: "",
+        DAILY_TOKEN_BUDGET: "",
+        DAILY_SPEND_CAP_USD: " ",
+        AI_MODEL_PRICES: "",
+        CONVERSATION_TTL_DAYS: "",
+        CONVERSATION_ENCRYPTION_KEY: "",
+        USAGE_RETENTION_DAYS: "",
         LOG_LEVEL: "",
         NEXTAUTH_URL: "",
       }),
@@ -146,7 +174,14 @@ describe("parseEnv: defaults", () => {
     expect(env.ai.openai).toBeUndefined();
     expect(env.ai.defaultModel.id).toBe("demo:demo");
     expect(env.auth.github).toBeUndefined();
-    expect(env.upstash).toBeUndefined();
+    expect(env.store).toEqual({ kind: "memory", allowedInProduction: false, prefix: DEFAULTS.STORE_KEY_PREFIX });
+    expect(env.chat.maxConcurrentStreams).toBe(DEFAULTS.CHAT_MAX_CONCURRENT);
+    expect(env.api.rateLimit).toMatchObject({ requests: 120, windowMs: 60_000 });
+    expect(env.budgets.dailyTokens).toBe(DEFAULTS.DAILY_TOKEN_BUDGET);
+    expect(env.budgets.dailySpendCapUsd).toBe(DEFAULTS.DAILY_SPEND_CAP_USD);
+    expect(env.budgets.prices).toEqual(LIST_PRICES);
+    expect(env.conversations).toEqual({ ttlDays: DEFAULTS.CONVERSATION_TTL_DAYS, encryptionKeys: [] });
+    expect(env.usage.retentionDays).toBe(DEFAULTS.USAGE_RETENTION_DAYS);
     expect(env.auth.url).toBeUndefined();
   });
 
@@ -249,10 +284,8 @@ describe("parseEnv: refusals", () => {
     expect(namedVariables(envError(devEnv({ UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io" })))).toEqual(["UPSTASH_REDIS_REST_TOKEN"]);
     expect(namedVariables(envError(devEnv({ UPSTASH_REDIS_REST_TOKEN: randomSecret() })))).toEqual(["UPSTASH_REDIS_REST_URL"]);
     const token = randomSecret();
-    expect(parseEnv(devEnv({ UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io", UPSTASH_REDIS_REST_TOKEN: token })).upstash).toEqual({
-      url: "https://eu1.upstash.io",
-      token,
-    });
+    const env = parseEnv(devEnv({ UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io", UPSTASH_REDIS_REST_TOKEN: token, CONVERSATION_ENCRYPTION_KEY: encryptionKey() }));
+    expect(env.store).toEqual({ kind: "upstash", url: "https://eu1.upstash.io", token, prefix: DEFAULTS.STORE_KEY_PREFIX });
   });
 
   it("refuses AI_MODELS listing openai models without OPENAI_API_KEY", () => {
@@ -371,6 +404,223 @@ describe("parseEnv: build phase", () => {
 
   it("still refuses half an OAuth pair", () => {
     expect(namedVariables(envError({ GITHUB_ID: "Iv1.abcdef" }, { phase: "build" }))).toEqual(["GITHUB_SECRET"]);
+  });
+});
+
+describe("parseEnv: shared store, budgets and conversations", () => {
+  it("uses the values that are set for the new variables", () => {
+    const keys = [randomBytes(32), randomBytes(32)];
+    const env = parseEnv(
+      devEnv({
+        REDIS_URL: "rediss://default:" + randomSecret(8) + "@redis.internal:6380/2",
+        STORE_KEY_PREFIX: "staging_2",
+        CHAT_MAX_CONCURRENT: "1",
+        API_RATE_LIMIT: "10/1m",
+        DAILY_TOKEN_BUDGET: "1000",
+        DAILY_SPEND_CAP_USD: "2.50",
+        CONVERSATION_TTL_DAYS: "7",
+        // Base64 first, hex second, with spaces: both formats are accepted, newest first.
+        CONVERSATION_ENCRYPTION_KEY: ` ${keys[0]?.toString("base64")} , ${keys[1]?.toString("hex")} `,
+        USAGE_RETENTION_DAYS: "3650",
+      }),
+    );
+    expect(env.store).toMatchObject({ kind: "redis", prefix: "staging_2" });
+    expect(env.store.kind === "redis" && env.store.url).toMatch(/^rediss:\/\/default:.*@redis\.internal:6380\/2$/);
+    expect(env.chat.maxConcurrentStreams).toBe(1);
+    expect(env.api.rateLimit).toMatchObject({ requests: 10, windowMs: 60_000 });
+    expect(env.budgets.dailyTokens).toBe(1000);
+    expect(env.budgets.dailySpendCapUsd).toBe(2.5);
+    expect(env.conversations.ttlDays).toBe(7);
+    expect(env.conversations.encryptionKeys).toEqual(keys);
+    expect(env.usage.retentionDays).toBe(3650);
+  });
+
+  it("picks Upstash when its pair is set, Redis when REDIS_URL is, else this process", () => {
+    const key = encryptionKey();
+    const token = randomSecret();
+    expect(parseEnv(devEnv({ UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io", UPSTASH_REDIS_REST_TOKEN: token, CONVERSATION_ENCRYPTION_KEY: key })).store).toEqual({
+      kind: "upstash",
+      url: "https://eu1.upstash.io",
+      token,
+      prefix: "bulwark",
+    });
+    expect(parseEnv(devEnv({ REDIS_URL: "redis://localhost:6379", CONVERSATION_ENCRYPTION_KEY: key })).store).toEqual({
+      kind: "redis",
+      url: "redis://localhost:6379",
+      prefix: "bulwark",
+    });
+    expect(parseEnv(devEnv({ ALLOW_IN_MEMORY_STORE: "true" })).store).toEqual({ kind: "memory", allowedInProduction: true, prefix: "bulwark" });
+    expect(parseEnv(devEnv({ ALLOW_IN_MEMORY_STORE: "false" })).store).toEqual({ kind: "memory", allowedInProduction: false, prefix: "bulwark" });
+  });
+
+  it("names each bad new variable and never repeats the bad values", () => {
+    const bad: Source = {
+      CHAT_MAX_CONCURRENT: "zqx",
+      API_RATE_LIMIT: "zqxrate",
+      DAILY_TOKEN_BUDGET: "zqxtokens",
+      DAILY_SPEND_CAP_USD: "zqxdollars",
+      AI_MODEL_PRICES: "openai:zqxmodel=zqx",
+      REDIS_URL: "http://zqxuser:zqxpassword@zqxhost:6379",
+      ALLOW_IN_MEMORY_STORE: "zqxyes",
+      STORE_KEY_PREFIX: "zqx:prefix",
+      CONVERSATION_TTL_DAYS: "zqxdays",
+      CONVERSATION_ENCRYPTION_KEY: "zqx-not-a-key",
+      USAGE_RETENTION_DAYS: "zqxdays",
+    };
+    const error = envError({ ...devEnv(), ...bad });
+    expect(new Set(namedVariables(error))).toEqual(new Set(Object.keys(bad)));
+    const everything = `${error.message}\n${error.problems.join("\n")}`;
+    expect(everything).not.toMatch(/zqx/i);
+  });
+
+  it.each([
+    ["CHAT_MAX_CONCURRENT", ["0", "101", "1.5"], ["1", "100"]],
+    ["DAILY_TOKEN_BUDGET", ["999", "1000000001", "5000.5"], ["1000", "1000000000"]],
+    ["DAILY_SPEND_CAP_USD", ["0", "0.009", "-5", "1000001", "Infinity"], ["0.01", "1000000", "2.5"]],
+    ["CONVERSATION_TTL_DAYS", ["0", "3651", "1.5"], ["1", "3650"]],
+    ["USAGE_RETENTION_DAYS", ["0", "3651", "-1"], ["1", "3650"]],
+    ["API_RATE_LIMIT", ["0/30s", "120", "120/60y"], ["1/1s", "1000/1d"]],
+    ["STORE_KEY_PREFIX", ["a".repeat(33), "with space", "bulwark:prod", "dot.ted"], ["a".repeat(32), "A-z_9"]],
+    ["ALLOW_IN_MEMORY_STORE", ["yes", "1", "TRUE"], ["true", "false"]],
+  ] as const)("checks the range of %s, naming it without the value", (name, refused, accepted) => {
+    for (const value of refused) {
+      const error = envError(devEnv({ [name]: value }));
+      expect(error.problems, `${name}=${value}`).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+      // The value is never echoed (a short number like "0" may well appear in the rule itself).
+      if (value.length > 3) expect(error.problems[0]?.slice(name.length)).not.toContain(value);
+    }
+    for (const value of accepted) expect(() => parseEnv(devEnv({ [name]: value })), `${name}=${value}`).not.toThrow();
+  });
+
+  it("refuses a REDIS_URL that is not a redis:// or rediss:// URL without quoting its password", () => {
+    const password = "zqx" + randomSecret(12);
+    for (const bad of [`http://default:${password}@redis.internal:6379`, `redis//default:${password}@redis.internal`, "redis://", "redis:///0", "localhost:6379"]) {
+      const error = envError(devEnv({ REDIS_URL: bad, CONVERSATION_ENCRYPTION_KEY: encryptionKey() }));
+      expect(error.problems, bad).toEqual(["REDIS_URL: must be a redis:// or rediss:// URL, e.g. redis://localhost:6379"]);
+      expect(error.message).not.toContain(password);
+    }
+  });
+
+  it("never quotes a REDIS_URL's password in the other problems it reports", () => {
+    const password = "zqx" + randomSecret(12);
+    const url = `redis://default:${password}@redis.internal:6379`;
+    const errors = [
+      envError(devEnv({ REDIS_URL: url })),
+      envError(devEnv({ REDIS_URL: url, UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io", UPSTASH_REDIS_REST_TOKEN: randomSecret() })),
+      envError(prodEnv({ REDIS_URL: `redis://default:change-me-${password}@redis.internal:6379`, CONVERSATION_ENCRYPTION_KEY: encryptionKey() })),
+    ];
+    for (const error of errors) {
+      expect(error.message).not.toContain(password);
+      expect(error.message).not.toContain("redis.internal");
+    }
+  });
+
+  it("refuses a CONVERSATION_ENCRYPTION_KEY that is not a list of 32-byte keys, never quoting a key", () => {
+    const key = encryptionKey();
+    const short = randomBytes(31).toString("base64");
+    const shortHex = randomBytes(16).toString("hex");
+    const cases: [string, RegExp][] = [
+      [short, /^CONVERSATION_ENCRYPTION_KEY: entry 1 is 31 bytes; each key must be 32 bytes/],
+      [`${key},${shortHex}`, /^CONVERSATION_ENCRYPTION_KEY: entry 2 is 16 bytes/],
+      [`${key},${key}`, /^CONVERSATION_ENCRYPTION_KEY: entry 2 is the same key as entry 1$/],
+      [`${key},not a key!`, /^CONVERSATION_ENCRYPTION_KEY: entry 2 must be a 32-byte key written as base64 or as 64 hex characters$/],
+      [" , ", /^CONVERSATION_ENCRYPTION_KEY: must list at least one key/],
+    ];
+    for (const [value, expected] of cases) {
+      const error = envError(devEnv({ CONVERSATION_ENCRYPTION_KEY: value }));
+      expect(error.problems, value).toEqual([expect.stringMatching(expected)]);
+      for (const secret of [key, short, shortHex]) {
+        expect(error.message).not.toContain(secret);
+        // Not even a fragment of a key (a prefix or suffix long enough to narrow a search).
+        expect(error.message).not.toContain(secret.slice(0, 8));
+        expect(error.message).not.toContain(secret.slice(-8));
+      }
+    }
+  });
+
+  it("refuses a REDIS_URL together with Upstash, at run time and at build time", () => {
+    const source = devEnv({
+      REDIS_URL: "redis://localhost:6379",
+      UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io",
+      UPSTASH_REDIS_REST_TOKEN: randomSecret(),
+      CONVERSATION_ENCRYPTION_KEY: encryptionKey(),
+    });
+    expect(envError(source).problems).toEqual(["REDIS_URL: set either REDIS_URL or UPSTASH_REDIS_REST_URL, not both"]);
+    expect(envError(source, { phase: "build" }).problems).toEqual(["REDIS_URL: set either REDIS_URL or UPSTASH_REDIS_REST_URL, not both"]);
+  });
+
+  it("refuses, in production, to keep state in memory unless ALLOW_IN_MEMORY_STORE=true, and says how to fix it", () => {
+    for (const allow of [undefined, "", "false"]) {
+      const error = envError(prodEnv({ ALLOW_IN_MEMORY_STORE: allow }));
+      expect(namedVariables(error), `ALLOW_IN_MEMORY_STORE=${allow}`).toEqual(["UPSTASH_REDIS_REST_URL"]);
+      expect(error.message).toContain("ALLOW_IN_MEMORY_STORE=true");
+      expect(error.message).toContain("REDIS_URL");
+      expect(error.message).toContain("UPSTASH_REDIS_REST_TOKEN");
+    }
+    expect(parseEnv(prodEnv({ ALLOW_IN_MEMORY_STORE: "true" })).store).toEqual({ kind: "memory", allowedInProduction: true, prefix: "bulwark" });
+    // A shared store needs no opt-in.
+    expect(parseEnv(prodEnv({ ALLOW_IN_MEMORY_STORE: undefined, REDIS_URL: "rediss://redis.internal:6380", CONVERSATION_ENCRYPTION_KEY: encryptionKey() })).store.kind).toBe(
+      "redis",
+    );
+    // Development, and the build, do not need it either.
+    expect(parseEnv(devEnv()).store.kind).toBe("memory");
+    expect(parseEnv({ NODE_ENV: "production" }, { phase: "build" }).store).toEqual({ kind: "memory", allowedInProduction: false, prefix: "bulwark" });
+  });
+
+  it("requires CONVERSATION_ENCRYPTION_KEY with a Redis store at run time, not at build time", () => {
+    const stores: Source[] = [
+      { REDIS_URL: "redis://localhost:6379" },
+      { UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io", UPSTASH_REDIS_REST_TOKEN: randomSecret() },
+    ];
+    for (const store of stores) {
+      const error = envError(devEnv(store));
+      expect(namedVariables(error)).toEqual(["CONVERSATION_ENCRYPTION_KEY"]);
+      expect(error.message).toContain("store:generate-key");
+      expect(() => parseEnv({ NODE_ENV: "production", ...store }, { phase: "build" })).not.toThrow();
+      expect(parseEnv(devEnv({ ...store, CONVERSATION_ENCRYPTION_KEY: encryptionKey() })).conversations.encryptionKeys).toHaveLength(1);
+    }
+    // The in-memory store keeps nothing at rest, so it needs no key.
+    expect(parseEnv(devEnv()).conversations.encryptionKeys).toEqual([]);
+  });
+
+  it("refuses a model with no price, naming its position in AI_MODELS but not the model", () => {
+    const error = envError(devEnv({ AI_MODELS: "demo:demo,openai:zqx-fine-tune", OPENAI_API_KEY: "ollama" }));
+    expect(error.problems).toEqual([expect.stringMatching(/^AI_MODEL_PRICES: the openai model in entry 2 of AI_MODELS has no price/)]);
+    expect(error.message).toContain("provider:model=IN/OUT");
+    expect(error.message).not.toMatch(/zqx/);
+    // A price makes it acceptable; the build does not check prices.
+    expect(parseEnv(devEnv({ AI_MODELS: "demo:demo,openai:zqx-fine-tune", OPENAI_API_KEY: "ollama", AI_MODEL_PRICES: "openai:zqx-fine-tune=0.5/1.5" })).budgets.prices).toMatchObject({
+      "openai:zqx-fine-tune": { inputPerMTok: 0.5, outputPerMTok: 1.5 },
+    });
+    expect(() => parseEnv({ AI_MODELS: "openai:zqx-fine-tune" }, { phase: "build" })).not.toThrow();
+  });
+
+  it("lists every model that has no price", () => {
+    const error = envError(devEnv({ AI_MODELS: "openai:zqx-a,demo:demo,anthropic:zqx-b", OPENAI_API_KEY: "ollama", ANTHROPIC_API_KEY: randomSecret() }));
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^AI_MODEL_PRICES: the openai model in entry 1 of AI_MODELS has no price/),
+      expect.stringMatching(/^AI_MODEL_PRICES: the anthropic model in entry 3 of AI_MODELS has no price/),
+    ]);
+  });
+
+  it("lets AI_MODEL_PRICES override a list price and keeps the others", () => {
+    const env = parseEnv(devEnv({ AI_MODEL_PRICES: "openai:gpt-4o-mini=1/2, anthropic:claude-sonnet-4-6 = 0.5 / 0.25" }));
+    expect(env.budgets.prices["openai:gpt-4o-mini"]).toEqual({ inputPerMTok: 1, outputPerMTok: 2 });
+    expect(env.budgets.prices["anthropic:claude-sonnet-4-6"]).toEqual({ inputPerMTok: 0.5, outputPerMTok: 0.25 });
+    expect(LIST_PRICES["openai:gpt-4o-mini"]).toEqual({ inputPerMTok: 0.15, outputPerMTok: 0.6 }); // the table itself is untouched
+    expect(env.budgets.prices["openai:gpt-4o"]).toEqual(LIST_PRICES["openai:gpt-4o"]);
+  });
+
+  it("refuses a malformed AI_MODEL_PRICES entry by position, never quoting it", () => {
+    const key = fakeOpenAiKey();
+    const error = envError(devEnv({ AI_MODEL_PRICES: `openai:gpt-4o-mini=1/2,${key}` }));
+    expect(error.problems).toEqual([expect.stringMatching(/^AI_MODEL_PRICES: entry 2 must look like openai:gpt-4o-mini=0.15\/0.60/)]);
+    expect(error.message).not.toContain(key);
+  });
+
+  it("refuses, in production, a REDIS_URL or CONVERSATION_ENCRYPTION_KEY that holds an example value", () => {
+    const error = envError(prodEnv({ REDIS_URL: "redis://default:change-me@redis.internal:6379", CONVERSATION_ENCRYPTION_KEY: encryptionKey() }));
+    expect(error.problems).toEqual(["REDIS_URL: still holds the example value from .env.example; set a real secret"]);
   });
 });
 

@@ -1,0 +1,12 @@
+import { withUser } from "@/lib/http/with-user";
+import { API_HEADERS } from "@/lib/http/errors";
+import { tokenBudgetFor } from "@/lib/chat/admission";
+
+// GET /api/usage – the signed-in user's token budget for today
+export const GET = withUser(
+  async ({ user, limitHeaders }) => {
+    const tokens = await tokenBudgetFor(user.id);
+    return Response.json({ tokens }, { headers: { ...API_HEADERS, ...limitHeaders } });
+  },
+  { limit: "api" },
+);
