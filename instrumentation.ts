@@ -1,10 +1,13 @@
 /**
  * Runs once when a server instance starts, before it answers any request: a bad environment stops
- * the server here, naming each bad variable, instead of failing on the first chat.
+ * the server here, naming each bad variable, instead of failing on the first chat. The store is
+ * contacted once too, so a wrong URL or token is reported in plain words at start-up.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { assertEnvAtStartup } = await import("./lib/env");
-  const { logStartup } = await import("./lib/startup");
-  logStartup(assertEnvAtStartup());
+  const { assertStoreAtStartup, logStartup } = await import("./lib/startup");
+  const config = assertEnvAtStartup();
+  logStartup(config);
+  await assertStoreAtStartup(config);
 }

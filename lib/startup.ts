@@ -1,6 +1,7 @@
 import "server-only";
 import type { Env } from "./config/schema";
 import { log, setLogLevel } from "./log/logger";
+import { lastStoreConnectionError, STORE_TIMEOUT_MS, storeBackend } from "./store/backend";
 
 /** One line at start-up that says how this instance is configured (never a secret). */
 export function logStartup(config: Env): void {
@@ -9,12 +10,80 @@ export function logStartup(config: Env): void {
     nodeEnv: config.nodeEnv,
     models: config.ai.models.map((m) => m.id).join(","),
     signIn: [config.auth.localUsers.length > 0 && "credentials", config.auth.github && "github", config.auth.google && "google"].filter(Boolean).join(","),
-    rateLimitStore: config.upstash ? "upstash" : "memory",
+    store: config.store.kind,
     chatRateLimit: config.chat.rateLimit.source,
+    maxConcurrentStreams: config.chat.maxConcurrentStreams,
+    dailyTokenBudget: config.budgets.dailyTokens,
+    dailySpendCapUsd: config.budgets.dailySpendCapUsd,
   });
-  if (!config.upstash) {
-    log.warn("server.single_instance_limits", {
-      detail: "Rate limits and conversations are kept in this process: they hold for one instance only. Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN to share them.",
+  if (config.store.kind === "memory") {
+    log.warn("server.single_instance_store", {
+      detail:
+        "Limits, budgets and conversations are kept in this process: they hold for one instance only and are lost on restart. Set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, or REDIS_URL, to share them.",
     });
   }
+}
+
+/** Stops the server on a store misconfiguration; warns, and carries on, when the store is only unreachable. */
+export async function assertStoreAtStartup(config: Env): Promise<void> {
+  const problem = await checkStore(config);
+  if (!problem) return;
+  if (problem.fatal) {
+    console.error(`\nBulwark cannot start: ${problem.message}\n`);
+    process.exit(1);
+  }
+  log.warn("store.unreachable_at_startup", { store: config.store.kind });
+  console.error(`\nBulwark: ${problem.message}\n`);
+}
+
+/** What a failed first contact with the store means, in words, and whether waiting can fix it. */
+export type StoreProblem = { fatal: boolean; message: string };
+
+/**
+ * Contacts the store once at start-up. A store that refuses our credentials, or whose host does
+ * not exist, is a configuration mistake: the server stops and says which variable to fix. One that
+ * is merely unreachable may come back: the server starts, answers chat with 503 meanwhile, and
+ * recovers by itself.
+ */
+export async function checkStore(config: Env): Promise<StoreProblem | undefined> {
+  if (config.store.kind === "memory") return undefined;
+  try {
+    const { redis } = (await storeBackend()) as Extract<Awaited<ReturnType<typeof storeBackend>>, { redis: unknown }>;
+    await Promise.race([redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error("timed out")), STORE_TIMEOUT_MS))]);
+    log.info("store.ready", { store: config.store.kind });
+    return undefined;
+  } catch (error) {
+    return describeStoreProblem(config.store.kind, error, lastStoreConnectionError());
+  }
+}
+
+export function describeStoreProblem(kind: "upstash" | "redis", error: unknown, connectionError?: Error & { code?: string }): StoreProblem {
+  const text = `${error instanceof Error ? error.message : ""} ${connectionError?.message ?? ""}`;
+  const code = connectionError?.code ?? causeCode(error);
+  if (kind === "upstash") {
+    if (/unauthori[sz]ed|WRONGPASS|invalid token|401/i.test(text)) {
+      return { fatal: true, message: "UPSTASH_REDIS_REST_TOKEN was refused by Upstash: copy the REST token (not the read-only one) from your database's page in the Upstash console." };
+    }
+    if (code === "ENOTFOUND") {
+      return { fatal: true, message: "UPSTASH_REDIS_REST_URL names a host that does not exist: copy the REST URL from your database's page in the Upstash console." };
+    }
+    return { fatal: false, message: "Upstash did not answer at UPSTASH_REDIS_REST_URL. Chat will answer 503 until it does; the server retries by itself." };
+  }
+  if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(text)) {
+    return { fatal: true, message: "REDIS_URL: the Redis server refused the user name or password in the URL (redis://user:password@host:port)." };
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    return { fatal: true, message: "REDIS_URL names a host that cannot be found: check the host name in the URL." };
+  }
+  return { fatal: false, message: "The Redis server at REDIS_URL is not reachable yet. Chat will answer 503 until it is; the server reconnects by itself." };
+}
+
+function causeCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") return code;
+    current = current.cause;
+  }
+  return undefined;
 }

@@ -30,6 +30,8 @@ async function ensureEnvFile(): Promise<{ email: string; password: string | unde
     `NEXTAUTH_SECRET=${randomBytes(32).toString("base64url")}`,
     `AUTH_LOCAL_USERS=${EMAIL}:${await hashPassword(password)}`,
     "AI_MODELS=demo:demo",
+    "# One instance, state in memory: set REDIS_URL or UPSTASH_REDIS_REST_URL/TOKEN (and CONVERSATION_ENCRYPTION_KEY) to share it.",
+    "ALLOW_IN_MEMORY_STORE=true",
     "",
   ];
   writeFileSync(ENV_FILE, lines.join("\n"), { mode: 0o600 });
@@ -40,7 +42,8 @@ async function ensureEnvFile(): Promise<{ email: string; password: string | unde
 async function main(): Promise<void> {
   const account = await ensureEnvFile();
   // Variables from the shell win over .env.local: keep the sign-in URL in step with PORT.
-  const env = { ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url, NEXT_TELEMETRY_DISABLED: "1" };
+  // The quickstart is one instance by design, so the in-process store is allowed (also for a .env.local written before it existed).
+  const env = { ALLOW_IN_MEMORY_STORE: "true", ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url, NEXT_TELEMETRY_DISABLED: "1" };
 
   console.log("\nBuilding the production app (about a minute the first time)…");
   const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: ROOT, env, stdio: "inherit" });

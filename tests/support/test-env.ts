@@ -39,6 +39,7 @@ export function appEnv({ openaiUrl, anthropicUrl, authLocalUsers, extra = {} }: 
     ANTHROPIC_BASE_URL: anthropicUrl,
     CHAT_RATE_LIMIT: "100/60s",
     LOG_LEVEL: "debug",
+    ALLOW_IN_MEMORY_STORE: "true",
     ...extra,
   };
 }
