@@ -1,4 +1,5 @@
 import { maskSecrets } from "./redact";
+import { processSingleton } from "../store/singleton";
 
 /**
  * The structured logger: one JSON object a line, metadata only. Callers pass named fields (ids,
@@ -8,14 +9,15 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 const RANK = { debug: 10, info: 20, warn: 30, error: 40 } as const satisfies Record<LogLevel, number>;
-let threshold: LogLevel = "info";
+// Per process, not per bundle: start-up sets it once for every route (see lib/store/singleton.ts).
+const settings = processSingleton("log.settings", () => ({ threshold: "info" as LogLevel }));
 
 export function setLogLevel(level: LogLevel): void {
-  threshold = level;
+  settings.threshold = level;
 }
 
 function write(level: LogLevel, event: string, fields: LogFields = {}): void {
-  if (RANK[level] < RANK[threshold]) return;
+  if (RANK[level] < RANK[settings.threshold]) return;
   const record: Record<string, string | number | boolean | null> = { time: new Date().toISOString(), level, event: maskSecrets(event) };
   for (const [key, value] of Object.entries(fields)) {
     if (value === undefined) continue;

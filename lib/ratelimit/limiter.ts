@@ -4,6 +4,7 @@ import { ApiError } from "../http/errors";
 import { storeBackend, type StoreBackend } from "../store/backend";
 import { storeOp } from "../store/call";
 import { hashKey, storeKey } from "../store/keys";
+import { processSingleton } from "../store/singleton";
 import { MemorySlidingWindow } from "./memory";
 import { POLICIES, type PolicyName } from "./policies";
 import type { LimitResult, Limiter } from "./types";
@@ -15,7 +16,7 @@ import { formatWait } from "./format-wait";
  * else an in-process copy of the same algorithm. Limits fail closed: a store that does not answer
  * in time refuses the request (503) instead of letting it through.
  */
-const limiters = new Map<PolicyName, Promise<Limiter>>();
+const limiters = processSingleton("ratelimit.limiters", () => new Map<PolicyName, Promise<Limiter>>());
 
 async function create(name: PolicyName, backend: StoreBackend): Promise<Limiter> {
   const { requests, windowMs } = POLICIES[name].spec(env());

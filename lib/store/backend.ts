@@ -3,6 +3,7 @@ import type { Redis } from "@upstash/redis";
 import type { StoreConfig } from "../config/schema";
 import { env } from "../env";
 import { log } from "../log/logger";
+import { forgetProcessSingleton, processSingleton } from "./singleton";
 
 /**
  * The one place that decides where shared state lives, from configuration:
@@ -18,14 +19,13 @@ export type StoreBackend = { kind: "memory"; prefix: string } | { kind: "upstash
 /** How long one store operation may take before the request fails closed. */
 export const STORE_TIMEOUT_MS = 3_000;
 
-let backend: Promise<StoreBackend> | undefined;
-
 export function storeBackend(): Promise<StoreBackend> {
-  backend ??= create(env().store).catch((error: unknown) => {
-    backend = undefined;
-    throw error;
-  });
-  return backend;
+  return processSingleton("store.backend", () =>
+    create(env().store).catch((error: unknown) => {
+      forgetProcessSingleton("store.backend");
+      throw error;
+    }),
+  );
 }
 
 async function create(config: StoreConfig): Promise<StoreBackend> {
@@ -62,22 +62,22 @@ async function create(config: StoreConfig): Promise<StoreBackend> {
 function watchConnection(client: import("ioredis").Redis): void {
   let down = false;
   client.on("error", (error: Error & { code?: string }) => {
-    lastConnectionError = error;
+    connection.lastError = error;
     if (down) return;
     down = true;
     log.error("store.connection_lost", { store: "redis", errorCode: error.code ?? error.name });
   });
   client.on("ready", () => {
-    lastConnectionError = undefined;
+    connection.lastError = undefined;
     if (!down) return;
     down = false;
     log.info("store.connection_restored", { store: "redis" });
   });
 }
 
-let lastConnectionError: (Error & { code?: string }) | undefined;
+const connection = processSingleton("store.connection", () => ({ lastError: undefined as (Error & { code?: string }) | undefined }));
 
 /** The reason the TCP client last failed to connect, for the start-up check's plain-words report. */
 export function lastStoreConnectionError(): (Error & { code?: string }) | undefined {
-  return lastConnectionError;
+  return connection.lastError;
 }

@@ -2,12 +2,13 @@ import "server-only";
 import { env } from "../../env";
 import type { ModelRef, Provider } from "../../config/models";
 import type { ChatProvider } from "../types";
+import { processSingleton } from "../../store/singleton";
 
 /**
  * Provider clients, created once per process and lazily: an SDK whose provider is not in use is
  * never even loaded. Keys come from the validated environment and go nowhere but the SDK.
  */
-const clients = new Map<Provider, Promise<ChatProvider>>();
+const clients = processSingleton("ai.clients", () => new Map<Provider, Promise<ChatProvider>>());
 
 export function providerFor(model: ModelRef): Promise<ChatProvider> {
   let client = clients.get(model.provider);
