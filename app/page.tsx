@@ -4,6 +4,9 @@ import { Chat } from "@/components/chat/chat";
 import { modelLabel } from "@/components/chat/model-label";
 import { getPageUser } from "@/lib/auth/page-session";
 import { env } from "@/lib/env";
+import { tokenBudgetFor } from "@/lib/chat/admission";
+import { conversationStore } from "@/lib/store/index";
+import { storeOp } from "@/lib/store/call";
 
 export const metadata: Metadata = { title: "Chat" };
 
@@ -14,6 +17,11 @@ export default async function ChatPage() {
   // Only plain data crosses to the client: ids and labels, never provider names or keys.
   const { ai, chat } = env();
   const models = ai.models.map((model) => ({ id: model.id, label: modelLabel(model) }));
+  // Rendered with the page when the store answers; otherwise the client loads them and shows why not.
+  const [conversations, budget] = await Promise.allSettled([
+    storeOp("conversations.open", conversationStore).then((store) => store.list({ userId: user.id })),
+    tokenBudgetFor(user.id),
+  ]);
 
   return (
     <Chat
@@ -21,6 +29,8 @@ export default async function ChatPage() {
       defaultModel={ai.defaultModel.id}
       maxMessageChars={chat.maxMessageChars}
       user={{ email: user.email, name: user.name }}
+      initialConversations={conversations.status === "fulfilled" ? conversations.value : undefined}
+      initialBudget={budget.status === "fulfilled" ? budget.value : undefined}
     />
   );
 }

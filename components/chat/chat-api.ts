@@ -1,15 +1,15 @@
+import { isSignedOut, OFFLINE, readFailure, SIGNED_OUT, type ApiFailure } from "./api-client";
 import { parseSse, type ChatStreamEvent } from "./sse-parser";
 
 /** Exactly the fields `POST /api/chat` accepts: it rejects any other. */
 export type ChatRequest = { conversationId?: string; message: string; model?: string };
 
-export type ChatFailure = { code: string; message: string; retryAfterSeconds?: number };
+/** A refusal before the stream: the 429s also say which limit (`limit`) and when it lifts (`resetsAt`). */
+export type ChatFailure = ApiFailure;
 
 export type OpenResult =
   | { ok: true; conversationId: string | null; events: AsyncGenerator<ChatStreamEvent> }
   | ({ ok: false } & ChatFailure);
-
-const OFFLINE = "Could not reach Bulwark. Check your connection and try again.";
 
 /**
  * Sends one message and, when the server accepts it, returns its event stream. Failures before the
@@ -31,16 +31,13 @@ export async function openChatStream({ request, signal }: { request: ChatRequest
     if (signal.aborted) throw error;
     return { ok: false, code: "network", message: OFFLINE };
   }
-  // A proxy that answers an expired session with a redirect lands the fetch on the sign-in page.
-  if (res.status === 401 || (res.redirected && new URL(res.url).pathname === "/signin")) {
-    return { ok: false, code: "unauthorized", message: "Your session has ended. Please sign in again." };
-  }
+  if (isSignedOut(res)) return { ok: false, ...SIGNED_OUT };
   const isStream = (res.headers.get("content-type") ?? "").startsWith("text/event-stream");
   if (res.ok && isStream && res.body) {
     // Sent before the first token, so a stopped or cut reply can still be continued.
     return { ok: true, conversationId: res.headers.get("x-conversation-id"), events: parseSse(decodeText(res.body)) };
   }
-  return { ok: false, ...(await readFailure(res)) };
+  return { ok: false, ...(await readFailure({ res, fallback: fallbackFailure })) };
 }
 
 async function* decodeText(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
@@ -59,29 +56,6 @@ async function* decodeText(body: ReadableStream<Uint8Array>): AsyncGenerator<str
     // Reached when the reader leaves early (done event, Stop): closes the connection too.
     reader.cancel().catch(() => undefined);
   }
-}
-
-async function readFailure(res: Response): Promise<ChatFailure> {
-  const fallback = fallbackFailure(res.status);
-  const header = Number(res.headers.get("retry-after"));
-  const headerSeconds = Number.isFinite(header) && header > 0 ? header : undefined;
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch {
-    body = undefined;
-  }
-  const error = typeof body === "object" && body !== null ? (body as { error?: unknown }).error : undefined;
-  if (typeof error !== "object" || error === null) {
-    return headerSeconds ? { ...fallback, retryAfterSeconds: headerSeconds } : fallback;
-  }
-  const { code, message, retryAfterSeconds } = error as Record<string, unknown>;
-  const seconds = typeof retryAfterSeconds === "number" && retryAfterSeconds > 0 ? retryAfterSeconds : headerSeconds;
-  return {
-    code: typeof code === "string" ? code : fallback.code,
-    message: typeof message === "string" && message.trim() ? message : fallback.message,
-    ...(seconds ? { retryAfterSeconds: seconds } : {}),
-  };
 }
 
 function fallbackFailure(status: number): ChatFailure {

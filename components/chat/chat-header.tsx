@@ -1,9 +1,13 @@
 "use client";
 
+import type { RefObject } from "react";
 import { BrandMark } from "@/components/brand-mark";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { AccountMenu } from "./account-menu";
+import { BudgetMeter } from "./budget-meter";
 import { ModelPicker } from "./model-picker";
-import type { ChatUser, ModelOption } from "./types";
+import { SidebarToggle } from "./sidebar-toggle";
+import type { ChatUser, ModelOption, TokenBudget } from "./types";
 
 type ChatHeaderProps = {
   models: ModelOption[];
@@ -12,13 +16,19 @@ type ChatHeaderProps = {
   onNewChat: () => void;
   canStartNew: boolean;
   user: ChatUser;
+  budget: TokenBudget | null;
+  onDataDeleted: (count: number) => void;
+  drawer: { open: boolean; onToggle: () => void; toggleRef: RefObject<HTMLButtonElement | null> };
+  /** True while the phone drawer is open: the page behind it takes no focus or clicks. */
+  inert: boolean;
 };
 
-export function ChatHeader({ models, model, onModelChange, onNewChat, canStartNew, user }: ChatHeaderProps) {
+export function ChatHeader({ models, model, onModelChange, onNewChat, canStartNew, user, budget, onDataDeleted, drawer, inert }: ChatHeaderProps) {
   const who = user.email ?? user.name ?? "Signed in";
   return (
-    <header className="chat-header">
+    <header className="chat-header" inert={inert}>
       <div className="chat-header__brand">
+        <SidebarToggle expanded={drawer.open} onToggle={drawer.onToggle} buttonRef={drawer.toggleRef} />
         <BrandMark />
         <span className="chat-header__name">Bulwark</span>
       </div>
@@ -28,10 +38,14 @@ export function ChatHeader({ models, model, onModelChange, onNewChat, canStartNe
           New chat
         </button>
       </div>
+      <div className="chat-header__budget">
+        <BudgetMeter budget={budget} />
+      </div>
       <div className="chat-header__account">
         <span className="chat-header__user" title={who} data-testid="user-email">
           {who}
         </span>
+        <AccountMenu who={who} onDataDeleted={onDataDeleted} />
         <SignOutButton />
       </div>
     </header>

@@ -7,8 +7,9 @@ import { useCountdown } from "./use-countdown";
 type ErrorBannerProps = { error: ChatError; onDismiss: () => void };
 
 /**
- * The server's message, word for word. A rate limit becomes a countdown that clears itself; screen
- * readers get the message once rather than a new alert every second.
+ * The server's message, word for word. Any refusal with a wait (a rate limit, a busy store, a spent
+ * daily budget) becomes a countdown that clears itself; screen readers get the message once rather
+ * than a new alert every second.
  */
 export function ErrorBanner({ error, onDismiss }: ErrorBannerProps) {
   const left = useCountdown({ until: error.retryAt, onDone: onDismiss });
@@ -33,9 +34,11 @@ export function ErrorBanner({ error, onDismiss }: ErrorBannerProps) {
   );
 }
 
-/** Puts the live wait into the server's sentence ("…try again in 12 s." or "…in 5 min."), or after it if it has none. */
+// A wait as the server writes it: "12 s", "5 min", "3 h", "5 h 12 min" (an hours part first, whole).
+const WAIT = /\d+\s*(?:h|hours?)\b(?:\s*\d+\s*(?:min|minutes?)\b)?|\d+\s*(?:s|sec|seconds?|min|minutes?)\b/;
+
+/** Puts the live wait into the server's sentence ("…try again in 12 s." or "…in 5 h 12 min."), or after it if it has none. */
 function withWait({ message, seconds }: { message: string; seconds: number }): string {
   const wait = formatWait(seconds);
-  const pattern = /\d+\s*(?:s|sec|seconds?|min|minutes?)\b/;
-  return pattern.test(message) ? message.replace(pattern, wait) : `${message} (${wait})`;
+  return WAIT.test(message) ? message.replace(WAIT, wait) : `${message} (${wait})`;
 }

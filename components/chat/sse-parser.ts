@@ -1,8 +1,14 @@
-/** The events `POST /api/chat` streams. Anything else the server might add later is skipped. */
+import { toTokenBudget } from "./api-shapes";
+import type { TokenBudget } from "./types";
+
+/**
+ * The events `POST /api/chat` streams. Anything else the server might add later is skipped. `done`
+ * may carry the daily token budget as it stands after this reply was counted.
+ */
 export type ChatStreamEvent =
   | { type: "text"; text: string }
   | { type: "error"; code: string; message: string }
-  | { type: "done"; conversationId: string; usage?: { inputTokens: number; outputTokens: number } };
+  | { type: "done"; conversationId: string; usage?: { inputTokens: number; outputTokens: number }; budget?: TokenBudget };
 
 export type SseParser = {
   /** Feeds one decoded chunk; returns the events it completed (possibly none). */
@@ -84,7 +90,8 @@ function toChatEvent(json: string): ChatStreamEvent | null {
   }
   if (v.type === "done" && typeof v.conversationId === "string") {
     const usage = toUsage(v.usage);
-    return { type: "done", conversationId: v.conversationId, ...(usage && { usage }) };
+    const budget = toTokenBudget(v.budget);
+    return { type: "done", conversationId: v.conversationId, ...(usage && { usage }), ...(budget && { budget }) };
   }
   return null;
 }

@@ -15,3 +15,14 @@ export type ChatMessage =
 
 /** The banner's content; `retryAt` (epoch ms) turns it into a countdown that clears itself. */
 export type ChatError = { message: string; retryAt?: number };
+
+/** One conversation in the list, as `GET /api/conversations` sends it (times are ISO strings). */
+export type ConversationSummary = { id: string; title: string; createdAt: string; updatedAt: string; messageCount: number };
+
+/** One stored turn of a conversation, as `GET /api/conversations/:id` sends it. */
+export type StoredMessage = { role: "user" | "assistant"; content: string; createdAt: string };
+
+export type Conversation = ConversationSummary & { messages: StoredMessage[] };
+
+/** The user's daily token budget; `resetsAt` is ISO, the next 00:00 UTC. */
+export type TokenBudget = { limit: number; used: number; remaining: number; resetsAt: string };

@@ -1,15 +1,26 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { SIGN_IN_URL } from "./api-client";
 import { openChatStream, type ChatFailure } from "./chat-api";
-import type { ChatError, ChatMessage, MessageStatus } from "./types";
+import type { ChatError, ChatMessage, Conversation, MessageStatus, TokenBudget } from "./types";
 
-export const SIGN_IN_URL = "/signin?callbackUrl=%2F";
+export { SIGN_IN_URL };
 
 const CONNECTION_LOST = "The connection was lost before the reply finished. Please try again.";
 
 /** `restore` is the text to put back in the composer: the message never reached the conversation. */
 export type SendResult = { restore?: string };
+
+/** What the page learns while a message is under way, to keep the list and the budget current. */
+export type SendHooks = {
+  /** The server took the message (before the first token); `conversationId` may be a new one. */
+  onAccepted?: (conversationId: string) => void;
+  /** The reply is complete; `budget` is the daily budget after it was counted, when the server says. */
+  onDone?: (done: { conversationId: string; budget?: TokenBudget }) => void;
+  /** The server refused the message before streaming (a limit, a budget, a missing conversation…). */
+  onRefused?: (failure: ChatFailure) => void;
+};
 
 type AssistantPatch = { text?: string; status: MessageStatus; note?: string };
 
@@ -19,14 +30,21 @@ const nextId = () => `m${++lastId}`;
 
 /**
  * One conversation with `POST /api/chat`: the messages, whether a reply is streaming, the error to
- * show, and send / stop / reset. The server keeps the history; the client only remembers its id.
+ * show, and send / stop / reset / load. The server keeps the history; the client only remembers its id.
  */
 export function useChatStream() {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [streaming, setStreaming] = useState(false);
   const [error, setError] = useState<(ChatError & { id: number }) | null>(null);
+  // The ref is read by a send in flight; the state is for rendering (the list highlights it).
   const conversationId = useRef<string | undefined>(undefined);
+  const [currentId, setCurrentId] = useState<string | undefined>(undefined);
   const active = useRef<AbortController | null>(null);
+
+  const setConversation = useCallback((id: string | undefined) => {
+    conversationId.current = id;
+    setCurrentId(id);
+  }, []);
 
   useEffect(() => () => active.current?.abort(), []);
 
@@ -37,7 +55,7 @@ export function useChatStream() {
   }, []);
 
   const send = useCallback(
-    async ({ text, model }: { text: string; model: string }): Promise<SendResult> => {
+    async ({ text, model, hooks = {} }: { text: string; model: string; hooks?: SendHooks }): Promise<SendResult> => {
       if (active.current) return { restore: text };
       const controller = new AbortController();
       active.current = controller;
@@ -68,10 +86,14 @@ export function useChatStream() {
           if (opened.code === "unauthorized") window.location.assign(SIGN_IN_URL);
           else showError(toChatError(opened));
           // The server no longer has this conversation (expired or deleted): the retry starts a new one.
-          if (opened.code === "conversation_not_found") conversationId.current = undefined;
+          if (opened.code === "conversation_not_found") setConversation(undefined);
+          hooks.onRefused?.(opened);
           return { restore: text };
         }
-        if (opened.conversationId) conversationId.current = opened.conversationId;
+        if (opened.conversationId) {
+          setConversation(opened.conversationId);
+          hooks.onAccepted?.(opened.conversationId);
+        }
         for await (const event of opened.events) {
           if (controller.signal.aborted) break;
           if (event.type === "text") {
@@ -80,7 +102,8 @@ export function useChatStream() {
           } else if (event.type === "error") {
             return finishWith({ status: "interrupted", note: event.message });
           } else if (event.type === "done") {
-            conversationId.current = event.conversationId;
+            setConversation(event.conversationId);
+            hooks.onDone?.({ conversationId: event.conversationId, ...(event.budget && { budget: event.budget }) });
             return finishWith({ status: "done" });
           }
         }
@@ -94,30 +117,50 @@ export function useChatStream() {
         }
       }
     },
-    [patchReply, showError],
+    [patchReply, showError, setConversation],
   );
 
   const stop = useCallback(() => active.current?.abort(), []);
 
-  const reset = useCallback(() => {
-    active.current?.abort();
-    active.current = null;
-    conversationId.current = undefined;
-    setStreaming(false);
-    setMessages([]);
-    setError(null);
-  }, []);
+  /** Replaces what is on screen: any reply in flight is stopped (the server keeps what arrived). */
+  const replaceWith = useCallback(
+    ({ id, messages: next }: { id: string | undefined; messages: ChatMessage[] }) => {
+      active.current?.abort();
+      active.current = null;
+      setConversation(id);
+      setStreaming(false);
+      setMessages(next);
+      setError(null);
+    },
+    [setConversation],
+  );
+
+  const reset = useCallback(() => replaceWith({ id: undefined, messages: [] }), [replaceWith]);
+
+  /** Shows a stored conversation; the next message continues it. */
+  const load = useCallback(
+    (conversation: Conversation) => replaceWith({ id: conversation.id, messages: conversation.messages.map(toChatMessage) }),
+    [replaceWith],
+  );
 
   const dismissError = useCallback(() => setError(null), []);
 
-  return { messages, streaming, error, send, stop, reset, dismissError };
+  return { messages, streaming, error, conversationId: currentId, send, stop, reset, load, showError, dismissError };
 }
 
 let lastErrorId = 0;
 // A fresh id per error remounts the banner, so a repeated message is announced again.
 const nextErrorId = () => ++lastErrorId;
 
+// Any refusal that says how long to wait (rate and stream limits, budgets, a busy store) counts down.
 function toChatError(failure: ChatFailure): ChatError {
-  const seconds = failure.code === "rate_limited" ? failure.retryAfterSeconds : undefined;
+  const seconds = failure.retryAfterSeconds;
   return seconds ? { message: failure.message, retryAt: Date.now() + seconds * 1000 } : { message: failure.message };
+}
+
+// Stored turns are finished turns: they render exactly like a live reply once it is done.
+function toChatMessage(message: Conversation["messages"][number]): ChatMessage {
+  return message.role === "user"
+    ? { id: nextId(), role: "user", text: message.content }
+    : { id: nextId(), role: "assistant", text: message.content, status: "done" };
 }

@@ -1,4 +1,5 @@
 import type { HistoryTurn } from "../ai/prompt";
+import { titleFrom } from "../chat/titles";
 
 /**
  * Where conversations live. Every call names the user, and a conversation is found only under its
@@ -27,16 +28,9 @@ export interface ConversationStore {
   removeAll(args: { userId: string }): Promise<number>;
 }
 
-export const CONVERSATION_LIMITS = { maxMessages: 200, listLength: 100, titleChars: 60 } as const;
+export const CONVERSATION_LIMITS = { maxMessages: 200, listLength: 100 } as const;
 
-/** A title from the first message: whitespace collapsed, cut at a word near 60 characters. */
-export function titleFrom(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  if (flat.length <= CONVERSATION_LIMITS.titleChars) return flat || "New chat";
-  const cut = flat.slice(0, CONVERSATION_LIMITS.titleChars);
-  const space = cut.lastIndexOf(" ");
-  return `${(space > 30 ? cut.slice(0, space) : cut).trimEnd()}…`;
-}
+export { titleFrom };
 
 /** The turns the prompt needs, from a stored conversation. */
 export const historyOf = (conversation: Conversation): HistoryTurn[] => conversation.messages.map(({ role, content }) => ({ role, content }));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TITLE_MAX_CHARS } from "@/lib/chat/titles";
 
 /** The one body PATCH /api/conversations/:id accepts: a new title. */
 export const renameSchema = z.strictObject({
@@ -6,7 +7,7 @@ export const renameSchema = z.strictObject({
     .string({ error: "must be text" })
     .transform((t) => t.replace(/\s+/g, " ").trim())
     .refine((t) => t.length > 0, { error: "must not be empty" })
-    .refine((t) => t.length <= 100, { error: "must be at most 100 characters" }),
+    .refine((t) => t.length <= TITLE_MAX_CHARS, { error: `must be at most ${TITLE_MAX_CHARS} characters` }),
 });
 
 export type RenameBody = z.infer<typeof renameSchema>;

@@ -1,0 +1,86 @@
+"use client";
+
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { DeleteDataDialog } from "./delete-data-dialog";
+import { Icon } from "./icons";
+
+type AccountMenuProps = { who: string; onDataDeleted: (count: number) => void };
+
+/**
+ * Account settings beside Sign out: who is signed in, and "Delete all my data". A disclosure (a
+ * button that shows a panel), closed by Escape, by a click outside, or by focus leaving it.
+ */
+export function AccountMenu({ who, onDataDeleted }: AccountMenuProps) {
+  const [open, setOpen] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    const onPointerDown = (event: PointerEvent) => {
+      if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener("pointerdown", onPointerDown);
+    return () => document.removeEventListener("pointerdown", onPointerDown);
+  }, [open]);
+
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key !== "Escape" || !open) return;
+    event.preventDefault();
+    setOpen(false);
+    buttonRef.current?.focus();
+  }
+
+  return (
+    <div
+      ref={rootRef}
+      className="account-menu"
+      onKeyDown={onKeyDown}
+      onBlur={(event) => {
+        if (!event.currentTarget.contains(event.relatedTarget)) setOpen(false);
+      }}
+    >
+      <button
+        ref={buttonRef}
+        type="button"
+        className="icon-button account-menu__button"
+        aria-label="Account settings"
+        aria-expanded={open}
+        aria-controls="account-menu-panel"
+        onClick={() => setOpen((current) => !current)}
+        data-testid="account-menu"
+      >
+        <Icon name="settings" />
+      </button>
+      <div id="account-menu-panel" className="account-menu__panel" hidden={!open}>
+        <p className="account-menu__who">
+          Signed in as <strong>{who}</strong>
+        </p>
+        <button
+          type="button"
+          className="account-menu__item account-menu__item--danger"
+          onClick={() => {
+            setOpen(false);
+            setConfirming(true);
+          }}
+          data-testid="delete-all-data"
+        >
+          Delete all my data…
+        </button>
+      </div>
+      {confirming ? (
+        <DeleteDataDialog
+          onClose={() => {
+            setConfirming(false);
+            buttonRef.current?.focus();
+          }}
+          onDeleted={(count) => {
+            setConfirming(false);
+            onDataDeleted(count);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+"use client";
+
+import { useRef, type RefObject } from "react";
+import { ConversationItem, type ConversationActions } from "./conversation-item";
+import { Icon } from "./icons";
+import type { ConversationSummary } from "./types";
+import type { ListStatus } from "./use-conversations";
+import type { DrawerFocus } from "./use-drawer";
+
+type ConversationSidebarProps = ConversationActions & {
+  items: ConversationSummary[];
+  status: ListStatus;
+  onRetry: () => void;
+  currentId: string | undefined;
+  openingId: string | null;
+  /** The phone drawer: `open` only on a narrow screen, where the sidebar becomes a modal panel. */
+  drawer: { open: boolean; onClose: (options: { focus: DrawerFocus }) => void; panelRef: RefObject<HTMLDivElement | null> };
+};
+
+export const SIDEBAR_ID = "conversation-sidebar";
+
+/** The conversation list: a sidebar on wide screens, a drawer on phones (see useDrawer). */
+export function ConversationSidebar({ items, status, onRetry, currentId, openingId, drawer, onOpen, onRename, onDelete }: ConversationSidebarProps) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  // The deleted item took focus with it: the list's heading is the nearest sensible place.
+  async function deleteAndRefocus(id: string) {
+    const failure = await onDelete(id);
+    if (!failure) headingRef.current?.focus();
+    return failure;
+  }
+
+  return (
+    <>
+      <div
+        id={SIDEBAR_ID}
+        ref={drawer.panelRef}
+        className={drawer.open ? "sidebar sidebar--open" : "sidebar"}
+        role={drawer.open ? "dialog" : "region"}
+        aria-modal={drawer.open || undefined}
+        aria-labelledby="sidebar-title"
+        tabIndex={-1}
+      >
+        <div className="sidebar__head">
+          <h2 id="sidebar-title" ref={headingRef} className="sidebar__title" tabIndex={-1}>
+            Conversations
+          </h2>
+          <button
+            type="button"
+            className="icon-button sidebar__close"
+            aria-label="Close conversations"
+            onClick={() => drawer.onClose({ focus: "toggle" })}
+          >
+            <Icon name="close" />
+          </button>
+        </div>
+        <div className="sidebar__body" data-testid="conversation-list" aria-busy={status.kind === "loading"}>
+          <ListStatusLine items={items} status={status} onRetry={onRetry} />
+          {items.length > 0 ? (
+            <ul className="conversation-list">
+              {items.map((conversation) => (
+                <ConversationItem
+                  key={conversation.id}
+                  conversation={conversation}
+                  current={conversation.id === currentId}
+                  opening={conversation.id === openingId}
+                  onOpen={onOpen}
+                  onRename={onRename}
+                  onDelete={deleteAndRefocus}
+                />
+              ))}
+            </ul>
+          ) : null}
+        </div>
+      </div>
+      {/* A pointer convenience only: keyboard users have Escape and the close button. */}
+      {drawer.open ? <div className="sidebar-backdrop" aria-hidden="true" onClick={() => drawer.onClose({ focus: "toggle" })} /> : null}
+    </>
+  );
+}
+
+/** Loading, empty and error states; a failed refresh keeps the list it already has and says so above it. */
+function ListStatusLine({ items, status, onRetry }: { items: ConversationSummary[]; status: ListStatus; onRetry: () => void }) {
+  if (status.kind === "error") {
+    return (
+      <div className="sidebar__state sidebar__state--error" role="alert" data-testid="conversation-list-error">
+        <p>Could not load your conversations. {status.message}</p>
+        <button type="button" className="button button--secondary button--small" onClick={onRetry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (items.length > 0) return null;
+  if (status.kind === "loading") return <p className="sidebar__state sidebar__state--loading">Loading conversations…</p>;
+  return <p className="sidebar__state">No conversations yet</p>;
+}
