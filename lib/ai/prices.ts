@@ -40,7 +40,11 @@ export function parsePriceList(text: string): Record<string, ModelPrice> | strin
   return prices;
 }
 
-/** Millionths of a dollar, rounded up, so that sums stay exact integers in the store. */
+/**
+ * Millionths of a dollar, rounded up, so that sums stay exact integers in the store. Prices have at
+ * most six decimals, so they are scaled to whole numbers first: 100 tokens at $1.10 is exactly 110.
+ */
 export function costMicroUsd(price: ModelPrice, usage: { inputTokens: number; outputTokens: number }): number {
-  return Math.ceil(usage.inputTokens * price.inputPerMTok + usage.outputTokens * price.outputPerMTok);
+  const scaled = usage.inputTokens * Math.round(price.inputPerMTok * 1e6) + usage.outputTokens * Math.round(price.outputPerMTok * 1e6);
+  return Math.ceil(scaled / 1e6);
 }

@@ -32,20 +32,20 @@ describe("titleFrom", () => {
   });
 
   it("keeps exactly titleChars characters, and cuts anything longer at a word with an ellipsis", () => {
-    const exact = "a".repeat(CONVERSATION_LIMITS.titleChars);
+    const exact = "a".repeat(60);
     expect(titleFrom(exact)).toBe(exact);
 
     const words = "the quick brown fox jumps over the lazy dog again and again and again";
     const title = titleFrom(words);
     expect(title.endsWith("…")).toBe(true);
-    expect(title.length).toBeLessThanOrEqual(CONVERSATION_LIMITS.titleChars + 1);
+    expect(title.length).toBeLessThanOrEqual(60 + 1);
     expect(words.startsWith(title.slice(0, -1))).toBe(true);
     expect(words[title.length - 1]).toBe(" "); // cut at a word boundary
   });
 
   it("cuts a long word-less message at titleChars", () => {
     const title = titleFrom("x".repeat(500));
-    expect(title).toBe(`${"x".repeat(CONVERSATION_LIMITS.titleChars)}…`);
+    expect(title).toBe(`${"x".repeat(60)}…`);
   });
 });
 

@@ -21,6 +21,9 @@ describe("ApiError", () => {
     ["provider_busy", 503],
     ["provider_timeout", 504],
     ["store_unavailable", 503],
+    ["too_many_streams", 429],
+    ["token_budget_exhausted", 429],
+    ["spend_cap_reached", 429],
     ["internal_error", 500],
   ] as [ErrorCode, number][])("answers %s with HTTP %i", (code, status) => {
     expect(ERROR_STATUS[code]).toBe(status);
@@ -28,7 +31,7 @@ describe("ApiError", () => {
   });
 
   it("covers every code in the table (a new code must get a test above)", () => {
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(17);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(20);
   });
 
   it("serialises as { error: { code, message } } with nothing else by default", () => {

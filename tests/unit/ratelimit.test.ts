@@ -148,8 +148,9 @@ describe("enforceLimit (lib/ratelimit/limiter.ts)", () => {
     vi.stubEnv("UPSTASH_REDIS_REST_URL", undefined);
     vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", undefined);
   };
-  /** A fresh limiter module (its limiters and the parsed env are module state), with its ApiError class. */
+  /** A fresh limiter module (its limiters, the store and the parsed env are process state), with its ApiError class. */
   const loadLimiter = async () => {
+    (await import("@/lib/store/singleton")).resetProcessSingletonsForTests();
     vi.resetModules();
     const { ApiError } = await import("@/lib/http/errors");
     return { ...(await import("@/lib/ratelimit/limiter")), ApiError };
@@ -192,6 +193,7 @@ describe("enforceLimit (lib/ratelimit/limiter.ts)", () => {
     baseEnv();
     vi.stubEnv("UPSTASH_REDIS_REST_URL", "http://127.0.0.1:9");
     vi.stubEnv("UPSTASH_REDIS_REST_TOKEN", randomBytes(20).toString("hex"));
+    vi.stubEnv("CONVERSATION_ENCRYPTION_KEY", randomBytes(32).toString("base64"));
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     vi.spyOn(console, "warn").mockImplementation(() => {});
     vi.spyOn(console, "error").mockImplementation(() => {});
@@ -204,7 +206,8 @@ describe("enforceLimit (lib/ratelimit/limiter.ts)", () => {
     expect(failure).toBeInstanceOf(ApiError);
     expect(failure).toMatchObject({ code: "store_unavailable", status: 503 });
     const logged = stderr.mock.calls.map(([chunk]) => String(chunk)).join("");
-    expect(logged).toContain("ratelimit.store_failed");
+    // The store was really tried (and failed), not refused earlier by a configuration error.
+    expect(logged).toContain('"event":"store.operation_failed","op":"ratelimit.chat"');
   });
 
   it("rateLimitHeaders rounds the reset up to whole seconds and never goes negative", async () => {
