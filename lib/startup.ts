@@ -61,7 +61,7 @@ export function describeStoreProblem(kind: "upstash" | "redis", error: unknown, 
   const text = `${error instanceof Error ? error.message : ""} ${connectionError?.message ?? ""}`;
   const code = connectionError?.code ?? causeCode(error);
   if (kind === "upstash") {
-    if (/unauthori[sz]ed|WRONGPASS|invalid token|401/i.test(text)) {
+    if (/unauthori[sz]ed|WRONGPASS|invalid token|\b401\b/i.test(text)) {
       return { fatal: true, message: "UPSTASH_REDIS_REST_TOKEN was refused by Upstash: copy the REST token (not the read-only one) from your database's page in the Upstash console." };
     }
     if (code === "ENOTFOUND") {
@@ -72,7 +72,8 @@ export function describeStoreProblem(kind: "upstash" | "redis", error: unknown, 
   if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(text)) {
     return { fatal: true, message: "REDIS_URL: the Redis server refused the user name or password in the URL (redis://user:password@host:port)." };
   }
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+  // ENOTFOUND is a name that does not exist; EAI_AGAIN, a DNS server that did not answer, may pass.
+  if (code === "ENOTFOUND") {
     return { fatal: true, message: "REDIS_URL names a host that cannot be found: check the host name in the URL." };
   }
   return { fatal: false, message: "The Redis server at REDIS_URL is not reachable yet. Chat will answer 503 until it is; the server reconnects by itself." };

@@ -79,6 +79,7 @@ class RedisLedger implements Ledger {
 export class MemoryLedger implements Ledger {
   private readonly leases = new Map<string, Map<string, number>>();
   private readonly counters = new Map<string, { value: number; expiresAt: number }>();
+  private swept = 0;
 
   async acquireLease({ key, id, max, ttlMs, now }: { key: string; id: string; max: number; ttlMs: number; now: number }) {
     const live = this.leases.get(key) ?? new Map<string, number>();
@@ -119,7 +120,13 @@ export class MemoryLedger implements Ledger {
   }
 
   private set(key: string, value: number, ttlSeconds: number): number {
-    this.counters.set(key, { value, expiresAt: Date.now() + ttlSeconds * 1000 });
+    const now = Date.now();
+    this.counters.set(key, { value, expiresAt: now + ttlSeconds * 1000 });
+    // Counters of past days are dropped now and then, so memory does not grow with every user ever seen.
+    if (this.counters.size > 10_000 && now - this.swept > 60_000) {
+      this.swept = now;
+      for (const [k, entry] of this.counters) if (entry.expiresAt <= now) this.counters.delete(k);
+    }
     return value;
   }
 }

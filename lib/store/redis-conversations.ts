@@ -113,6 +113,8 @@ export class RedisConversationStore implements ConversationStore {
 
   async removeAll({ userId }: { userId: string }) {
     const index = this.indexKey(userId);
+    // Counted like `list`: conversations past their TTL are already gone.
+    await this.redis.zremrangebyscore(index, "-inf", `(${Date.now() - this.ttlMs}`);
     const count = await this.redis.zcard(index);
     // SCAN too, so nothing is left behind even if the index and the records ever disagree.
     const keys = new Set<string>([index]);

@@ -15,3 +15,8 @@ export function processSingleton<T>(key: string, make: () => T): T {
 export function forgetProcessSingleton(key: string): void {
   registry.delete(key);
 }
+
+/** For tests that load modules afresh: forget every process-wide value too. */
+export function resetProcessSingletonsForTests(): void {
+  registry.clear();
+}
