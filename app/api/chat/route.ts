@@ -36,11 +36,13 @@ export const POST = withUser<ChatRequestBody>(
     const ticket = await admitChat({ userId: user.id, model, messages });
     const started = performance.now();
     const onSettled = async (outcome: ReplyOutcome) => {
-      if (outcome.text || outcome.status === "completed") {
-        storeOp("conversations.append", () =>
-          store.appendTurns({ userId: user.id, conversationId, turns: [{ role: "user", content: body.message }, { role: "assistant", content: outcome.text }] }),
-        ).catch((error: unknown) => log.error("chat.history_not_saved", { requestId, ...describeError(error) }));
-      }
+      // Saved before `done` is sent, so a client that continues at once finds the conversation.
+      const saved =
+        outcome.text || outcome.status === "completed"
+          ? storeOp("conversations.append", () =>
+              store.appendTurns({ userId: user.id, conversationId, turns: [{ role: "user", content: body.message }, { role: "assistant", content: outcome.text }] }),
+            ).catch((error: unknown) => log.error("chat.history_not_saved", { requestId, ...describeError(error) }))
+          : undefined;
       log.info("chat.reply", {
         requestId,
         user: hashId(user.id),
@@ -55,7 +57,7 @@ export const POST = withUser<ChatRequestBody>(
         firstTokenMs: outcome.firstTokenMs === undefined ? undefined : Math.round(outcome.firstTokenMs),
         totalMs: Math.round(performance.now() - started),
       });
-      const budget = await ticket.settle(outcome);
+      const [budget] = await Promise.all([ticket.settle(outcome), saved]);
       return budget ? { budget } : undefined;
     };
 
