@@ -172,6 +172,16 @@ async function poll<T>({ what, timeoutMs, every = 250 }: { what: string; timeout
   }
 }
 
+/** The usage records of one scenario (lib/store/usage.ts): per-user hashes and the day's totals, as Redis holds them. */
+async function usageRecords(prefix: string): Promise<{ users: Record<string, string>[]; total: Record<string, string> | undefined }> {
+  const hashes = (await dumpRedis(redis.url)).filter((entry) => entry.key.startsWith(`${prefix}:usage:`) && entry.type === "hash");
+  const asObject = (values: string[]) => Object.fromEntries(values.flatMap((v, i) => (i % 2 === 0 ? [[v, values[i + 1] ?? ""]] : [])));
+  return {
+    users: hashes.filter((h) => h.key.includes(":user:")).map((h) => asObject(h.values)),
+    total: hashes.filter((h) => h.key.endsWith(":total")).map((h) => asObject(h.values))[0],
+  };
+}
+
 /** Every key in Redis with its type and values, read with ioredis directly: what someone with the raw store sees. */
 async function dumpRedis(url: string): Promise<{ key: string; type: string; values: string[] }[]> {
   const client = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -225,7 +235,8 @@ describe.each(BACKENDS)("two instances sharing one store: $name", (backend) => {
   it("the chat rate limit holds in total: 40 requests at once against 10/1h → exactly 10 succeed", async () => {
     const { users, authLocalUsers } = await makeUsers([`rate-${hex(3)}`]);
     const [user] = Object.values(users) as [TestUser];
-    const apps = await startApps(envFor({ backend, prefix: prefixFor(backend, "rate"), authLocalUsers, extra: { CHAT_RATE_LIMIT: "10/1h", CHAT_MAX_CONCURRENT: "100" } }), `sst-rate-${backend.short}`);
+    const prefix = prefixFor(backend, "rate");
+    const apps = await startApps(envFor({ backend, prefix, authLocalUsers, extra: { CHAT_RATE_LIMIT: "10/1h", CHAT_MAX_CONCURRENT: "100" } }), `sst-rate-${backend.short}`);
     try {
       const cookie = await signIn({ baseUrl: apps[0]!.url, ...user });
       const tag = `rate-${hex(4)}`;
@@ -241,6 +252,14 @@ describe.each(BACKENDS)("two instances sharing one store: $name", (backend) => {
         expect(Number(a.headers.get("retry-after"))).toBeGreaterThan(0);
       }
       expect(providerCalls(tag)).toBe(10);
+
+      // The usage records count the replies (settled before `done`) and the refusals, on the store.
+      const usage = await usageRecords(prefix);
+      expect(usage.users).toHaveLength(1);
+      expect(usage.users[0]).toMatchObject({ requests: "10", "refused:rate_limited": "30" });
+      expect(Number(usage.users[0]!.inputTokens)).toBeGreaterThan(0);
+      expect(Number(usage.users[0]!.outputTokens)).toBeGreaterThan(0);
+      expect(usage.total).toEqual(usage.users[0]);
     } finally {
       await stopApps(apps);
     }
@@ -354,12 +373,13 @@ describe.each(BACKENDS)("two instances sharing one store: $name", (backend) => {
     // openai:gpt-4o-mini at 1000/1000 USD per million tokens: 1000 micro-dollars per token either way.
     const reservedCost = promptBound(message) * 1000 + 100 * 1000;
     const capMicroUsd = 5 * reservedCost + 1;
+    const spendPrefix = prefixFor(backend, "spend");
     const cap = (capMicroUsd / 1e6).toFixed(6);
     expect(Math.round(Number(cap) * 1e6)).toBe(capMicroUsd);
     const apps = await startApps(
       envFor({
         backend,
-        prefix: prefixFor(backend, "spend"),
+        prefix: spendPrefix,
         authLocalUsers,
         extra: {
           AI_MODEL_PRICES: "openai:gpt-4o-mini=1000/1000",
@@ -385,6 +405,7 @@ describe.each(BACKENDS)("two instances sharing one store: $name", (backend) => {
       const after = Date.now();
 
       expect(tally(answers)).toEqual({ "200": 6, "429 spend_cap_reached": 34 });
+      expect((await usageRecords(spendPrefix)).total).toMatchObject({ "refused:spend_cap_reached": "34" });
       for (const a of answers.filter((a) => a.status === 429)) {
         expect(a.error?.limit).toBe("daily_spend");
         expect([nextUtcMidnightIso(before), nextUtcMidnightIso(after)]).toContain(a.error?.resetsAt);
