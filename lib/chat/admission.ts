@@ -41,8 +41,7 @@ export async function admitChat({ userId, model, messages }: { userId: string; m
   const config = env();
   const now = Date.now();
   const day = utcDay(now);
-  const keys = await budgetKeys(userId, day);
-  const ledger = await budgetLedger();
+  const [keys, ledger] = await storeOp("budget.open", () => Promise.all([budgetKeys(userId, day), budgetLedger()]));
   const price = priceOf(model);
   const reserved: Usage = { inputTokens: promptTokenBound(messages), outputTokens: config.ai.maxOutputTokens };
   const reservedTokens = reserved.inputTokens + reserved.outputTokens;
@@ -104,9 +103,10 @@ export async function admitChat({ userId, model, messages }: { userId: string; m
 /** The user's token budget for today, for the page and GET /api/usage. */
 export async function tokenBudgetFor(userId: string): Promise<BudgetView> {
   const now = Date.now();
-  const keys = await budgetKeys(userId, utcDay(now));
-  const ledger = await budgetLedger();
-  const used = await storeOp("budget.read", () => ledger.read(keys.tokens));
+  const used = await storeOp("budget.read", async () => {
+    const [keys, ledger] = await Promise.all([budgetKeys(userId, utcDay(now)), budgetLedger()]);
+    return ledger.read(keys.tokens);
+  });
   return view(env().budgets.dailyTokens, used, now);
 }
 
