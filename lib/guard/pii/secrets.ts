@@ -1,0 +1,109 @@
+import type { Span } from "../types";
+
+/**
+ * Credentials by shape. Every token pattern starts only where a run of token characters starts
+ * (an explicit look-behind, not \b, which holds after every "-" inside a run) and reads that run
+ * once, so hostile input costs linear time.
+ */
+type TokenRule = { subtype: string; pattern: RegExp; valid?: (token: string) => boolean };
+
+const TOKEN_RULES: readonly TokenRule[] = [
+  { subtype: "anthropic_key", pattern: /(?<![A-Za-z0-9_-])sk-ant-(?:api|admin|oat|sid)\d{2}-[A-Za-z0-9_-]{20,}/g },
+  {
+    // sk-proj-…, sk-svcacct-…, sk-admin-… and the older sk-… (with or without the T3BlbkFJ marker)
+    subtype: "openai_key",
+    pattern: /(?<![A-Za-z0-9_-])sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g,
+    valid: looksRandom,
+  },
+  { subtype: "aws_access_key_id", pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
+  { subtype: "github_token", pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{30,255})(?![A-Za-z0-9_])/g },
+  { subtype: "google_api_key", pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
+  { subtype: "stripe_key", pattern: /(?<![A-Za-z0-9_])(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}/g },
+  { subtype: "slack_token", pattern: /(?<![A-Za-z0-9_-])(?:xox[abposr]-[A-Za-z0-9-]{10,}|xapp-\d-[A-Za-z0-9-]{10,})/g },
+  { subtype: "slack_webhook", pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]{8,}/g },
+  { subtype: "jwt", pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g, valid: jwtHeaderValid },
+];
+
+const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
+const PEM_END = /-----END (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
+/** Whole lines of base64 after the header: the body of a block whose footer is missing. */
+const PEM_BODY = /(?:[ \t]*\r?\n[ \t]*[A-Za-z0-9+/=]+(?=[ \t]*(?:\r?\n|$)))*/y;
+
+/** scheme://user:password@host; the scheme and the user part are bounded, so is the password. */
+const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/?#:@]{0,256}:([^\s/?#@]{1,256})@/g;
+
+/** All credentials in the text, each with its subtype; spans of different rules may overlap. */
+export function findSecretCandidates(text: string): Span[] {
+  const spans: Span[] = [];
+  for (const { subtype, pattern, valid } of TOKEN_RULES) {
+    for (const match of text.matchAll(pattern)) {
+      if (valid !== undefined && !valid(match[0])) continue;
+      spans.push({ start: match.index, end: match.index + match[0].length, type: "SECRET", subtype });
+    }
+  }
+  spans.push(...findPrivateKeys(text), ...findUrlPasswords(text));
+  return spans;
+}
+
+/**
+ * PEM private key blocks, header to footer. A block without a footer (pasted cut short) runs to
+ * the last line of its base64 body. Each footer search starts after the previous block, and once none
+ * is left no further search is made, so the scan stays linear with many headers.
+ */
+function findPrivateKeys(text: string): Span[] {
+  const spans: Span[] = [];
+  const begin = new RegExp(PEM_BEGIN.source, "g");
+  const end = new RegExp(PEM_END.source, "g");
+  const body = new RegExp(PEM_BODY.source, "y");
+  let footersLeft = true;
+  for (let header = begin.exec(text); header !== null; header = begin.exec(text)) {
+    const afterHeader = header.index + header[0].length;
+    let blockEnd = -1;
+    if (footersLeft) {
+      end.lastIndex = afterHeader;
+      const footer = end.exec(text);
+      if (footer === null) footersLeft = false;
+      else blockEnd = footer.index + footer[0].length;
+    }
+    if (blockEnd === -1) {
+      body.lastIndex = afterHeader;
+      blockEnd = afterHeader + (body.exec(text)?.[0].length ?? 0);
+    }
+    spans.push({ start: header.index, end: blockEnd, type: "SECRET", subtype: "private_key" });
+    begin.lastIndex = blockEnd;
+  }
+  return spans;
+}
+
+/** Only the password of scheme://user:password@host is secret; the rest stays readable. */
+function findUrlPasswords(text: string): Span[] {
+  const spans: Span[] = [];
+  for (const match of text.matchAll(URL_CREDENTIALS)) {
+    const password = match[1] ?? "";
+    const end = match.index + match[0].length - 1; // the "@"
+    spans.push({ start: end - password.length, end, type: "SECRET", subtype: "url_password" });
+  }
+  return spans;
+}
+
+/**
+ * A random key body has both lower and upper case letters (a random 48-character body lacks one
+ * about once in 10^11); a slug such as "sk-2024-annual-report-v2" has no capital.
+ */
+function looksRandom(token: string): boolean {
+  const body = token.replace(/^sk-(?:proj-|svcacct-|admin-)?/, "");
+  return /[a-z]/.test(body) && /[A-Z]/.test(body);
+}
+
+/** The first part of a JWT is base64url JSON with an "alg" field; {"alg":"none"} is 19 characters. */
+function jwtHeaderValid(token: string): boolean {
+  const header = token.slice(0, token.indexOf("."));
+  if (header.length < 19 || header.length > 2_000) return false;
+  try {
+    const base64 = header.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(header.length / 4) * 4, "=");
+    const parsed: unknown = JSON.parse(atob(base64));
+    return typeof parsed === "object" && parsed !== null && typeof (parsed as { alg?: unknown }).alg === "string";
+  } catch {
+    return false;
+  }
+}

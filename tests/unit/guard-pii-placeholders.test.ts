@@ -1,0 +1,205 @@
+import { randomBytes, randomInt } from "node:crypto";
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { PlaceholderMap, PlaceholderRestorer } from "@/lib/guard/pii";
+
+// Values are made at run time: no realistic card number or key sits in the repo.
+const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join("");
+const alnum = (n: number) => Array.from(randomBytes(n), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[b % 62]).join("");
+function withLuhn(partial: string): string {
+  for (let check = 0; check <= 9; check++) {
+    const candidate = partial + check;
+    const sum = [...candidate].reverse().reduce((acc, ch, i) => {
+      const d = Number(ch) * (i % 2 === 1 ? 2 : 1);
+      return acc + (d > 9 ? d - 9 : d);
+    }, 0);
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error("unreachable");
+}
+
+function personalData() {
+  const card = withLuhn(`4${digits(14)}`);
+  return {
+    email: `jane.${alnum(6).toLowerCase()}@example.com`,
+    phone: `+44 20 7946 ${digits(4)}`,
+    card,
+    cardSpaced: card.match(/.{4}/g)?.join(" ") ?? "",
+    ssn: `536-${String(randomInt(10, 99))}-${String(randomInt(1000, 9999))}`,
+    ip: `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`,
+    key: ["sk", "proj", randomBytes(48).toString("base64url").replace(/[-_]/g, "x")].join("-"),
+    password: alnum(16),
+  };
+}
+
+describe("PlaceholderMap.redact", () => {
+  it("sends none of the values to the provider, only typed placeholders", () => {
+    const v = personalData();
+    const text = `I'm Jane, ${v.email}, ${v.phone}. Card ${v.card}, SSN ${v.ssn}, from ${v.ip}. Key ${v.key}; db postgres://app:${v.password}@db.internal/app`;
+    const { text: providerText, entities } = new PlaceholderMap().redact(text);
+    for (const value of Object.values(v)) expect(providerText).not.toContain(value);
+    expect(providerText).toBe(
+      "I'm Jane, [EMAIL_1], [PHONE_1]. Card [CARD_1], SSN [SSN_1], from [IP_1]. Key [SECRET_1]; db postgres://app:[SECRET_2]@db.internal/app",
+    );
+    expect(entities).toEqual([
+      { type: "EMAIL", placeholder: "[EMAIL_1]" },
+      { type: "PHONE", placeholder: "[PHONE_1]" },
+      { type: "CARD", placeholder: "[CARD_1]" },
+      { type: "SSN", placeholder: "[SSN_1]" },
+      { type: "IP", placeholder: "[IP_1]" },
+      { type: "SECRET", placeholder: "[SECRET_1]", subtype: "openai_key" },
+      { type: "SECRET", placeholder: "[SECRET_2]", subtype: "url_password" },
+    ]);
+    const reported = JSON.stringify(entities);
+    for (const value of Object.values(v)) expect(reported).not.toContain(value);
+  });
+
+  it("gives the same value the same placeholder, across messages and ways of writing it", () => {
+    const v = personalData();
+    const map = new PlaceholderMap();
+    const first = map.redact(`mail ${v.email} or card ${v.card}`);
+    const second = map.redact(`again ${v.email.toUpperCase()}, card ${v.cardSpaced}, new: bob@example.org`);
+    const third = map.redact(`phone ${v.phone} then ${v.phone.replace("+", "00")}, ${v.phone.replace("+44 ", "+44 (0)")}`);
+    expect(first.text).toBe("mail [EMAIL_1] or card [CARD_1]");
+    expect(second.text).toBe("again [EMAIL_1], card [CARD_1], new: [EMAIL_2]");
+    expect(third.text).toBe("phone [PHONE_1] then [PHONE_1], [PHONE_1]");
+    expect(map.size).toBe(4);
+  });
+
+  it("redacts only the requested types", () => {
+    const v = personalData();
+    const { text } = new PlaceholderMap().redact(`${v.email} ${v.phone}`, { types: ["EMAIL"] });
+    expect(text).toBe(`[EMAIL_1] ${v.phone}`);
+  });
+
+  it("leaves text without personal data unchanged", () => {
+    const text = "Janet sells 16 - 3 - 4 = 9 duck eggs a day at $2 each: 9 * 2 = $18.";
+    expect(new PlaceholderMap().redact(text)).toEqual({ text, entities: [] });
+  });
+});
+
+describe("PlaceholderMap.restore", () => {
+  it("round-trips what it redacted", () => {
+    const v = personalData();
+    const map = new PlaceholderMap();
+    const text = `Hi, ${v.email}! Call ${v.phone} about card ${v.card} (key ${v.key}).`;
+    expect(map.restore(map.redact(text).text)).toBe(text);
+  });
+
+  it("restores placeholders the model moved around or repeated", () => {
+    const v = personalData();
+    const map = new PlaceholderMap();
+    map.redact(`${v.email} and ${v.phone}`);
+    expect(map.restore("I will call [PHONE_1], then write to [EMAIL_1] and [EMAIL_1].")).toBe(
+      `I will call ${v.phone}, then write to ${v.email} and ${v.email}.`,
+    );
+  });
+
+  it("leaves placeholders it never issued as they are", () => {
+    const map = new PlaceholderMap();
+    map.redact("jane@example.com");
+    expect(map.restore("[EMAIL_2] [CARD_1] [EMAIL_01] [EMAIL_1x] [email_1]")).toBe("[EMAIL_2] [CARD_1] [EMAIL_01] [EMAIL_1x] [email_1]");
+  });
+});
+
+describe("PlaceholderMap storage", () => {
+  it("survives toJSON/fromJSON: same placeholders, numbering continues", () => {
+    const v = personalData();
+    const map = new PlaceholderMap();
+    map.redact(`${v.email}, ${v.card}, ${v.email.replace("jane", "john")}`);
+    const stored = JSON.parse(JSON.stringify(map)) as unknown;
+    const loaded = PlaceholderMap.fromJSON(stored);
+    expect(loaded.redact(`${v.card} ${v.email} new@example.net`).text).toBe("[CARD_1] [EMAIL_1] [EMAIL_3]");
+    expect(loaded.restore("[EMAIL_2]")).toBe(v.email.replace("jane", "john"));
+  });
+
+  it("rejects malformed stored maps without quoting them", () => {
+    const secret = alnum(20);
+    const bad: unknown[] = [
+      null,
+      { version: 2, entries: [] },
+      { version: 1, entries: [{ placeholder: "[EMAIL_1]", type: "PHONE", value: secret }] },
+      { version: 1, entries: [{ placeholder: `[EMAIL_${secret}]`, type: "EMAIL", value: secret }] },
+      { version: 1, entries: [{ placeholder: "[EMAIL_1]", type: "EMAIL", value: 42 }] },
+      {
+        version: 1,
+        entries: [
+          { placeholder: "[EMAIL_1]", type: "EMAIL", value: secret },
+          { placeholder: "[EMAIL_1]", type: "EMAIL", value: secret },
+        ],
+      },
+    ];
+    for (const json of bad) {
+      let message = "";
+      try {
+        PlaceholderMap.fromJSON(json);
+      } catch (error) {
+        message = error instanceof Error ? error.message : String(error);
+      }
+      expect(message).toMatch(/Invalid placeholder map/);
+      expect(message).not.toContain(secret);
+    }
+  });
+
+  it("does not show the values when the map itself is logged", () => {
+    const v = personalData();
+    const map = new PlaceholderMap();
+    map.redact(`${v.email} ${v.key}`);
+    expect(inspect(map, { depth: 10, showHidden: true })).not.toContain(v.email);
+    expect(String(map)).not.toContain(v.email);
+  });
+});
+
+describe("PlaceholderRestorer", () => {
+  const v = personalData();
+  const map = new PlaceholderMap();
+  map.redact(`${v.email} ${v.phone} ${v.card} ${v.key} ${v.ip}`);
+  const reply = "Sure [EMAIL_1]! I'll call [PHONE_1] [see [note]], card [CARD_1][SECRET_1] from [IP_1]. [EMAIL_9] [IP [x]";
+  const expected = map.restore(reply);
+
+  const stream = (chunks: string[]) => {
+    const restorer = new PlaceholderRestorer(map);
+    return chunks.map((chunk) => restorer.push(chunk)).join("") + restorer.end();
+  };
+
+  it("restores a placeholder split at every possible boundary", () => {
+    expect(expected).toContain(v.email);
+    for (let i = 0; i <= reply.length; i++) expect(stream([reply.slice(0, i), reply.slice(i)])).toBe(expected);
+  });
+
+  it("restores placeholders split at every pair of boundaries, and streamed one character at a time", () => {
+    const part = reply.slice(0, 40);
+    const want = map.restore(part);
+    for (let i = 0; i <= part.length; i++) {
+      for (let j = i; j <= part.length; j++) expect(stream([part.slice(0, i), part.slice(i, j), part.slice(j)])).toBe(want);
+    }
+    expect(stream([...reply])).toBe(expected);
+  });
+
+  it("holds back only what could still become a placeholder", () => {
+    const restorer = new PlaceholderRestorer(map);
+    expect(restorer.push("Hello [EMA")).toBe("Hello ");
+    expect(restorer.push("IL_")).toBe("");
+    expect(restorer.push("1")).toBe("");
+    expect(restorer.push("] and [")).toBe(`${v.email} and `);
+    expect(restorer.push("Example]")).toBe("[Example]");
+    expect(restorer.push("[SECRET_12345")).toBe("");
+    expect(restorer.push("67")).toBe("[SECRET_1234567"); // seven digits: never a placeholder
+    expect(restorer.push("[EMAIL_0")).toBe("[EMAIL_0");
+    expect(restorer.push("[email_")).toBe("[email_");
+    expect(restorer.push("[PHONE")).toBe("");
+    expect(restorer.end()).toBe("[PHONE");
+  });
+
+  it("never holds back more than the longest placeholder", () => {
+    const restorer = new PlaceholderRestorer(map);
+    const head = "x".repeat(100);
+    expect(restorer.push(`${head}[SECRET_123456`)).toBe(head);
+    expect(restorer.end()).toBe("[SECRET_123456");
+  });
+
+  it("passes markdown with brackets through unchanged", () => {
+    const markdown = "See [the docs](https://example.com) and [^1], a [ ] box, `a[i]`, [[wiki]], [E] [EMAIL] [EMAIL_] end [";
+    expect(stream([...markdown])).toBe(markdown);
+  });
+});
