@@ -1,0 +1,220 @@
+/**
+ * Redacts secrets (API keys, tokens, private keys) from a streamed reply before it reaches the
+ * browser. A model can only repeat a secret it was shown, but it was shown whatever the person, a
+ * tool or a retrieved document put into the conversation, and a reply is stored and displayed.
+ * What counts as a secret is decided by the finder the caller supplies (the PII stage's); this
+ * module only makes it work on a stream.
+ */
+
+/** A secret found in a text: UTF-16 offsets, end exclusive (the shape of the PII stage's spans). */
+export type SecretSpan = { start: number; end: number; type: string; subtype?: string };
+
+/** Finds the secrets in a complete piece of text. Must be linear-time; it sees each character a bounded number of times. */
+export type SecretFinder = (text: string) => SecretSpan[];
+
+/** What stands in the reply for a removed secret. */
+export const REDACTED_SECRET = "[REDACTED_SECRET]";
+
+/** The kind reported for a PEM block cut by {@link SECRET_HOLD_LIMITS.pemChars} or by the end of the reply. */
+export const UNTERMINATED_PEM = "unterminated_pem";
+
+/**
+ * How much text the redactor may hold back, in UTF-16 code units. Holding back is what lets a key
+ * split across chunks be seen whole; the limits bound the delay and the memory.
+ */
+export const SECRET_HOLD_LIMITS = {
+  /**
+   * The last run of non-whitespace characters is held (a key may go on in the next chunk), up to
+   * twice this; then all but this many of it are let through. A secret longer than this whose
+   * beginning was already let through is cut in two, and the finder may not recognise the rest:
+   * real keys and tokens are far shorter, so only a deliberately padded one is at risk.
+   */
+  wordChars: 512,
+  /**
+   * From a BEGIN line (`-----BEGIN LABEL-----`), text is held until an END line, so the finder sees
+   * the whole block; a bare `-----BEGIN ` is held only while its line may still become one. If no
+   * END line has come after this many characters, or the reply ends first, the held block is
+   * replaced whole (it cannot be shown to be harmless) and scanning goes on after it. A 16384-bit
+   * RSA private key is about 12 KB of PEM, so no real key reaches the limit; the rest of a longer
+   * block is let through, unless the finder recognises it.
+   */
+  pemChars: 16_384,
+} as const;
+
+const PEM_BEGIN = "-----BEGIN ";
+const PEM_END = "-----END ";
+/** Complete BEGIN and END lines, tried where {@link PEM_BEGIN} or {@link PEM_END} was found. */
+const PEM_BEGIN_LINE = /-----BEGIN [A-Z0-9 ]{1,64}-----/y;
+const PEM_END_LINE = /-----END [A-Z0-9 ]{0,64}-----/y;
+/** Longer than any line the patterns accept: until this much has arrived, a line may still complete. */
+const PEM_LINE_MAX = PEM_BEGIN.length + 64 + 5;
+
+export type RedactionResult = { text: string; /** the subtype (else type) of each secret removed */ redacted: string[] };
+
+/**
+ * Streams text through a secret finder. Each call returns the text that is safe to emit now, with
+ * every secret replaced by {@link REDACTED_SECRET}, and holds back what could still be part of
+ * one (see {@link SECRET_HOLD_LIMITS}). The finder runs only when something can be let through,
+ * on the held text plus the new, so each character is scanned a bounded number of times.
+ */
+export class SecretRedactor {
+  readonly #find: SecretFinder;
+  /** Text received and not yet emitted. */
+  #buffer = "";
+  /** Where in the buffer an open PEM block starts, or -1. */
+  #pemStart = -1;
+  /** Whether the open block's BEGIN line is complete (else it is held only while it may become one). */
+  #pemConfirmed = false;
+  /** Where in the buffer the search for the next marker resumes. */
+  #searchFrom = 0;
+  /** Where the buffer's last run of non-whitespace starts (kept as chunks arrive, not searched for). */
+  #wordStart = 0;
+
+  constructor(findSecrets: SecretFinder) {
+    this.#find = findSecrets;
+  }
+
+  push(chunk: string): RedactionResult {
+    let space = chunk.length;
+    while (space > 0 && !isWhitespace(chunk.charCodeAt(space - 1))) space--;
+    if (space > 0) this.#wordStart = this.#buffer.length + space;
+    this.#buffer += chunk;
+    return this.#drain(false);
+  }
+
+  end(): RedactionResult {
+    return this.#drain(true);
+  }
+
+  #drain(final: boolean): RedactionResult {
+    const result: RedactionResult = { text: "", redacted: [] };
+    for (;;) {
+      this.#trackPem();
+      if (this.#pemStart < 0) break;
+      if (!this.#pemConfirmed) {
+        if (final) this.#pemStart = -1; // never became a BEGIN line
+        break;
+      }
+      const held = this.#buffer.length - this.#pemStart;
+      if (!final && held <= SECRET_HOLD_LIMITS.pemChars) break;
+      // An unterminated block: what comes before it is settled, the block is replaced whole.
+      this.#emit({ result, cut: this.#pemStart, scanEnd: this.#pemStart, final: true });
+      result.text += REDACTED_SECRET;
+      result.redacted.push(UNTERMINATED_PEM);
+      this.#consume(Math.min(held, SECRET_HOLD_LIMITS.pemChars));
+      this.#pemStart = -1;
+      this.#searchFrom = 0; // the rest of the buffer was searched for an END line only
+    }
+    const scanEnd = this.#pemStart < 0 ? this.#buffer.length : this.#pemStart;
+    this.#emit({ result, cut: final || this.#pemStart >= 0 ? scanEnd : this.#wordCut(), scanEnd, final });
+    return result;
+  }
+
+  /**
+   * Finds an open block: a `-----BEGIN ` (held while its line may still prove a BEGIN line), then
+   * its END line. Leaves `#pemStart` on a block still open. No marker starts before `#searchFrom`,
+   * so each character is searched a bounded number of times.
+   */
+  #trackPem(): void {
+    const buffer = this.#buffer;
+    for (;;) {
+      if (this.#pemStart < 0) {
+        const begin = buffer.indexOf(PEM_BEGIN, this.#searchFrom);
+        if (begin < 0) {
+          this.#searchFrom = Math.max(this.#searchFrom, buffer.length - PEM_BEGIN.length + 1);
+          return;
+        }
+        this.#pemStart = begin;
+        this.#pemConfirmed = false;
+      }
+      if (!this.#pemConfirmed) {
+        PEM_BEGIN_LINE.lastIndex = this.#pemStart;
+        if (PEM_BEGIN_LINE.test(buffer)) {
+          this.#pemConfirmed = true;
+          this.#searchFrom = PEM_BEGIN_LINE.lastIndex;
+        } else if (buffer.length - this.#pemStart < PEM_LINE_MAX) {
+          return; // the BEGIN line may still be arriving
+        } else {
+          this.#searchFrom = this.#pemStart + 1; // prose that mentions the marker
+          this.#pemStart = -1;
+          continue;
+        }
+      }
+      const end = buffer.indexOf(PEM_END, this.#searchFrom);
+      if (end < 0) {
+        this.#searchFrom = Math.max(this.#searchFrom, buffer.length - PEM_END.length + 1);
+        return;
+      }
+      PEM_END_LINE.lastIndex = end;
+      if (PEM_END_LINE.test(buffer)) {
+        this.#pemStart = -1; // complete: the finder sees it whole
+        this.#searchFrom = PEM_END_LINE.lastIndex;
+      } else if (buffer.length - end < PEM_LINE_MAX) {
+        this.#searchFrom = end; // the END line may still be arriving
+        return;
+      } else {
+        this.#searchFrom = end + 1;
+      }
+    }
+  }
+
+  /** Where to stop letting text through while no PEM block is open: before the last word, mostly. */
+  #wordCut(): number {
+    const word = this.#buffer.length - this.#wordStart;
+    return word > 2 * SECRET_HOLD_LIMITS.wordChars ? this.#buffer.length - SECRET_HOLD_LIMITS.wordChars : this.#wordStart;
+  }
+
+  /**
+   * Lets `buffer[0, cut)` through, redacted. The finder sees `buffer[0, scanEnd)`; a secret that
+   * runs past the cut is held back whole if it is short enough to hold, else redacted now.
+   */
+  #emit({ result, cut, scanEnd, final }: { result: RedactionResult; cut: number; scanEnd: number; final: boolean }): void {
+    if (cut <= 0) return;
+    const text = this.#buffer.slice(0, scanEnd);
+    const secrets = mergeSpans(this.#find(text), text.length);
+    const straddling = secrets.find((s) => s.start < cut && s.end > cut);
+    if (straddling && !final && scanEnd - straddling.start <= 2 * SECRET_HOLD_LIMITS.wordChars) cut = straddling.start;
+    else if (straddling) cut = straddling.end;
+    let from = 0;
+    for (const secret of secrets) {
+      if (secret.end > cut) break;
+      result.text += text.slice(from, secret.start) + REDACTED_SECRET;
+      result.redacted.push(...secret.kinds);
+      from = secret.end;
+    }
+    result.text += text.slice(from, cut);
+    this.#consume(cut);
+  }
+
+  #consume(count: number): void {
+    this.#buffer = this.#buffer.slice(count);
+    this.#wordStart = Math.max(0, this.#wordStart - count);
+    this.#searchFrom = Math.max(0, this.#searchFrom - count);
+    if (this.#pemStart >= 0) this.#pemStart -= count;
+  }
+}
+
+type MergedSpan = { start: number; end: number; kinds: string[] };
+
+/** The finder's spans, clamped to the text, sorted, with overlapping ones joined. */
+function mergeSpans(spans: SecretSpan[], length: number): MergedSpan[] {
+  const valid = spans
+    .map((s) => ({ start: Math.max(0, Math.floor(s.start)), end: Math.min(length, Math.ceil(s.end)), kind: s.subtype ?? s.type }))
+    .filter((s) => s.start < s.end)
+    .sort((a, b) => a.start - b.start);
+  const merged: MergedSpan[] = [];
+  for (const span of valid) {
+    const last = merged.at(-1);
+    if (last && span.start < last.end) {
+      last.end = Math.max(last.end, span.end);
+      last.kinds.push(span.kind);
+    } else {
+      merged.push({ start: span.start, end: span.end, kinds: [span.kind] });
+    }
+  }
+  return merged;
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 0x3000 || code === 0xfeff || (code >= 0x2000 && code <= 0x200a);
+}

@@ -1,0 +1,221 @@
+import { describe, expect, it } from "vitest";
+import { CANARY_PREFIX, CanaryWatch, canaryInstruction, newCanary } from "@/lib/guard/output/canary";
+import { foldText } from "@/lib/guard/output/fold";
+
+// A fixed canary keeps failures reproducible; the random ones below cover the generator.
+const CANARY = "cnry-q7x2mzk4v6pt5rjw2bha";
+const BODY = CANARY.slice(CANARY_PREFIX.length);
+
+type Run = { emitted: string; leaked: boolean; /** most text held back after any push */ maxHeld: number };
+
+/** Feeds chunks through a fresh watch, checking after each step that what came out is a prefix of what went in. */
+function run(chunks: string[], canary = CANARY): Run {
+  const watch = new CanaryWatch(canary);
+  // The input is joined once: checking against a growing concatenation would flatten it every step.
+  const input = chunks.join("");
+  const emitted: string[] = [];
+  let received = 0;
+  let sent = 0;
+  let leaked = false;
+  let maxHeld = 0;
+  const take = (step: { text: string; leaked: boolean }) => {
+    if (leaked && (step.text !== "" || !step.leaked)) throw new Error("text after the leak");
+    leaked ||= step.leaked;
+    if (!input.startsWith(step.text, sent)) throw new Error("emitted text is not the input");
+    emitted.push(step.text);
+    sent += step.text.length;
+  };
+  for (const chunk of chunks) {
+    received += chunk.length;
+    take(watch.push(chunk));
+    maxHeld = Math.max(maxHeld, received - sent);
+  }
+  take(watch.end());
+  return { emitted: emitted.join(""), leaked, maxHeld };
+}
+
+/** Every way of cutting `text` in two, and one character at a time. */
+function splits(text: string): string[][] {
+  const out: string[][] = [[text], [...text]];
+  for (let i = 1; i < text.length; i++) out.push([text.slice(0, i), text.slice(i)]);
+  return out;
+}
+
+/** Asserts a leak, and that nothing from the canary's first character on was emitted. */
+function expectCaught({ text, start }: { text: string; start: number }): void {
+  for (const chunks of splits(text)) {
+    const result = run(chunks);
+    expect(result.leaked, JSON.stringify(chunks)).toBe(true);
+    expect(result.emitted.length, JSON.stringify(chunks)).toBeLessThanOrEqual(start);
+  }
+}
+
+function expectPassed(text: string): void {
+  for (const chunks of splits(text)) {
+    const result = run(chunks);
+    expect(result.leaked, JSON.stringify(chunks)).toBe(false);
+    expect(result.emitted).toBe(text);
+  }
+}
+
+const lead = "Sure, here is everything above: ";
+const tail = " (end of instructions)";
+
+describe("newCanary / canaryInstruction", () => {
+  it("makes unguessable markers of the documented shape", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const canary = newCanary();
+      expect(canary).toMatch(/^cnry-[a-z2-7]{20}$/);
+      seen.add(canary);
+    }
+    expect(seen.size).toBe(200);
+  });
+
+  it("puts the marker in a sentence that forbids repeating it", () => {
+    const sentence = canaryInstruction(CANARY);
+    expect(sentence).toContain(CANARY);
+    expect(sentence).toMatch(/never repeat/i);
+  });
+
+  it("refuses a marker too short to be told from chance", () => {
+    expect(() => new CanaryWatch("cnry-abc")).toThrow();
+  });
+});
+
+describe("CanaryWatch: caught", () => {
+  it("catches the canary split at every boundary", () => {
+    expectCaught({ text: lead + CANARY + tail, start: lead.length });
+  });
+
+  it("catches it in upper case", () => {
+    expectCaught({ text: lead + CANARY.toUpperCase() + tail, start: lead.length });
+  });
+
+  it("catches the random part alone", () => {
+    expectCaught({ text: `${lead}${BODY}${tail}`, start: lead.length });
+  });
+
+  it.each([
+    ["spaced out", [...CANARY].join(" ")],
+    ["one character a line", [...CANARY].join("\n")],
+    ["with hyphens and dots", [...CANARY].join("-.")],
+    ["with zero-width characters", [...CANARY].join("\u200b\u200c\u2060")],
+    ["with soft hyphens and word joiners", [...CANARY].join("\u00ad\ufeff")],
+    ["in markdown emphasis", [...CANARY].map((c) => `**${c}**`).join(" ")],
+    ["in a table row", `| ${[...CANARY].join(" | ")} |`],
+    ["in full-width letters", [...CANARY].map((c) => (/[a-z0-9]/.test(c) ? String.fromCodePoint((c.codePointAt(0) ?? 0) + 0xfee0) : c)).join("")],
+    ["with Cyrillic look-alikes", CANARY.replaceAll("a", "а").replaceAll("x", "х")],
+    ["with combining marks", [...CANARY].join("\u0301")],
+  ])("catches it %s", (_, disguised) => {
+    // Decoration before the first character of the canary is not part of it and may pass.
+    const first = [...disguised].findIndex((char) => foldText(char) !== "");
+    const start = lead.length + [...disguised].slice(0, first).join("").length;
+    expectCaught({ text: lead + disguised + tail, start });
+  });
+
+  it("catches it reversed, in hex, and in base64 at every alignment", () => {
+    const reversed = [...CANARY].reverse().join("");
+    expectCaught({ text: lead + reversed + tail, start: lead.length });
+    // Encoded forms are matched on the random part: the encoding of the public prefix may pass.
+    const hex = Buffer.from(CANARY).toString("hex").toUpperCase().replace(/(..)/g, "$1 ");
+    expectCaught({ text: lead + hex + tail, start: lead.length + CANARY_PREFIX.length * 3 });
+    for (const before of ["", "a", "ab", "The marker is "]) {
+      const encoded = Buffer.from(before + CANARY + " and the rest").toString("base64");
+      const result = run([lead, encoded.slice(0, 13), encoded.slice(13), tail]);
+      expect(result.leaked, before).toBe(true);
+      expect(result.emitted.length).toBeLessThanOrEqual(lead.length + encoded.length);
+    }
+  });
+
+  it("catches random canaries in any chunking", () => {
+    for (let n = 0; n < 50; n++) {
+      const canary = newCanary();
+      const text = `Reply ${n}: ${canary.toUpperCase()}!`;
+      const cut = 1 + (n % (text.length - 1));
+      const result = run([text.slice(0, cut), text.slice(cut)], canary);
+      expect(result.leaked).toBe(true);
+      expect(result.emitted.length).toBeLessThanOrEqual(text.indexOf(canary.toUpperCase()));
+    }
+  });
+
+  it("emits nothing after the leak, whatever comes", () => {
+    const watch = new CanaryWatch(CANARY);
+    expect(watch.push("harmless text. ")).toEqual({ text: "harmless text. ", leaked: false });
+    expect(watch.push(`more ${CANARY} more`)).toEqual({ text: "", leaked: true });
+    expect(watch.push("anything at all")).toEqual({ text: "", leaked: true });
+    expect(watch.end()).toEqual({ text: "", leaked: true });
+  });
+
+  it("never lets the canary's folded form out, in any split", () => {
+    const text = `${lead}${[...CANARY].join(" ")}${tail}`;
+    for (const chunks of splits(text)) {
+      expect(foldText(run(chunks).emitted)).not.toContain(foldText(BODY));
+    }
+  });
+});
+
+describe("CanaryWatch: passed", () => {
+  it("passes ordinary text unchanged, holding back little", () => {
+    const text =
+      "The quick brown fox jumps over the lazy dog. Markdown **works**, `code` too,\n\n- one\n- two\n\n" +
+      "Numbers 1234567890, a URL https://example.com/docs?q=1 and emoji 🙂👍🏽 survive.";
+    expectPassed(text);
+    const words = text.split(/(?<= )/);
+    expect(run(words).maxHeld).toBeLessThanOrEqual(24);
+  });
+
+  it.each([
+    ["the prefix alone", `${lead}${CANARY_PREFIX} is how markers start${tail}`],
+    ["one character changed", lead + CANARY.slice(0, -1) + (CANARY.endsWith("a") ? "b" : "a") + tail],
+    ["the last character missing", lead + CANARY.slice(0, -1) + tail],
+    ["a letter inserted", lead + CANARY.slice(0, 12) + "x" + CANARY.slice(12) + tail],
+    ["a long gap inside", lead + CANARY.slice(0, 12) + " ".repeat(40) + CANARY.slice(12) + tail],
+    ["a non-Latin letter inside", lead + CANARY.slice(0, 12) + "ж" + CANARY.slice(12) + tail],
+  ])("does not flag %s", (_, text) => {
+    expectPassed(text);
+  });
+
+  it("keeps a surrogate pair whole when a chunk ends inside it", () => {
+    const text = "party 🎉 time";
+    const cut = text.indexOf("🎉") + 1;
+    expect(run([text.slice(0, cut), text.slice(cut)]).emitted).toBe(text);
+    expect(run([text.slice(0, cut)]).emitted).toBe(text.slice(0, cut));
+  });
+});
+
+describe("CanaryWatch: hostile sizes", () => {
+  const MB = 1_000_000;
+  const chunked = (text: string, size: number) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+
+  // Built inside the test: megabyte strings in an it.each table slow the collection to a crawl.
+  const HOSTILE: Record<string, () => string> = {
+    "near-miss prefixes": () => (CANARY.slice(0, -1) + " ").repeat(MB / CANARY.length),
+    "spaced prefixes": () => ([...CANARY.slice(0, -1)].join("\u200b ") + "\n").repeat(MB / 70),
+    "hex look-alike": () => "0123456789abcdef".repeat(MB / 16),
+    "combining marks": () => "a\u0301\u0302\u0303".repeat(MB / 4),
+    "mixed scripts": () => "жxа1 ".repeat(MB / 5),
+    "astral characters": () => "🎉𝐚".repeat(MB / 4),
+  };
+
+  it.each(Object.keys(HOSTILE))("1 MB of %s in well under 5 s", (name) => {
+    const text = HOSTILE[name]?.() ?? "";
+    const started = performance.now();
+    const whole = run([text]);
+    const streamed = run(chunked(text, 16));
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // Compared as booleans: a failing diff of two megabyte strings would take minutes.
+    expect([whole.leaked, whole.emitted === text]).toEqual([false, true]);
+    expect([streamed.leaked, streamed.emitted === text]).toEqual([false, true]);
+    expect(streamed.maxHeld).toBeLessThan(2_000);
+  });
+
+  it("1 MB with the canary at the very end is caught in well under 5 s", () => {
+    const text = "word ".repeat(MB / 5) + CANARY;
+    const started = performance.now();
+    const result = run(chunked(text, 7));
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(result.leaked).toBe(true);
+    expect(result.emitted.length).toBeLessThanOrEqual(MB);
+  });
+});

@@ -1,0 +1,193 @@
+import { describe, expect, it } from "vitest";
+import { REDACTED_SECRET, SECRET_HOLD_LIMITS, SecretRedactor, UNTERMINATED_PEM, type SecretFinder } from "@/lib/guard/output/secrets";
+
+// Fake keys are assembled at run time: secret scanners flag realistic keys written out in files.
+const OPENAI_KEY = ["sk", "-", "Ab3De6Gh9Jk2Mn5Pq8St1Vw4Yz7"].join("");
+const AWS_KEY = ["AK", "IA", "Q7X2MZK4V6PT5RJW"].join("");
+const PEM_LABEL = ["PRIVATE", "KEY"].join(" ");
+const PEM_BODY = Array.from({ length: 6 }, (_, i) => "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC".slice(i) + "abcdefgh".repeat(4).slice(0, 32 + i)).join("\n");
+const PEM = `-----BEGIN ${PEM_LABEL}-----\n${PEM_BODY}\n-----END ${PEM_LABEL}-----`;
+
+/** A stand-in for the PII stage's secret finder: two key shapes and PEM private keys. */
+const findSecrets: SecretFinder = (text) => {
+  const spans: ReturnType<SecretFinder> = [];
+  const patterns: Array<[RegExp, string]> = [
+    [/sk-[A-Za-z0-9]{20,}/g, "openai_key"],
+    [/AKIA[0-9A-Z]{16}/g, "aws_access_key"],
+    [/-----BEGIN ([A-Z ]{1,40})-----[A-Za-z0-9+/=\s]{0,20000}?-----END \1-----/g, "private_key"],
+  ];
+  for (const [pattern, subtype] of patterns) {
+    for (const match of text.matchAll(pattern)) spans.push({ start: match.index, end: match.index + match[0].length, type: "SECRET", subtype });
+  }
+  return spans;
+};
+
+type Run = { text: string; redacted: string[]; maxHeld: number };
+
+function run(chunks: string[], finder: SecretFinder = findSecrets): Run {
+  const redactor = new SecretRedactor(finder);
+  const out: string[] = [];
+  const redacted: string[] = [];
+  let received = 0;
+  let sent = 0;
+  let maxHeld = 0;
+  for (const chunk of chunks) {
+    received += chunk.length;
+    const step = redactor.push(chunk);
+    out.push(step.text);
+    redacted.push(...step.redacted);
+    sent += step.text.length;
+    // What is held back is measured in input characters; a redaction changes lengths, so only an upper bound.
+    maxHeld = Math.max(maxHeld, received - sent);
+  }
+  const last = redactor.end();
+  out.push(last.text);
+  redacted.push(...last.redacted);
+  return { text: out.join(""), redacted, maxHeld };
+}
+
+function everySplit(text: string): string[][] {
+  const out: string[][] = [[text], [...text]];
+  for (let i = 1; i < text.length; i++) out.push([text.slice(0, i), text.slice(i)]);
+  return out;
+}
+
+function chunked(text: string, size: number): string[] {
+  return Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+}
+
+describe("SecretRedactor", () => {
+  it("redacts keys split across chunks at every boundary", () => {
+    const text = `Your key is ${OPENAI_KEY} and the AWS one is ${AWS_KEY}.`;
+    const expected = `Your key is ${REDACTED_SECRET} and the AWS one is ${REDACTED_SECRET}.`;
+    for (const chunks of everySplit(text)) {
+      const result = run(chunks);
+      expect(result.text, JSON.stringify(chunks)).toBe(expected);
+      expect(result.redacted).toEqual(["openai_key", "aws_access_key"]);
+    }
+  });
+
+  it("redacts a key at the very end of the reply", () => {
+    expect(run(["key: ", OPENAI_KEY.slice(0, 10), OPENAI_KEY.slice(10)]).text).toBe(`key: ${REDACTED_SECRET}`);
+  });
+
+  it("never emits the start of a key before it can be judged", () => {
+    const redactor = new SecretRedactor(findSecrets);
+    let out = "";
+    for (const char of `here: ${OPENAI_KEY} done`) {
+      out += redactor.push(char).text;
+      expect(out).not.toContain("sk-Ab");
+    }
+    out += redactor.end().text;
+    expect(out).toBe(`here: ${REDACTED_SECRET} done`);
+  });
+
+  it("redacts a PEM block split across chunks at every boundary", () => {
+    const text = `Here is the key:\n\n${PEM}\n\nKeep it safe.`;
+    const expected = `Here is the key:\n\n${REDACTED_SECRET}\n\nKeep it safe.`;
+    for (const chunks of everySplit(text)) {
+      const result = run(chunks);
+      expect(result.text, JSON.stringify(chunks.map((c) => c.length))).toBe(expected);
+      expect(result.redacted).toEqual(["private_key"]);
+    }
+  });
+
+  it("holds a PEM block whole, though it has spaces and lines, until its END line", () => {
+    const redactor = new SecretRedactor(findSecrets);
+    let out = redactor.push("Key:\n").text;
+    for (const line of PEM.split("\n")) {
+      out += redactor.push(`${line}\n`).text;
+      expect(out).not.toContain("MIIE");
+    }
+    out += redactor.end().text;
+    expect(out).toBe(`Key:\n${REDACTED_SECRET}\n`);
+  });
+
+  it("replaces a PEM block cut off by the end of the reply", () => {
+    const cut = PEM.slice(0, PEM.length / 2);
+    const result = run(["Key:\n", cut.slice(0, 20), cut.slice(20)]);
+    expect(result.text).toBe(`Key:\n${REDACTED_SECRET}`);
+    expect(result.redacted).toEqual([UNTERMINATED_PEM]);
+  });
+
+  it("replaces the held block once a PEM block outgrows its limit, then goes on", () => {
+    const body = "QUJD".repeat(SECRET_HOLD_LIMITS.pemChars / 2);
+    const text = `Key:\n-----BEGIN ${PEM_LABEL}-----\n${body}`;
+    const result = run(chunked(text, 100));
+    expect(result.text.startsWith(`Key:\n${REDACTED_SECRET}`)).toBe(true);
+    expect(result.text.length).toBeLessThan(text.length - SECRET_HOLD_LIMITS.pemChars + 100);
+    expect(result.redacted).toEqual([UNTERMINATED_PEM]);
+    // The block is replaced as soon as it passes the limit, not at the end of the reply.
+    const redactor = new SecretRedactor(findSecrets);
+    let received = 0;
+    for (const chunk of chunked(text, 100)) {
+      received += chunk.length;
+      if (redactor.push(chunk).text.includes(REDACTED_SECRET)) break;
+    }
+    expect(received).toBeLessThanOrEqual("Key:\n".length + SECRET_HOLD_LIMITS.pemChars + 100);
+  });
+
+  it("passes ordinary text unchanged, holding back at most the current word", () => {
+    const text =
+      "Rotate keys often. Use `sk-` prefixes only in examples, like sk-EXAMPLE, and keep PEM files\n" +
+      "(which start with -----BEGIN and a label) out of git.\n\n- one\n- two ```code``` 🙂 done";
+    for (const chunks of everySplit(text)) expect(run(chunks).text).toBe(text);
+    // Word by word (a mention of `-----BEGIN ` aside, which is held until its line shows it is prose).
+    const prose = text.replace("-----BEGIN", "BEGIN");
+    const redactor = new SecretRedactor(findSecrets);
+    let received = "";
+    let out = "";
+    for (const word of prose.split(/(?<=\s)/)) {
+      received += word;
+      out += redactor.push(word).text;
+      const lastWord = /\S*$/.exec(received)?.[0] ?? "";
+      expect(received.length - out.length).toBeLessThanOrEqual(lastWord.length);
+    }
+    expect(out + redactor.end().text).toBe(prose);
+  });
+
+  it("lets a very long word through in pieces, so the delay stays bounded", () => {
+    const word = "x".repeat(10_000);
+    const result = run([...word]);
+    expect(result.text).toBe(word);
+    expect(result.maxHeld).toBeLessThanOrEqual(2 * SECRET_HOLD_LIMITS.wordChars);
+  });
+
+  it("copes with a finder that returns overlapping or out-of-range spans", () => {
+    const finder: SecretFinder = (text) => {
+      const at = text.indexOf("tok_");
+      if (at < 0) return [];
+      return [
+        { start: at, end: at + 8, type: "SECRET", subtype: "a" },
+        { start: at + 4, end: at + 12, type: "SECRET" },
+        { start: -5, end: 0, type: "SECRET" },
+        { start: text.length, end: text.length + 10, type: "SECRET" },
+      ];
+    };
+    const result = run(["one tok_12345678 two"], finder);
+    expect(result.text).toBe(`one ${REDACTED_SECRET} two`);
+    expect(result.redacted).toEqual(["a", "SECRET"]);
+  });
+
+  it("handles 1 MB hostile inputs in well under 5 s each", () => {
+    const MB = 1_000_000;
+    const inputs: Record<string, () => string> = {
+      "one endless word": () => "sk-" + "A1".repeat(MB / 2),
+      "BEGIN markers without END": () => `-----BEGIN ${PEM_LABEL}-----\n`.repeat(MB / 30),
+      "END markers without BEGIN": () => `-----END ${PEM_LABEL}-----\n`.repeat(MB / 28),
+      "almost END lines": () => `-----BEGIN X-----\n` + "-----END ".repeat(MB / 9),
+      "BEGIN in prose": () => "-----BEGIN x ".repeat(MB / 13),
+      "many keys": () => `${OPENAI_KEY} ${AWS_KEY} `.repeat(MB / 50),
+      "spaces": () => " ".repeat(MB),
+    };
+    for (const [name, make] of Object.entries(inputs)) {
+      const text = make();
+      for (const size of [text.length, 7]) {
+        const started = performance.now();
+        const result = run(chunked(text, size));
+        expect(performance.now() - started, `${name} in chunks of ${size}`).toBeLessThan(5_000);
+        expect(result.text.includes(OPENAI_KEY) || result.text.includes(AWS_KEY), name).toBe(false);
+      }
+    }
+  });
+});
