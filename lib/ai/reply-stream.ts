@@ -23,7 +23,20 @@ type Options = {
   headers: Record<string, string>;
   /** Called once when the reply ends, however it ends; on completion, what it resolves to is added to the `done` event. */
   onSettled: (outcome: ReplyOutcome) => Promise<DoneExtra | void> | void;
+  /** Output guards (lib/guard/output): what the model writes passes through them before the browser sees it. */
+  guard?: StreamGuard;
 };
+
+/** The part of an output guard the stream needs: text in, text to send out, and whether to cut. */
+export type StreamGuard = { push(chunk: string): { text: string; leaked: boolean }; end(): { text: string; leaked: boolean } };
+
+const PASS_THROUGH: StreamGuard = { push: (text) => ({ text, leaked: false }), end: () => ({ text: "", leaked: false }) };
+
+/** The error event sent when an output guard cuts a reply (the canary of the system prompt appeared). */
+export const REPLY_BLOCKED = {
+  code: "reply_blocked",
+  message: "The reply was stopped because it started to reveal the assistant's confidential instructions. Please ask something else.",
+} as const;
 
 /**
  * Calls the provider and turns its stream into the app's event stream. The first part is awaited
@@ -31,14 +44,17 @@ type Options = {
  * after that, a failure becomes an `error` event. The provider request is aborted when the client
  * disconnects or presses Stop (the response stream is cancelled) or when the timeout passes.
  */
-export async function streamReply({ provider, request, conversationId, timeoutMs, clientSignal, headers, onSettled }: Options): Promise<Response> {
+export async function streamReply({ provider, request, conversationId, timeoutMs, clientSignal, headers, onSettled, guard = PASS_THROUGH }: Options): Promise<Response> {
   const started = performance.now();
   const cancel = new AbortController();
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([clientSignal, timeout, cancel.signal]);
   const parts = provider.stream({ ...request, signal })[Symbol.asyncIterator]();
 
+  // `text` is what the person was sent; `produced`, how many characters the model wrote (for usage).
   let text = "";
+  let produced = 0;
+  let leaked = false;
   let usage: Usage | undefined;
   let firstTokenMs: number | undefined;
   let settled = false;
@@ -46,7 +62,7 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
     if (settled) return;
     settled = true;
     try {
-      return await onSettled({ status, text, usage: usage ?? estimateUsage(request, text), usageReported: usage !== undefined, failure, firstTokenMs });
+      return await onSettled({ status, text, usage: usage ?? estimateUsage(request, produced), usageReported: usage !== undefined, failure, firstTokenMs });
     } catch {
       return undefined; // the caller logs its own failures; the reply the person saw stands
     }
@@ -55,14 +71,29 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
     if (timeout.aborted) return new ProviderError("timeout", undefined);
     return error instanceof ProviderError ? error : new ProviderError("connection", undefined);
   };
-  const take = (part: StreamPart): Uint8Array | undefined => {
+  /** Sends what the guard lets out of one step; after a leak, an error event and nothing more. */
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, step: { text: string; leaked: boolean }): boolean => {
+    if (step.text) {
+      text += step.text;
+      controller.enqueue(encodeEvent({ type: "text", text: step.text }));
+    }
+    if (!step.leaked) return false;
+    leaked = true;
+    cancel.abort();
+    controller.enqueue(encodeEvent({ type: "error", ...REPLY_BLOCKED }));
+    controller.close();
+    void settle("failed");
+    return true;
+  };
+  /** Takes one part of the provider's stream; true when the stream has been cut. */
+  const take = (controller: ReadableStreamDefaultController<Uint8Array>, part: StreamPart): boolean => {
     if (part.type === "usage") {
       usage = part.usage;
-      return undefined;
+      return false;
     }
     firstTokenMs ??= performance.now() - started;
-    text += part.text;
-    return encodeEvent({ type: "text", text: part.text });
+    produced += part.text.length;
+    return send(controller, guard.push(part.text));
   };
 
   // A provider may end quietly instead of throwing when its signal fires (the demo model does): an
@@ -81,29 +112,27 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      if (first.done) return;
-      const chunk = take(first.value);
-      if (chunk) controller.enqueue(chunk);
+      if (!first.done) take(controller, first.value);
     },
     async pull(controller) {
+      if (leaked) return;
       try {
         for (;;) {
           const next = first.done ? first : await parts.next();
           if (next.done) {
             if (signal.aborted) throw cutOff();
+            if (send(controller, guard.end())) return;
             // Settled before `done`, so the event can carry the budget left after this reply.
             const extra = await settle("completed");
-            controller.enqueue(encodeEvent({ type: "done", conversationId, usage: usage ?? estimateUsage(request, text), ...extra }));
+            controller.enqueue(encodeEvent({ type: "done", conversationId, usage: usage ?? estimateUsage(request, produced), ...extra }));
             controller.close();
             return;
           }
-          const chunk = take(next.value);
-          if (chunk) {
-            controller.enqueue(chunk);
-            return;
-          }
+          const sentBefore = text.length;
+          if (take(controller, next.value) || text.length > sentBefore) return;
         }
       } catch (error) {
+        if (leaked) return;
         if (clientSignal.aborted || cancel.signal.aborted) {
           void settle("aborted");
           controller.close();
@@ -127,7 +156,7 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
 }
 
 /** When a stream is cut before the provider reports usage, count what was sent and produced. */
-function estimateUsage(request: Omit<ChatRequest, "signal">, text: string): Usage {
+function estimateUsage(request: Omit<ChatRequest, "signal">, producedChars: number): Usage {
   const inputChars = request.messages.reduce((n, m) => n + m.content.length, 0);
-  return { inputTokens: Math.ceil(inputChars / 4), outputTokens: Math.ceil(text.length / 4) };
+  return { inputTokens: Math.ceil(inputChars / 4), outputTokens: Math.ceil(producedChars / 4) };
 }

@@ -5,6 +5,9 @@ import { isPasswordHash } from "../auth/password-hash";
 import { looksLikeExampleSecret, SECRET_VARIABLES } from "./secrets";
 import { LIST_PRICES, parsePriceList, type ModelPrice } from "../ai/prices";
 import { parseKeyList } from "../crypto/keyring";
+import type { EntityType } from "../guard/types";
+
+const PII_ENTITY_NAMES = ["EMAIL", "PHONE", "CARD", "IBAN", "SSN", "IP", "SECRET"] as const satisfies readonly EntityType[];
 
 /**
  * The environment, validated. `parseEnv` is pure so that tests, `next.config.ts` (at build) and the
@@ -119,6 +122,22 @@ const rawSchema = z.object({
   ),
   USAGE_RETENTION_DAYS: optional(int({ min: 1, max: 3_650, message: "must be a whole number of days from 1 to 3650" })),
 
+  GUARD_NORMALIZE: optional(z.enum(["off", "redact"], { error: "must be off or redact" })),
+  GUARD_PII: optional(z.enum(["off", "flag", "redact", "block"], { error: "must be off, flag, redact or block" })),
+  GUARD_PII_ENTITIES: optional(
+    text("must be a comma-separated list of EMAIL, PHONE, CARD, IBAN, SSN, IP, SECRET").transform((v, ctx) => {
+      const names = v.split(",").map((e) => e.trim().toUpperCase()).filter(Boolean);
+      const unknown = names.filter((n) => !(PII_ENTITY_NAMES as readonly string[]).includes(n));
+      if (unknown.length > 0 || names.length === 0) ctx.addIssue({ code: "custom", message: `must list entities from ${PII_ENTITY_NAMES.join(", ")}` });
+      return names as EntityType[];
+    }),
+  ),
+  GUARD_INJECTION: optional(z.enum(["off", "flag", "block"], { error: "must be off, flag or block" })),
+  GUARD_INJECTION_FLAG_AT: optional(z.coerce.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be a number from 0 to 1" }).max(1, { error: "must be a number from 0 to 1" })),
+  GUARD_INJECTION_BLOCK_AT: optional(z.coerce.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be a number from 0 to 1" }).max(1, { error: "must be a number from 0 to 1" })),
+  GUARD_CANARY: optional(z.enum(["off", "block"], { error: "must be off or block" })),
+  GUARD_OUTPUT_SECRETS: optional(z.enum(["off", "redact"], { error: "must be off or redact" })),
+
   LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" })),
 });
 
@@ -159,6 +178,17 @@ export type Env = {
   store: StoreConfig;
   conversations: { ttlDays: number; encryptionKeys: Buffer[] };
   usage: { retentionDays: number };
+  guards: {
+    normalize: "off" | "redact";
+    pii: "off" | "flag" | "redact" | "block";
+    piiEntities: readonly EntityType[];
+    injection: "off" | "flag" | "block";
+    /** Unset: the thresholds measured for the shipped detector (lib/guard/injection). */
+    injectionFlagAt: number | undefined;
+    injectionBlockAt: number | undefined;
+    canary: "off" | "block";
+    outputSecrets: "off" | "redact";
+  };
   log: { level: "debug" | "info" | "warn" | "error" };
 };
 
@@ -308,6 +338,16 @@ export function parseEnv(source: Record<string, string | undefined>, { phase = "
     store,
     conversations: { ttlDays: raw.CONVERSATION_TTL_DAYS ?? DEFAULTS.CONVERSATION_TTL_DAYS, encryptionKeys: raw.CONVERSATION_ENCRYPTION_KEY ?? [] },
     usage: { retentionDays: raw.USAGE_RETENTION_DAYS ?? DEFAULTS.USAGE_RETENTION_DAYS },
+    guards: {
+      normalize: raw.GUARD_NORMALIZE ?? "redact",
+      pii: raw.GUARD_PII ?? "redact",
+      piiEntities: raw.GUARD_PII_ENTITIES ?? PII_ENTITY_NAMES,
+      injection: raw.GUARD_INJECTION ?? "block",
+      injectionFlagAt: raw.GUARD_INJECTION_FLAG_AT,
+      injectionBlockAt: raw.GUARD_INJECTION_BLOCK_AT,
+      canary: raw.GUARD_CANARY ?? "block",
+      outputSecrets: raw.GUARD_OUTPUT_SECRETS ?? "redact",
+    },
     log: { level: raw.LOG_LEVEL ?? "info" },
   };
 }

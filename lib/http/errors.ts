@@ -11,6 +11,8 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   invalid_json: 400,
   invalid_request: 400,
+  prompt_rejected: 400,
+  personal_data_rejected: 400,
   not_found: 404,
   conversation_not_found: 404,
   rate_limited: 429,

@@ -26,7 +26,14 @@ beforeAll(async () => {
   users = made.users;
   app = await startApp({
     name: "stream",
-    env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers: made.authLocalUsers, extra: { CHAT_RATE_LIMIT: "3/1h", AI_TIMEOUT_MS: "3000" } }),
+    env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers: made.authLocalUsers, extra: {
+        CHAT_RATE_LIMIT: "3/1h",
+        AI_TIMEOUT_MS: "3000",
+        // The injection detector only flags here, so these tests see the structural defences (the
+        // fence, server-side roles) hold on their own; blocking is tested in guard-pipeline.test.ts.
+        GUARD_INJECTION: "flag",
+      },
+    }),
   });
   for (const name of Object.keys(users)) cookies[name] = await signIn({ baseUrl: app.url, ...users[name]! });
   spare = [...SPARE_USERS];

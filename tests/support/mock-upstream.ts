@@ -53,11 +53,11 @@ export const XSS_REPLY_END_MARKER = "XSS-REPLY-END";
 
 /** What the last user message asked the mock to do. */
 export type Directive =
-  | { kind: "default" | "markdown" | "xss" | "slow" | "hang" | "cut" | "echo" }
+  | { kind: "default" | "markdown" | "xss" | "slow" | "hang" | "cut" | "echo" | "repeat" | "secret" }
   | { kind: "status"; status: number }
   | { kind: "unknown"; text: string };
 
-const SIMPLE_DIRECTIVES = ["markdown", "xss", "slow", "hang", "cut", "echo"] as const;
+const SIMPLE_DIRECTIVES = ["markdown", "xss", "slow", "hang", "cut", "echo", "repeat", "secret"] as const;
 
 /** Finds the first `[[mock:...]]` directive anywhere in the text; the app wraps user text in its own prompt. */
 export function parseDirective(text: string): Directive {
@@ -165,7 +165,10 @@ function xssReply(origin: string): string {
   ].join("\n");
 }
 
-function replyChunks(args: { directive: Directive; provider: string; origin: string; echo: unknown }): string[] {
+/** A fake key the "model" writes for `[[mock:secret]]`: made now, of OpenAI's shape, never a real one. */
+export const leakedKeyOf = (id: number) => ["sk", "proj", `mockLeak${id}x`.padEnd(48, "Q7z")].join("-");
+
+function replyChunks(args: { directive: Directive; provider: string; origin: string; echo: unknown; lastUserText: string; id: number }): string[] {
   const { directive } = args;
   switch (directive.kind) {
     case "markdown": return splitAwkwardly(MARKDOWN_REPLY);
@@ -173,6 +176,9 @@ function replyChunks(args: { directive: Directive; provider: string; origin: str
     case "slow": return Array.from({ length: 400 }, (_, i) => `chunk ${i + 1} `);
     case "cut": return ["Partial ", "reply before ", "the cut "];
     case "echo": return splitAwkwardly(JSON.stringify(args.echo));
+    // The user's text as the provider received it (fence included), so tests see placeholders come back.
+    case "repeat": return splitAwkwardly(`You wrote: ${args.lastUserText}`);
+    case "secret": return splitAwkwardly(`Here is a key: ${leakedKeyOf(args.id)} — keep it safe.`);
     case "unknown": return [`Unknown mock directive ${directive.text}.`];
     default: return ["Hello ", "from the ", `mock ${args.provider} `, "model."];
   }
@@ -259,7 +265,7 @@ export async function startMockUpstream({ spec, options = {} }: { spec: Provider
       res.socket?.destroy();
     };
     const echo = { messages: messages.length, roles: messages.map((m) => m.role), system: framing.system };
-    const chunks = replyChunks({ directive, provider: spec.name, origin, echo });
+    const chunks = replyChunks({ directive, provider: spec.name, origin, echo, lastUserText, id });
     if (!isRecord(body) || body.stream !== true) {
       if (directive.kind === "cut") return cut();
       return sendJson(res, { status: 200, body: framing.complete(chunks.join("")), headers: framing.headers });

@@ -21,6 +21,8 @@ describe("ApiError", () => {
     ["provider_busy", 503],
     ["provider_timeout", 504],
     ["store_unavailable", 503],
+    ["prompt_rejected", 400],
+    ["personal_data_rejected", 400],
     ["too_many_streams", 429],
     ["token_budget_exhausted", 429],
     ["spend_cap_reached", 429],
@@ -31,7 +33,7 @@ describe("ApiError", () => {
   });
 
   it("covers every code in the table (a new code must get a test above)", () => {
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(20);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(22);
   });
 
   it("serialises as { error: { code, message } } with nothing else by default", () => {

@@ -6,6 +6,13 @@ import { historyOf } from "@/lib/store/conversations";
 import { storeOp } from "@/lib/store/call";
 import { admitChat } from "@/lib/chat/admission";
 import { buildPrompt, newBoundary } from "@/lib/ai/prompt";
+import { SYSTEM_PROMPT } from "@/lib/ai/system-prompt";
+import { guardInput } from "@/lib/guard/input";
+import { INJECTION_THRESHOLDS } from "@/lib/guard/injection/score";
+import { findSecrets, PlaceholderRestorer } from "@/lib/guard/pii";
+import { canaryInstruction, newCanary } from "@/lib/guard/output/canary";
+import { createOutputGuard } from "@/lib/guard/output/pipeline";
+import { auditGuard } from "@/lib/audit/audit";
 import { providerFor } from "@/lib/ai/providers";
 import { streamReply, type ReplyOutcome } from "@/lib/ai/reply-stream";
 import { describeError, log } from "@/lib/log/logger";
@@ -22,7 +29,8 @@ const bodySchema = () => {
 // POST /api/chat – stream a reply to the signed-in user's message
 export const POST = withUser<ChatRequestBody>(
   async ({ req, user, body, requestId, limitHeaders }) => {
-    const { ai, chat } = env();
+    const { ai, chat, guards } = env();
+    const audit = { userId: user.id, route: "/api/chat", requestId };
     const model = ai.models.find((m) => m.id === body.model) ?? ai.defaultModel;
     const store = await storeOp("conversations.open", conversationStore);
 
@@ -31,7 +39,37 @@ export const POST = withUser<ChatRequestBody>(
     if (conversation === null) throw new ApiError("conversation_not_found", "That conversation does not exist. Start a new chat.");
     const history = conversation ? historyOf(conversation) : [];
 
-    const messages = buildPrompt({ history: history.slice(-chat.historyMaxMessages), userText: body.message, boundary: newBoundary() });
+    // Input guards: normalise, score for injection, personal data to placeholders (lib/guard/input.ts).
+    const input = guardInput({
+      text: body.message,
+      history,
+      config: {
+        ...guards,
+        injectionFlagAt: guards.injectionFlagAt ?? INJECTION_THRESHOLDS.flag,
+        injectionBlockAt: guards.injectionBlockAt ?? INJECTION_THRESHOLDS.block,
+      },
+    });
+    for (const finding of input.findings) auditGuard(audit, finding);
+    if (input.rejected === "prompt_rejected") {
+      throw new ApiError("prompt_rejected", "This message looks like an attempt to override the assistant's instructions, so it was not sent. Please rephrase it.");
+    }
+    if (input.rejected === "personal_data_rejected") {
+      throw new ApiError("personal_data_rejected", "This message contains personal data or a secret (such as an email address, a card number or a key), which this service does not send to the model. Please remove it and send again.");
+    }
+
+    // A fresh canary per request: if it ever appears in the output, the system prompt is leaking.
+    const canary = guards.canary === "block" ? newCanary() : undefined;
+    const messages = buildPrompt({
+      history: input.providerHistory.slice(-chat.historyMaxMessages),
+      userText: input.providerText,
+      boundary: newBoundary(),
+      systemPrompt: canary ? `${SYSTEM_PROMPT}\n\n${canaryInstruction(canary)}` : SYSTEM_PROMPT,
+    });
+    const outputGuard = createOutputGuard({
+      canary,
+      findSecrets: guards.outputSecrets === "redact" ? findSecrets : () => [],
+      restore: input.placeholders ? new PlaceholderRestorer(input.placeholders) : undefined,
+    });
     // Concurrency, token budget and spend cap: a refusal here never reaches the provider.
     const ticket = await admitChat({ userId: user.id, model, messages });
     const started = performance.now();
@@ -40,7 +78,7 @@ export const POST = withUser<ChatRequestBody>(
       const saved =
         outcome.text || outcome.status === "completed"
           ? storeOp("conversations.append", () =>
-              store.appendTurns({ userId: user.id, conversationId, turns: [{ role: "user", content: body.message }, { role: "assistant", content: outcome.text }] }),
+              store.appendTurns({ userId: user.id, conversationId, turns: [{ role: "user", content: input.userText }, { role: "assistant", content: outcome.text }] }),
             ).catch((error: unknown) => log.error("chat.history_not_saved", { requestId, ...describeError(error) }))
           : undefined;
       log.info("chat.reply", {
@@ -57,6 +95,7 @@ export const POST = withUser<ChatRequestBody>(
         firstTokenMs: outcome.firstTokenMs === undefined ? undefined : Math.round(outcome.firstTokenMs),
         totalMs: Math.round(performance.now() - started),
       });
+      for (const finding of outputGuard.summary()) auditGuard(audit, finding);
       const [budget] = await Promise.all([ticket.settle(outcome), saved]);
       return budget ? { budget } : undefined;
     };
@@ -71,6 +110,7 @@ export const POST = withUser<ChatRequestBody>(
         // The id comes first, in a header, so a client that stops or loses the stream can still continue the conversation.
         headers: { ...limitHeaders, "X-Request-Id": requestId, "X-Conversation-Id": conversationId },
         onSettled,
+        guard: outputGuard,
       });
     } catch (error) {
       // A reply that failed to start has settled already (settle is idempotent); this covers a

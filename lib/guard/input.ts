@@ -1,0 +1,74 @@
+import type { HistoryTurn } from "../ai/prompt";
+import { scoreInjection } from "./injection/score";
+import { decodeTagSmuggling, normalizeInput } from "./normalize";
+import { PlaceholderMap } from "./pii";
+import type { EntityType, GuardFinding } from "./types";
+
+/**
+ * The input side of the guard pipeline, in DESIGN.md's order: normalise the user's text (invisible,
+ * bidi and tag characters out, NFKC), score it for prompt injection, then replace personal data with
+ * placeholders in everything the provider will see. Pure: the route turns `findings` into audit
+ * events and `rejected` into a 400.
+ */
+export type InputGuardConfig = {
+  normalize: "off" | "redact";
+  pii: "off" | "flag" | "redact" | "block";
+  piiEntities: readonly EntityType[];
+  injection: "off" | "flag" | "block";
+  injectionFlagAt: number;
+  injectionBlockAt: number;
+};
+
+export type InputGuardResult = {
+  /** The user's text as it is stored and shown: normalised, personal data still in place. */
+  userText: string;
+  /** What the provider receives: the history and the new text, personal data as placeholders. */
+  providerHistory: HistoryTurn[];
+  providerText: string;
+  /** Restores the placeholders in the reply for the user; null when nothing was replaced. */
+  placeholders: PlaceholderMap | null;
+  findings: GuardFinding[];
+  rejected: "prompt_rejected" | "personal_data_rejected" | null;
+};
+
+export function guardInput({ text, history, config }: { text: string; history: HistoryTurn[]; config: InputGuardConfig }): InputGuardResult {
+  const findings: GuardFinding[] = [];
+
+  let userText = text;
+  if (config.normalize === "redact") {
+    const normalized = normalizeInput(text);
+    userText = normalized.text;
+    if (normalized.changed) {
+      const signals = Object.entries(normalized.removed).filter(([, n]) => n > 0).map(([kind]) => kind);
+      const count = Object.values(normalized.removed).reduce((a, b) => a + b, 0);
+      if (count > 0) findings.push({ stage: "normalize", action: "redacted", signals, count });
+    }
+  }
+
+  if (config.injection !== "off") {
+    // What was hidden in tag characters is scored too: the text a person never saw.
+    const hidden = decodeTagSmuggling(text);
+    const { score, signals } = scoreInjection(hidden ? `${userText}\n${hidden}` : userText);
+    const block = config.injection === "block" && score >= config.injectionBlockAt;
+    if (block || score >= config.injectionFlagAt) {
+      findings.push({ stage: "injection", action: block ? "blocked" : "flagged", signals: hidden ? [...signals, "tag_smuggling"] : signals, score });
+    }
+    if (block) return { userText, providerHistory: history, providerText: userText, placeholders: null, findings, rejected: "prompt_rejected" };
+  }
+
+  if (config.pii === "off") return { userText, providerHistory: history, providerText: userText, placeholders: null, findings, rejected: null };
+
+  // One map per conversation, rebuilt in order from its history, so a value keeps its placeholder.
+  const map = new PlaceholderMap();
+  const types = config.piiEntities;
+  const providerHistory = history.map((turn) => ({ role: turn.role, content: map.redact(turn.content, { types }).text }));
+  const { text: providerText, entities } = map.redact(userText, { types });
+  if (entities.length > 0) {
+    const signals = [...new Set(entities.map((e) => e.subtype ?? e.type.toLowerCase()))];
+    const action = config.pii === "block" ? "blocked" : config.pii === "flag" ? "flagged" : "redacted";
+    findings.push({ stage: "pii", action, signals, count: entities.length });
+    if (config.pii === "block") return { userText, providerHistory, providerText, placeholders: null, findings, rejected: "personal_data_rejected" };
+  }
+  if (config.pii === "flag") return { userText, providerHistory: history, providerText: userText, placeholders: null, findings, rejected: null };
+  return { userText, providerHistory, providerText, placeholders: map.size > 0 ? map : null, findings, rejected: null };
+}
