@@ -288,6 +288,10 @@ export function parseEnv(source: Record<string, string | undefined>, { phase = "
     }
   }
 
+  if (raw.GUARD_INJECTION_FLAG_AT !== undefined && raw.GUARD_INJECTION_BLOCK_AT !== undefined && raw.GUARD_INJECTION_FLAG_AT > raw.GUARD_INJECTION_BLOCK_AT) {
+    problems.push("GUARD_INJECTION_FLAG_AT: must not be above GUARD_INJECTION_BLOCK_AT (a message is flagged before it is blocked)");
+  }
+
   const prices = { ...LIST_PRICES, ...raw.AI_MODEL_PRICES };
   for (const [index, model] of models.entries()) {
     if (need && !prices[model.id]) {

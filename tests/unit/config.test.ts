@@ -722,3 +722,15 @@ describe("findPublicSecrets", () => {
     ).toEqual([]);
   });
 });
+
+describe("guard settings", () => {
+  it("defaults to every guard on, and refuses a flag threshold above the block threshold", async () => {
+    const { parseEnv, EnvError } = await import("@/lib/config/schema");
+    const base = { NEXTAUTH_SECRET: "x".repeat(40), AUTH_LOCAL_USERS: "", AI_MODELS: "demo:demo", GITHUB_ID: "id", GITHUB_SECRET: "secret-value" };
+    expect(parseEnv(base).guards).toMatchObject({ normalize: "redact", pii: "redact", injection: "block", canary: "block", outputSecrets: "redact" });
+    expect(parseEnv({ ...base, GUARD_PII_ENTITIES: "email, card" }).guards.piiEntities).toEqual(["EMAIL", "CARD"]);
+    expect(() => parseEnv({ ...base, GUARD_PII_ENTITIES: "EMAIL,NAME" })).toThrow(EnvError);
+    expect(() => parseEnv({ ...base, GUARD_INJECTION_FLAG_AT: "0.8", GUARD_INJECTION_BLOCK_AT: "0.5" })).toThrow(/GUARD_INJECTION_FLAG_AT/);
+    expect(() => parseEnv({ ...base, GUARD_INJECTION: "maybe" })).toThrow(/GUARD_INJECTION: must be off, flag or block/);
+  });
+});
