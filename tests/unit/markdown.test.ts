@@ -1,11 +1,12 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import DOMPurify from "isomorphic-dompurify";
-import { JSDOM } from "jsdom";
 import { describe, expect, it } from "vitest";
-import { ALLOWED_TAGS } from "@/lib/markdown/policy";
 import { renderMarkdown } from "@/lib/markdown/render";
+// The contract check and the payload readers are shared with `npm run eval:guards`.
+import { contractViolations, parse, REQUIRED_REL, visibleText, yieldToEventLoop } from "@/scripts/lib/eval-html-contract";
+import { CONTEXTS, payloadsOf, readLines, specExamples, type SpecExample } from "@/scripts/lib/eval-xss-data";
 
 // The shared payload lists are read where they lie, never copied into the repository.
 const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -23,133 +24,13 @@ if (!HAVE_XSS_DIR) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The output contract, checked on the DOM a browser would build from the HTML.
-// ---------------------------------------------------------------------------------------------
-
-const document = new JSDOM("<!DOCTYPE html>").window.document;
-const HTML_NAMESPACE = "http://www.w3.org/1999/xhtml";
-const allowedTags: ReadonlySet<string> = new Set(ALLOWED_TAGS);
-// Written out here rather than imported, so a mistake in the policy cannot hide itself.
-const FORBIDDEN_ATTRIBUTES: ReadonlySet<string> = new Set([
-  "src",
-  "srcset",
-  "srcdoc",
-  "style",
-  "background",
-  "poster",
-  "formaction",
-  "action",
-  "data",
-  "ping",
-  "xlink:href",
-  "id",
-  "name",
-]);
-const LINK_PROTOCOLS: ReadonlySet<string> = new Set(["http:", "https:", "mailto:"]);
-const REQUIRED_REL = ["noopener", "noreferrer", "nofollow"];
-
-/** Parses HTML the way React's dangerouslySetInnerHTML does: as the content of a <div>. */
-function parse(html: string): HTMLDivElement {
-  const root = document.createElement("div");
-  root.innerHTML = html;
-  return root;
-}
-
-/** Every way `html` breaks the output contract, as sentences; empty when it keeps it. */
-function contractViolations(html: string): string[] {
-  const found: string[] = [];
-  for (const element of Array.from(parse(html).getElementsByTagName("*"))) {
-    const tag = element.localName;
-    if (element.namespaceURI !== HTML_NAMESPACE || !allowedTags.has(tag)) {
-      found.push(`element <${tag}> is not in the allow-list`);
-    }
-    for (const { name, value } of Array.from(element.attributes)) {
-      const lower = name.toLowerCase();
-      if (lower.startsWith("on")) found.push(`event handler attribute ${name} on <${tag}>`);
-      if (FORBIDDEN_ATTRIBUTES.has(lower)) found.push(`forbidden attribute ${name} on <${tag}>`);
-      if (lower === "href" && !isAllowedUrl(value)) found.push(`href ${JSON.stringify(value)} on <${tag}>`);
-      if (lower === "class" && !isAllowedClass({ tag, value })) found.push(`class ${JSON.stringify(value)} on <${tag}>`);
-    }
-    if (tag === "a") {
-      if (!element.hasAttribute("href")) found.push("<a> without href");
-      if (element.getAttribute("target") !== "_blank") found.push('<a> without target="_blank"');
-      const rel = (element.getAttribute("rel") ?? "").split(/\s+/);
-      for (const token of REQUIRED_REL) if (!rel.includes(token)) found.push(`<a> without rel ${token}`);
-    }
-  }
-  return found;
-}
-
-function isAllowedUrl(value: string): boolean {
-  try {
-    return LINK_PROTOCOLS.has(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
-function isAllowedClass({ tag, value }: { tag: string; value: string }): boolean {
-  if (tag === "code") return /^language-\S+$/.test(value);
-  if (tag === "span") return value === "blocked-image";
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------------
 // Payload sources.
 // ---------------------------------------------------------------------------------------------
-
-/** Markdown contexts each payload is also rendered in: raw HTML is not the only way in. */
-const CONTEXTS: ReadonlyArray<{ name: string; wrap: (payload: string) => string }> = [
-  { name: "as-is", wrap: (p) => p },
-  { name: "list item", wrap: (p) => `- ${p}` },
-  { name: "link text", wrap: (p) => `[${p}](https://example.com/)` },
-  { name: "link destination", wrap: (p) => `[x](${p})` },
-  { name: "image alt", wrap: (p) => `![${p}](https://example.com/x.png)` },
-];
-
-function readLines(file: string): string[] {
-  return readFileSync(file, "utf8")
-    .split(/\r?\n/)
-    .filter((line) => line.trim() !== "");
-}
 
 function readFallback(): string[] {
   return readLines(FALLBACK_FILE)
     .filter((line) => !line.startsWith("#!"))
     .map((line) => line.replaceAll("\\n", "\n"));
-}
-
-/** A list of handler names becomes elements carrying each handler, on a plain element and on links. */
-function handlerPayloads(names: string[]): string[] {
-  return names.flatMap((name) => [
-    `<div ${name}=alert(1)>x</div>`,
-    `<a href=x ${name}=alert(1)>x</a>`,
-    `<a href="https://example.com/" ${name}=alert(1)>x</a>`,
-  ]);
-}
-
-/** URL-encoded payloads are checked as written and decoded (with and without "+" as a space). */
-function withDecoded(lines: string[]): string[] {
-  const decode = (text: string) => text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-  return [...new Set(lines.flatMap((line) => [line, decode(line), decode(line.replaceAll("+", " "))]))];
-}
-
-async function dompurifyPayloads(file: string): Promise<string[]> {
-  const module: unknown = await import(/* @vite-ignore */ pathToFileURL(file).href);
-  const fixtures = (module as { default?: unknown }).default;
-  if (!Array.isArray(fixtures)) throw new Error(`${file} does not export an array`);
-  return fixtures.flatMap((fixture: unknown) => {
-    const payload = (fixture as { payload?: unknown } | null)?.payload;
-    return typeof payload === "string" ? [payload] : [];
-  });
-}
-
-async function payloadsOf(file: string): Promise<string[]> {
-  const name = path.basename(file);
-  if (name === "xss_dompurify_expect.mjs") return dompurifyPayloads(file);
-  if (name.endsWith("_event_handlers.txt")) return handlerPayloads(readLines(file).map((line) => line.trim()));
-  if (name === "xss_patt_XSSDetection.txt") return withDecoded(readLines(file));
-  return readLines(file);
 }
 
 const PAYLOAD_FILES = HAVE_XSS_DIR
@@ -158,11 +39,6 @@ const PAYLOAD_FILES = HAVE_XSS_DIR
       .filter((name) => name.endsWith(".txt") || name.endsWith(".mjs"))
       .sort()
   : [];
-
-// jsdom tracks node iterators (DOMPurify makes one per call) through WeakRefs, which keep their
-// documents alive until the current job ends: without an occasional pause, memory grows by
-// gigabytes over a long synchronous loop.
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 type Failure = { payload: string; context: string; html: string; problems: string[] };
 
@@ -369,38 +245,6 @@ describe("renderMarkdown against XSS payloads", () => {
 // ---------------------------------------------------------------------------------------------
 // Over-sanitising: ordinary markdown keeps its text.
 // ---------------------------------------------------------------------------------------------
-
-type SpecExample = { number: number; section: string; markdown: string; html: string };
-
-const FENCE = "`".repeat(32);
-
-/** The examples of the CommonMark spec: markdown, a "." line, the expected HTML; "→" is a tab. */
-function specExamples(text: string): SpecExample[] {
-  const examples: SpecExample[] = [];
-  let section = "";
-  let current: { markdown: string[]; html: string[]; inHtml: boolean } | null = null;
-  for (const line of text.split("\n")) {
-    if (current === null) {
-      if (line === `${FENCE} example`) current = { markdown: [], html: [], inHtml: false };
-      else if (/^#{1,6} /.test(line)) section = line.replace(/^#+ /, "").trim();
-      continue;
-    }
-    if (line === FENCE) {
-      const untab = (lines: string[]) => lines.join("\n").replaceAll("→", "\t");
-      examples.push({ number: examples.length + 1, section, markdown: `${untab(current.markdown)}\n`, html: untab(current.html) });
-      current = null;
-    } else if (!current.inHtml && line === ".") current.inHtml = true;
-    else (current.inHtml ? current.html : current.markdown).push(line);
-  }
-  return examples;
-}
-
-/** Text as a reader sees it, whitespace collapsed (soft breaks render as <br> here, with GFM). */
-function visibleText(html: string): string {
-  const root = parse(html);
-  for (const br of Array.from(root.getElementsByTagName("br"))) br.replaceWith(document.createTextNode("\n"));
-  return (root.textContent ?? "").replace(/\s+/g, " ").trim();
-}
 
 const RAW_HTML_SECTIONS = new Set(["HTML blocks", "Raw HTML", "Images"]);
 

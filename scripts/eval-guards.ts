@@ -1,0 +1,119 @@
+/**
+ * Measures the guards on the shared public data: `npm run eval:guards [-- --data PATH] [--write FILE]`.
+ * The prompt-injection detector (precision, recall, false-positive rate per source, at the flag and
+ * block thresholds; short attacks, long benign prompts; latency, also for an 8,000-character message
+ * through the whole input pipeline), the PII redactor (recall per type on Presidio's sentences, how
+ * much number-heavy benign text it leaves alone) and the markdown sanitizer (XSS payloads that get
+ * through, benign markdown it damages). Prints tables; `--write docs/guards.md` also writes the report
+ * with the targets and whether each is met. Data: --data, else BULWARK_DATA_DIR, else ../shared/data
+ * beside the repository. Deterministic apart from the latencies. Takes a few minutes.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { INJECTION_THRESHOLDS } from "../lib/guard/injection/score";
+import {
+  checkDataDirOrThrow,
+  commonmarkSpecFile,
+  loadAlpacaOutputs,
+  loadInjectionSources,
+  loadNumberHeavyBenign,
+  loadPresidio,
+  xssPayloadFiles,
+} from "./lib/eval-data";
+import { tableText, targetsTable } from "./lib/eval-format";
+import { evaluateInjection } from "./lib/eval-injection";
+import { evaluatePii } from "./lib/eval-pii";
+import { load, machineDescription, reportMarkdown } from "./lib/eval-report";
+import { evaluateSanitizer } from "./lib/eval-sanitizer";
+
+const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
+const USAGE = "usage: npm run eval:guards [-- --data PATH] [--write docs/guards.md]";
+
+function options(): { dataDir: string; write: string | undefined } {
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: true, options: { data: { type: "string" }, write: { type: "string" }, help: { type: "boolean", short: "h" } } });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  // Paths on the command line are relative to where it was typed (npm runs scripts from the root).
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const fromEnv = process.env.BULWARK_DATA_DIR?.trim();
+  const dataDir = values.data !== undefined ? path.resolve(cwd, values.data) : fromEnv ? path.resolve(fromEnv) : path.resolve(REPO_ROOT, "../shared/data");
+  return { dataDir, write: values.write === undefined ? undefined : path.resolve(cwd, values.write) };
+}
+
+/** The command as typed, for the report. */
+function commandLine(): string {
+  const args = process.argv.slice(2).map((a) => (/^[\w./=:-]+$/.test(a) ? a : JSON.stringify(a)));
+  const viaNpm = process.env.npm_lifecycle_event === "eval:guards";
+  return `${viaNpm ? "npm run eval:guards" : "npx tsx scripts/eval-guards.ts"}${args.length > 0 ? `${viaNpm ? " --" : ""} ${args.join(" ")}` : ""}`;
+}
+
+function codeVersion(): string {
+  const git = (...args: string[]) => spawnSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" });
+  const head = git("rev-parse", "--short", "HEAD");
+  if (head.status !== 0) return "not a git checkout";
+  const dirty = git("status", "--porcelain").stdout.trim() !== "";
+  return `commit ${head.stdout.trim()}${dirty ? ", with uncommitted changes" : ""}`;
+}
+
+const progress = (message: string) => process.stderr.write(`eval:guards: ${message}\n`);
+
+async function main(): Promise<void> {
+  let opts: ReturnType<typeof options>;
+  try {
+    opts = options();
+  } catch (error) {
+    console.error(`eval:guards: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+  try {
+    checkDataDirOrThrow(opts.dataDir);
+  } catch (error) {
+    console.error(`eval:guards: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+  const { dataDir } = opts;
+  const date = new Date();
+  const loadBefore = load();
+  const thresholds = { flag: INJECTION_THRESHOLDS.flag, block: INJECTION_THRESHOLDS.block };
+
+  progress("prompt injection: scoring every message, then the 8,000-character pipeline run");
+  const injection = evaluateInjection({ sources: loadInjectionSources(dataDir), thresholds });
+  const loadAfter = load();
+  progress("PII: Presidio sentences and number-heavy benign text");
+  const pii = evaluatePii({ presidio: loadPresidio(dataDir), benign: loadNumberHeavyBenign(dataDir) });
+  progress("sanitizer: XSS payload lists, CommonMark examples, alpaca_eval outputs (the slow part)");
+  const sanitizer = await evaluateSanitizer({
+    payloadFiles: xssPayloadFiles(dataDir),
+    commonmark: readFileSync(commonmarkSpecFile(dataDir), "utf8"),
+    alpacaOutputs: loadAlpacaOutputs(dataDir),
+  });
+
+  const targets = [...injection.targets, ...pii.targets];
+  console.log(`Guard evaluation, ${date.toISOString()}, Node ${process.version}, ${machineDescription()}`);
+  console.log(`Load average: ${loadBefore} at the start, ${loadAfter} after the latency measurements. Data: ${dataDir}\n`);
+  for (const table of [targetsTable(targets), ...injection.tables, ...pii.tables, ...sanitizer.tables]) console.log(`${tableText(table)}\n`);
+
+  if (opts.write !== undefined) {
+    const report = reportMarkdown({
+      command: commandLine(),
+      date,
+      loadBefore,
+      loadAfter,
+      code: codeVersion(),
+      dataDir: path.relative(REPO_ROOT, dataDir) || ".",
+      thresholds,
+      targets,
+      sections: { injection: injection.tables, pii: pii.tables, sanitizer: sanitizer.tables },
+    });
+    mkdirSync(path.dirname(opts.write), { recursive: true });
+    writeFileSync(opts.write, report);
+    progress(`wrote ${path.relative(process.cwd(), opts.write)}`);
+  }
+}
+
+void main();

