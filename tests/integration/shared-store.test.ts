@@ -11,6 +11,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildPrompt, newBoundary, promptTokenBound } from "../../lib/ai/prompt";
+import { SYSTEM_PROMPT } from "../../lib/ai/system-prompt";
+import { canaryInstruction, newCanary } from "../../lib/guard/output/canary";
 import { generateKey, Keyring, parseKeyList } from "../../lib/crypto/keyring";
 import { startApp, startAppExpectingFailure, type AppServer } from "../support/app-server";
 import { signIn } from "../support/auth";
@@ -146,8 +148,12 @@ async function closeStreams(controller: AbortController, answers: Answer[] = [])
   await Promise.allSettled(answers.map((a) => a.stream?.cancel()));
 }
 
-/** The upper bound the server reserves for a new conversation's prompt (lib/chat/admission.ts). */
-const promptBound = (message: string) => promptTokenBound(buildPrompt({ history: [], userText: message, boundary: newBoundary() }));
+/**
+ * The upper bound the server reserves for a new conversation's prompt (lib/chat/admission.ts): the
+ * system prompt with its canary (a fresh one per request, always the same length) and the fenced text.
+ */
+const promptBound = (message: string) =>
+  promptTokenBound(buildPrompt({ history: [], userText: message, boundary: newBoundary(), systemPrompt: `${SYSTEM_PROMPT}\n\n${canaryInstruction(newCanary())}` }));
 
 const nextUtcMidnightIso = (now: number) => {
   const d = new Date(now);
