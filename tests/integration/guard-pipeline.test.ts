@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startApp, type AppServer } from "../support/app-server";
 import { signIn } from "../support/auth";
 import { postChat, readEvents, replyText } from "../support/chat-client";
-import { fakeOpenAIKey } from "../support/fake-keys";
+import { fakeOpenAIKey, withLuhn } from "../support/fake-keys";
 import { startMockAnthropic } from "../support/mock-anthropic";
 import { startMockOpenAI } from "../support/mock-openai";
 import { leakedKeyOf, type MockUpstream, type RecordedRequest } from "../support/mock-upstream";
@@ -40,14 +40,7 @@ const send = (message: string, conversationId?: string) =>
 const upstreamText = (request: RecordedRequest | undefined) => JSON.stringify(request?.body ?? null);
 
 /** A Luhn-valid Visa-shaped number, made now. */
-function cardNumber(): string {
-  const digits = [4, ...Array.from({ length: 14 }, () => Math.floor(Math.random() * 10))];
-  const sum = digits
-    .slice()
-    .reverse()
-    .reduce((total, digit, i) => total + (i % 2 === 0 ? (digit * 2 > 9 ? digit * 2 - 9 : digit * 2) : digit), 0);
-  return [...digits, (10 - (sum % 10)) % 10].join("");
-}
+const cardNumber = () => withLuhn(`4${Array.from({ length: 14 }, () => Math.floor(Math.random() * 10)).join("")}`);
 
 describe("input guards", () => {
   it("blocks a prompt injection with a 400 that does not repeat it; the provider never sees it; the audit has no text", async () => {

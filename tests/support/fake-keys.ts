@@ -17,3 +17,16 @@ export function fakeAnthropicKey(): string {
 export function fakeSecret(): string {
   return randomBytes(32).toString("base64url");
 }
+
+/** Appends the Luhn check digit, computed here, independently of the code under test. */
+export function withLuhn(partial: string): string {
+  for (let check = 0; check <= 9; check++) {
+    const candidate = partial + check;
+    const sum = [...candidate].reverse().reduce((acc, ch, i) => {
+      const d = Number(ch) * (i % 2 === 1 ? 2 : 1);
+      return acc + (d > 9 ? d - 9 : d);
+    }, 0);
+    if (sum % 10 === 0) return candidate;
+  }
+  throw new Error("unreachable");
+}

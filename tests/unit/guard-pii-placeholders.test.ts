@@ -1,22 +1,12 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
+import { withLuhn } from "../support/fake-keys";
 import { PlaceholderMap, PlaceholderRestorer } from "@/lib/guard/pii";
 
 // Values are made at run time: no realistic card number or key sits in the repo.
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join("");
 const alnum = (n: number) => Array.from(randomBytes(n), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[b % 62]).join("");
-function withLuhn(partial: string): string {
-  for (let check = 0; check <= 9; check++) {
-    const candidate = partial + check;
-    const sum = [...candidate].reverse().reduce((acc, ch, i) => {
-      const d = Number(ch) * (i % 2 === 1 ? 2 : 1);
-      return acc + (d > 9 ? d - 9 : d);
-    }, 0);
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error("unreachable");
-}
 
 function personalData() {
   const card = withLuhn(`4${digits(14)}`);

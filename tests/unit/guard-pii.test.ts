@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { withLuhn } from "../support/fake-keys";
 import { findEntities, findSecrets } from "@/lib/guard/pii";
 import type { EntityType } from "@/lib/guard/types";
 
@@ -10,18 +11,6 @@ const upperAlnum = (n: number) => Array.from(randomBytes(n), (b) => "ABCDEFGHIJK
 const b64url = (bytes: number) => randomBytes(bytes).toString("base64url");
 const b64 = (bytes: number) => randomBytes(bytes).toString("base64");
 
-/** Appends the Luhn check digit (computed here, independently of the code under test). */
-function withLuhn(partial: string): string {
-  for (let check = 0; check <= 9; check++) {
-    const candidate = partial + check;
-    const sum = [...candidate].reverse().reduce((acc, ch, i) => {
-      const d = Number(ch) * (i % 2 === 1 ? 2 : 1);
-      return acc + (d > 9 ? d - 9 : d);
-    }, 0);
-    if (sum % 10 === 0) return candidate;
-  }
-  throw new Error("unreachable");
-}
 const breakLuhn = (card: string) => card.slice(0, -1) + ((Number(card.at(-1)) + 1) % 10);
 
 /** An IBAN with correct check digits, computed with BigInt (independently of the code under test). */
