@@ -163,7 +163,8 @@ export function findEncodedPayloads({ text, lower, tokens, hints }: { text: stri
     if (out.length >= MAX_PAYLOADS || budget <= 0) return;
     const run = raw.slice(0, Math.min(MAX_RUN, budget)).trim();
     // Rules and dotted lines are runs of an alphabet too; they are not worth the budget.
-    if (run.length < 16 || /^[\s=_.-]*$/.test(run)) return;
+    // Morse is made of nothing else; fromMorse wants both dots and dashes and eight letters.
+    if (run.length < 16 || (kind !== "morse" && /^[\s=_.-]*$/.test(run))) return;
     budget -= run.length;
     const decoded = DECODE[kind](run);
     if (decoded !== null && (isReadable(decoded) || (kind === "morse" && decoded.length >= 8))) out.push({ kind, text: decoded });
