@@ -8,6 +8,7 @@
  * nested or overlapping repetition).
  */
 import { tokenizeWithOffsets, type Tokens } from "./tokenize";
+import { correctTypos } from "./typos";
 
 /** What the obfuscation steps found; counts, so the scorer can weigh them. */
 export type ObfuscationHints = {
@@ -21,12 +22,14 @@ export type ObfuscationHints = {
   spaced: number;
   /** letters in the longest such run */
   longestSpaced: number;
+  /** misspelt attack words spelled right in `folded` ("igonre" → "ignore"; typos.ts) */
+  typos: number;
 };
 
 export type Views = {
   /** NFKC, lower case, invisible characters removed; line breaks kept (role markers start lines) */
   plain: string;
-  /** `plain` with lookalikes and leetspeak mapped to Latin letters and spaced letters joined; null when identical */
+  /** `plain` with lookalikes and leetspeak mapped to Latin letters, spaced letters joined and misspelt attack words corrected; null when identical */
   folded: string | null;
   /** `folded` with every non-letter removed, for phrases spelled one letter at a time; null unless letters were spaced */
   squashed: string | null;
@@ -120,7 +123,7 @@ function foldTokens({ text, tokens, counts }: { text: string; tokens: Tokens; co
  * even without spaced letters (decoded Morse often has no word gaps).
  */
 export function buildViews(text: string, { squash = false }: { squash?: boolean } = {}): Views {
-  const hints: ObfuscationHints = { invisible: 0, homoglyph: 0, leet: 0, spaced: 0, longestSpaced: 0 };
+  const hints: ObfuscationHints = { invisible: 0, homoglyph: 0, leet: 0, spaced: 0, longestSpaced: 0, typos: 0 };
   let plain = text;
   // Pure ASCII needs neither step; most messages are, and both cost a scan.
   if (NON_ASCII.test(plain)) {
@@ -145,12 +148,19 @@ export function buildViews(text: string, { squash = false }: { squash?: boolean 
       return run.replace(/([ \t._*\-·,'/|+]{2,})|[ \t._*\-·,'/|+]/g, (_m, wide: string | undefined) => (wide ? " " : ""));
     });
   }
+  let foldedTokens = folded === plain ? plainTokens : tokenizeWithOffsets(folded);
+  const typos = correctTypos(folded, foldedTokens);
+  if (typos.corrected > 0) {
+    folded = typos.text;
+    foldedTokens = tokenizeWithOffsets(folded);
+    hints.typos = typos.corrected;
+  }
   const changed = folded !== plain;
   return {
     plain,
     folded: changed ? folded : null,
     squashed: hints.spaced > 0 || squash ? folded.replace(NON_LETTER, "") : null,
     hints,
-    tokens: { plain: plainTokens, folded: changed ? tokenizeWithOffsets(folded) : null },
+    tokens: { plain: plainTokens, folded: changed ? foldedTokens : null },
   };
 }

@@ -8,12 +8,13 @@
 import { SCRIPT } from "./tokenize";
 import { cross, E, gap, led, scan, words, type Pattern } from "./pattern-kit";
 
-type Lang = { code: string; verbs: string[]; earlier: string[]; orders: string[]; order: "verb-earlier-noun" | "verb-noun-earlier" };
+type Lang = { code: string; verbs: string[]; earlier: string[]; all: string[]; orders: string[]; order: "verb-earlier-noun" | "verb-noun-earlier" };
 
 // One row per language: its verbs of forgetting, its words for "earlier" and for "instructions".
 const LANGS: Lang[] = [
   {
     code: "de",
+    all: ["alle", "sämtliche", "jegliche"],
     order: "verb-earlier-noun",
     verbs: ["ignorier", "vergiss", "vergesst", "vergessen", "missacht", "übergeh", "verwirf", "verwerf", "lösch", "streich", "vernachlässig", "abweichend", "überschreib"],
     earlier: ["vorherig", "vorig", "bisherig", "obig", "vorangehend", "vorangegangen", "früher", "vorstehend", "ursprünglich", "anfänglich", "gegeben", "alle", "sämtlich", "deine", "ihre", "system"],
@@ -21,6 +22,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "fr",
+    all: ["toutes", "tous"],
     order: "verb-noun-earlier",
     verbs: ["ignore", "ignorez", "ignorer", "oublie", "oubliez", "oublier", "néglige", "négligez", "ne tiens pas compte", "ne tenez pas compte", "fais abstraction", "faites abstraction", "abandonne", "abandonnez", "écarte", "écartez", "contourne", "contournez"],
     earlier: ["précédent", "antérieur", "ci-dessus", "d'avant", "initia", "originel", "origina", "du système", "précédemment", "plus haut"],
@@ -28,6 +30,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "es",
+    all: ["todas", "todos"],
     order: "verb-noun-earlier",
     verbs: ["ignora", "ignore", "ignoren", "ignorar", "olvida", "olvide", "olviden", "olvidar", "olvídate", "olvidate", "descarta", "descarte", "omite", "omita", "haz caso omiso a", "hagan caso omiso a", "no hagas caso a", "desobedece", "pasa por alto"],
     earlier: ["anterior", "previa", "previo", "de arriba", "inicial", "del sistema", "original", "dadas", "recibidas"],
@@ -35,6 +38,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "it",
+    all: ["tutte", "tutti"],
     order: "verb-noun-earlier",
     verbs: ["ignora", "ignorate", "ignorare", "dimentica", "dimenticate", "dimenticare", "trascura", "non tenere conto", "non considerare", "scarta"],
     earlier: ["precedent", "sopra", "iniziali", "original", "di sistema", "del sistema", "date prima", "ricevut"],
@@ -42,6 +46,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "pt",
+    all: ["todas", "todos"],
     order: "verb-noun-earlier",
     verbs: ["ignore", "ignora", "ignorar", "ignorem", "esqueça", "esqueca", "esquece", "esquecer", "desconsidere", "desconsidera", "despreze", "descarte"],
     earlier: ["anterior", "acima", "inicia", "origina", "prévia", "previa", "do sistema", "recebid", "dadas"],
@@ -49,6 +54,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "nl",
+    all: ["alle"],
     order: "verb-earlier-noun",
     verbs: ["negeer", "negeren", "negeert", "vergeet", "vergeten", "sla over", "omzeil"],
     earlier: ["vorige", "voorgaande", "eerdere", "bovenstaande", "oorspronkelijke", "originele", "alle", "je", "jouw", "uw", "systeem"],
@@ -56,6 +62,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "ru",
+    all: ["все", "всё", "любые"],
     order: "verb-earlier-noun",
     verbs: ["игнорируй", "игнорируйте", "игнорировать", "проигнорируй", "проигнорируйте", "забудь", "забудьте", "забыть", "отбрось", "отбросьте", "не обращай внимания на", "не обращайте внимания на", "пренебреги", "обойди"],
     earlier: ["предыдущ", "прошл", "выше", "прежн", "изначальн", "исходн", "системн", "все", "всё", "свои", "твои", "ваши"],
@@ -63,6 +70,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "pl",
+    all: ["wszystkie", "wszelkie"],
     order: "verb-earlier-noun",
     verbs: ["zignoruj", "ignoruj", "zapomnij", "pomiń", "pomin", "odrzuć", "odrzuc"],
     earlier: ["poprzedni", "wcześniejsz", "powyższ", "wszystki", "swoje", "twoje", "systemow", "o"],
@@ -70,6 +78,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "cs-sk",
+    all: ["všechny", "vsechny", "všetky", "vsetky"],
     order: "verb-earlier-noun",
     verbs: ["ignoruj", "ignorujte", "zapomeň", "zapomen", "zabudni", "zabudnite"],
     earlier: ["předchoz", "predchoz", "předešl", "všechny", "vsechny", "všetky", "vsetky", "původní", "puvodni"],
@@ -77,6 +86,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "hr-sr-bs",
+    all: ["sve"],
     order: "verb-earlier-noun",
     verbs: ["zaboravi", "zaboravite", "zanemari", "zanemarite", "ignoriraj", "ignorirajte", "ignoriši", "ignorisi"],
     earlier: ["prethodn", "sve", "svoje", "tvoje", "ranij", "gornj", "originaln"],
@@ -84,6 +94,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "sv-da-no",
+    all: ["alla", "alle"],
     order: "verb-earlier-noun",
     verbs: ["ignorera", "glöm", "glom", "ignorer", "glem", "bortse fra", "bortse från"],
     earlier: ["tidigare", "tidligere", "föregående", "foregående", "ovanstående", "ovenstående", "alla", "alle", "dina", "dine", "ursprungliga", "oprindelige", "opprinnelige"],
@@ -91,6 +102,7 @@ const LANGS: Lang[] = [
   },
   {
     code: "id-ms",
+    all: ["semua", "segala"],
     order: "verb-earlier-noun",
     verbs: ["abaikan", "lupakan", "acuhkan", "hiraukan"],
     earlier: ["semua", "sebelumnya", "di atas", "awal", "asli", "sistem", "segala"],
@@ -113,6 +125,8 @@ function languagePatterns(lang: Lang): Pattern[] {
   const rest = lang.order === "verb-earlier-noun" ? `${gap(3)}${earlier}${E}${gap(2)}${noun}${E}` : `${gap(3)}${noun}${E}${gap(2)}${earlier}${E}`;
   return [
     led({ id: `${lang.code}_ignore_previous_instructions`, family: "override", w: 0.95, lead, rest }),
+    // "Oubliez toutes les instructions", "olvida todas las reglas": every rule, not one in particular.
+    led({ id: `${lang.code}_ignore_all_instructions`, family: "override", w: 0.85, lead, rest: `${gap(1)}${words(...lang.all)}${E}${gap(2)}${ruleNoun}${E}` }),
     // Without the word for "earlier" ("ignoriere die Anweisungen"): weaker, the object may be anything.
     led({ id: `${lang.code}_ignore_instructions`, family: "override", w: 0.5, lead, rest: `${gap(2)}${ruleNoun}${E}` }),
   ];

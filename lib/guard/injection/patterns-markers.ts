@@ -28,7 +28,16 @@ export const MARKER_PATTERNS: readonly Pattern[] = [
     family: "template_tokens",
     w: 0.9,
     lead: ["im_start", "im_end", "im_sep", "system", "user", "assistant", "endoftext", "end_of_text", "begin_of_text", "start_header_id", "end_header_id", "eot_id", "eom_id", "fim", "pad", "end", "start", "tool", "ipython", "developer", "channel", "message", "return", "call"],
-    rest: String.raw`(?:_[a-z]{1,10})?\s{0,2}\|>`,
+    // "What does the <|endoftext|> token do?" names the token; it does not use it.
+    rest: String.raw`(?:_[a-z]{1,10})?\s{0,2}\|>(?!\s{0,2}(?:token|tokens|special token|marker|tag|string|symbol|delimiter|separator)${E})`,
+  }),
+  // A configuration line in the middle of a request: "safety=off", "filters: disabled".
+  led({
+    id: "safety_switch_off",
+    family: "fake_role",
+    w: 0.6,
+    lead: ["safety", "safe mode", "safemode", "filter", "filters", "content filter", "censorship", "moderation", "guardrails", "restrictions", "ethics", "alignment", "jailbreak", "developer mode", "dev mode", "unrestricted"],
+    rest: String.raw`\s{0,2}[=:]\s{0,2}${words("off", "false", "0", "none", "disabled", "disable", "no", "true", "on", "enabled", "1")}${E}`,
   }),
   after(String.raw`(?<=\[\/?)`, { id: "inst_token", family: "template_tokens", w: 0.75, lead: ["inst"], rest: String.raw`\]` }),
   after(String.raw`(?<=<<\/?)`, { id: "llama_sys", family: "template_tokens", w: 0.85, lead: ["sys"], rest: ">>" }),

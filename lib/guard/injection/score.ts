@@ -71,8 +71,12 @@ export type Calibration = { bias: number; signalScale: number; modelScale: numbe
  * `decode: false` skips encoded payloads, whose strength depends on the committed calibration: the
  * training script uses it so that its output never depends on the files it is about to replace.
  */
-export function analyseInjection(text: string, { depth = 0, decode = true, squash = false }: { depth?: number; decode?: boolean; squash?: boolean } = {}): Analysis {
+export function analyseInjection(
+  text: string,
+  { depth = 0, decode = true, squash = false, invisibleRemoved = 0 }: { depth?: number; decode?: boolean; squash?: boolean; invisibleRemoved?: number } = {},
+): Analysis {
   const views = buildViews(text, { squash });
+  views.hints.invisible += invisibleRemoved;
   const { tokens } = views;
   const { strengths, ids, obfuscatedHits } = matchPatterns({ views, tokens, raw: text });
   const obfuscation = obfuscationStrength({ views, obfuscatedHits });
@@ -111,8 +115,12 @@ export function probability({ strengths, model }: Pick<Analysis, "strengths" | "
   return 1 / (1 + Math.exp(-z));
 }
 
-export function scoreInjection(text: string): InjectionScore {
-  const analysis = analyseInjection(text);
+/**
+ * `invisibleRemoved`: how many invisible characters (zero-width, bidi, tag) normalisation took out of
+ * `text` before it came here (normalize.ts), so that they still count as a sign of hiding.
+ */
+export function scoreInjection(text: string, { invisibleRemoved = 0 }: { invisibleRemoved?: number } = {}): InjectionScore {
+  const analysis = analyseInjection(text, { invisibleRemoved });
   const signals = (Object.entries(analysis.strengths) as [Family, number][])
     .filter(([, s]) => s >= NAMED_AT)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))

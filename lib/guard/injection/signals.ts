@@ -250,7 +250,10 @@ export function obfuscationStrength({ views, obfuscatedHits }: { views: Views; o
   const { homoglyph, leet, invisible, spaced, longestSpaced } = views.hints;
   let s = 0;
   const add = (w: number) => (s = 1 - (1 - s) * (1 - w));
-  if (obfuscatedHits > 0) add(0.7);
+  // A phrase found only once typos were corrected counts in its own family, not as hiding: people
+  // misspell words by accident ("forgot evrything").
+  const disguised = homoglyph + leet + spaced > 0 || views.squashed !== null;
+  if (obfuscatedHits > 0 && disguised) add(0.7);
   if (homoglyph >= 3) add(0.45);
   else if (homoglyph >= 1) add(0.25);
   if (leet >= 3) add(0.2);
