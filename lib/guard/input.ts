@@ -35,9 +35,11 @@ export function guardInput({ text, history, config }: { text: string; history: H
   const findings: GuardFinding[] = [];
 
   let userText = text;
+  let invisibleRemoved = 0;
   if (config.normalize === "redact") {
     const normalized = normalizeInput(text);
     userText = normalized.text;
+    invisibleRemoved = normalized.removed.zeroWidth + normalized.removed.bidi + normalized.removed.tags;
     if (normalized.changed) {
       const signals = Object.entries(normalized.removed).filter(([, n]) => n > 0).map(([kind]) => kind);
       const count = Object.values(normalized.removed).reduce((a, b) => a + b, 0);
@@ -48,7 +50,7 @@ export function guardInput({ text, history, config }: { text: string; history: H
   if (config.injection !== "off") {
     // What was hidden in tag characters is scored too: the text a person never saw.
     const hidden = decodeTagSmuggling(text);
-    const { score, signals } = scoreInjection(hidden ? `${userText}\n${hidden}` : userText);
+    const { score, signals } = scoreInjection(hidden ? `${userText}\n${hidden}` : userText, { invisibleRemoved });
     const block = config.injection === "block" && score >= config.injectionBlockAt;
     if (block || score >= config.injectionFlagAt) {
       findings.push({ stage: "injection", action: block ? "blocked" : "flagged", signals: hidden ? [...signals, "tag_smuggling"] : signals, score });
