@@ -78,6 +78,9 @@ describe("input guards", () => {
     expect(reply).toContain(email);
     expect(reply).toContain(card);
     expect(reply).not.toContain("[EMAIL_1]");
+    // A pasted key is not written back: secrets never reach the browser in a reply.
+    expect(reply).not.toContain(key);
+    expect(reply).toContain("[SECRET_1]");
 
     // The next turn re-sends the history: the same values keep the same placeholders.
     const conversationId = events.at(-1)!.conversationId!;

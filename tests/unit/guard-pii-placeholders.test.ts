@@ -147,10 +147,18 @@ describe("PlaceholderRestorer", () => {
   const reply = "Sure [EMAIL_1]! I'll call [PHONE_1] [see [note]], card [CARD_1][SECRET_1] from [IP_1]. [EMAIL_9] [IP [x]";
   const expected = map.restore(reply);
 
+  // Every type restored, SECRET included, so the stream can be compared with map.restore.
   const stream = (chunks: string[]) => {
-    const restorer = new PlaceholderRestorer(map);
+    const restorer = new PlaceholderRestorer(map, { keep: [] });
     return chunks.map((chunk) => restorer.push(chunk)).join("") + restorer.end();
   };
+
+  it("does not write a pasted secret back into the reply by default", () => {
+    const restorer = new PlaceholderRestorer(map);
+    const out = restorer.push("Your key [SECRET_1] is for [EMAIL_1], and [SEC") + restorer.push("RET_1] again") + restorer.end();
+    expect(out).toBe(`Your key [SECRET_1] is for ${v.email}, and [SECRET_1] again`);
+    expect(out).not.toContain(v.key);
+  });
 
   it("restores a placeholder split at every possible boundary", () => {
     expect(expected).toContain(v.email);

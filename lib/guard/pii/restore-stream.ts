@@ -26,7 +26,19 @@ export class PlaceholderRestorer {
   /** The end of the text already restored that has no whitespace: the word a placeholder would be part of. */
   #word = "";
 
-  constructor(private readonly map: { restore(text: string): string }) {}
+  readonly #keep: ReadonlySet<EntityType>;
+
+  /**
+   * `keep`: types whose placeholders stay as they are. By default SECRET: a key or password the person
+   * pasted is not written back into the reply, because output secrets never reach the browser (the
+   * output guard redacts them) and the reply is saved with the conversation.
+   */
+  constructor(
+    private readonly map: { restore(text: string): string },
+    { keep = ["SECRET"] }: { keep?: readonly EntityType[] } = {},
+  ) {
+    this.#keep = new Set(keep);
+  }
 
   /** Text that is safe to show now, with placeholders restored. */
   push(chunk: string): string {
@@ -50,6 +62,7 @@ export class PlaceholderRestorer {
           // Bounded look-back, so many placeholders in one chunk still cost linear time.
           const before = text.slice(Math.max(0, offset - MAX_WORD), offset);
           const inWord = currentWord(/\s/.test(before) ? before : word + before);
+          if (this.#keep.has(placeholder.slice(1, placeholder.indexOf("_")) as EntityType)) return placeholder;
           return IN_URL.test(inWord) ? placeholder : this.map.restore(placeholder);
         })
       : text;
