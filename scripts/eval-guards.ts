@@ -24,6 +24,7 @@ import {
   xssPayloadFiles,
 } from "./lib/eval-data";
 import { tableText, targetsTable } from "./lib/eval-format";
+import { evaluateHostile } from "./lib/eval-hostile";
 import { evaluateInjection } from "./lib/eval-injection";
 import { evaluatePii } from "./lib/eval-pii";
 import { load, machineDescription, reportMarkdown } from "./lib/eval-report";
@@ -93,10 +94,13 @@ async function main(): Promise<void> {
     alpacaOutputs: loadAlpacaOutputs(dataDir),
   });
 
-  const targets = [...injection.targets, ...pii.targets];
+  progress("hostile input: 1 MB inputs built to provoke backtracking");
+  const hostile = evaluateHostile();
+
+  const targets = [...injection.targets, ...pii.targets, ...hostile.targets];
   console.log(`Guard evaluation, ${date.toISOString()}, Node ${process.version}, ${machineDescription()}`);
   console.log(`Load average: ${loadBefore} at the start, ${loadAfter} after the latency measurements. Data: ${dataDir}\n`);
-  for (const table of [targetsTable(targets), ...injection.tables, ...pii.tables, ...sanitizer.tables]) console.log(`${tableText(table)}\n`);
+  for (const table of [targetsTable(targets), ...injection.tables, ...pii.tables, ...sanitizer.tables, ...hostile.tables]) console.log(`${tableText(table)}\n`);
 
   if (opts.write !== undefined) {
     const report = reportMarkdown({
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
       dataDir: path.relative(REPO_ROOT, dataDir) || ".",
       thresholds,
       targets,
-      sections: { injection: injection.tables, pii: pii.tables, sanitizer: sanitizer.tables },
+      sections: { injection: injection.tables, pii: pii.tables, sanitizer: sanitizer.tables, hostile: hostile.tables },
     });
     mkdirSync(path.dirname(opts.write), { recursive: true });
     writeFileSync(opts.write, report);

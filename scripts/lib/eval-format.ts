@@ -6,7 +6,11 @@
 export type Table = { title: string; headers: string[]; rows: string[][]; notes?: string[] };
 
 /** A stated target and whether the measured figure meets it. */
-export type Target = { area: string; target: string; measured: string; met: boolean };
+/**
+ * A target of the brief, or (`check`) a stricter measure this project adds beside one, such as recall
+ * on attacks the model never learned from: reported with the targets, not counted as one.
+ */
+export type Target = { area: string; target: string; measured: string; met: boolean; check?: boolean };
 
 /** Nearest-rank percentile (p in 0..1) of unsorted samples; NaN when there are none. */
 export function percentile(samples: readonly number[], p: number): number {
@@ -70,6 +74,6 @@ export function targetsTable(targets: readonly Target[]): Table {
   return {
     title: "Targets",
     headers: ["area", "target", "measured", "met"],
-    rows: targets.map((t) => [t.area, t.target, t.measured, t.met ? "yes" : "NO"]),
+    rows: targets.map((t) => [t.check ? `${t.area} (check)` : t.area, t.target, t.measured, t.check ? (t.met ? "yes" : "no") : t.met ? "yes" : "NO"]),
   };
 }

@@ -108,6 +108,7 @@ export function evaluateInjection({ sources, thresholds }: { sources: InjectionS
         target: `recall >= ${INJECTION_TARGETS.recall} with FPR <= ${INJECTION_TARGETS.maxFpr} on every benign set`,
         measured: `recall ${fmt(r)}; highest benign-set FPR ${fmt(worst)}`,
         met: r >= INJECTION_TARGETS.recall && worst <= INJECTION_TARGETS.maxFpr,
+        check: label === "attacks not seen in training",
       });
     }
   }

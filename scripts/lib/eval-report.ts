@@ -5,7 +5,7 @@
 import { arch, cpus, loadavg, release, totalmem, type as osType } from "node:os";
 import { tableMarkdown, targetsTable, type Table, type Target } from "./eval-format";
 
-export type Sections = { injection: Table[]; pii: Table[]; sanitizer: Table[] };
+export type Sections = { injection: Table[]; pii: Table[]; sanitizer: Table[]; hostile: Table[] };
 
 export function machineDescription(): string {
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -39,7 +39,9 @@ export function reportMarkdown({
   sections: Sections;
 }): string {
   const tables = (list: Table[]) => list.map((table) => tableMarkdown(table)).join("\n\n");
-  const met = targets.filter((t) => t.met).length;
+  const goals = targets.filter((t) => !t.check);
+  const met = goals.filter((t) => t.met).length;
+  const checks = targets.filter((t) => t.check);
   return `# Guard evaluation
 
 What the input guards (prompt-injection detector, PII redactor) and the output sanitizer do on public,
@@ -59,7 +61,7 @@ Latencies are wall-clock times of single calls in one Node process on the machin
 
 ## Targets
 
-${met} of ${targets.length} met.
+${met} of ${goals.length} targets met.${checks.length > 0 ? ` The ${checks.length} rows marked "(check)" are stricter measures this project adds beside the targets (recall on the attacks the model never learned from, a better guide to corpora nobody here has seen); they are reported, not counted, and ${checks.filter((t) => t.met).length} of them hold.` : ""}
 
 ${tableMarkdown(targetsTable(targets), { title: false })}
 
@@ -87,6 +89,10 @@ ${tables(sections.pii)}
 ## Markdown sanitizer
 
 ${tables(sections.sanitizer)}
+
+## Linear time
+
+${tables(sections.hostile)}
 
 ## Tuning on your own traffic
 
