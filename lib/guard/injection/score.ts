@@ -26,8 +26,9 @@ export type InjectionScore = { score: number; signals: string[] };
 /**
  * Default decision thresholds on `score`, chosen by the training script on shippable benign requests
  * (jackhhao, deepset): `flag` at a false-positive rate of at most 2 % (and at least 0.2), `block` at
- * 0.5 % (and at least 0.5, "more likely an attack than not"). Measured on all the public corpora:
- * flag catches 92 % of attack rows at 0.6 % false positives on the benign sets, block 89 % at 0.2 %.
+ * 0.5 % (and at least 0.5, "more likely an attack than not"). Measured on all the public corpora
+ * (docs/guards.md): flag catches 92.5 % of attack rows with at most 1.5 % false positives on any benign
+ * set, block 90.5 % with at most 0.4 %.
  */
 export const INJECTION_THRESHOLDS = { flag: calibration.thresholds.flag, block: calibration.thresholds.block } as const satisfies {
   flag: number;
