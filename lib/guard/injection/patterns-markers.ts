@@ -31,13 +31,21 @@ export const MARKER_PATTERNS: readonly Pattern[] = [
     // "What does the <|endoftext|> token do?" names the token; it does not use it.
     rest: String.raw`(?:_[a-z]{1,10})?\s{0,2}\|>(?!\s{0,2}(?:token|tokens|special token|marker|tag|string|symbol|delimiter|separator)${E})`,
   }),
-  // A configuration line in the middle of a request: "safety=off", "filters: disabled".
+  // A configuration line in the middle of a request: "safety=off", "jailbreak: enabled". Only keys that
+  // name the model's own safeguards: "Dietary restrictions: none" and "Noise filter: off" are not this.
   led({
     id: "safety_switch_off",
     family: "fake_role",
     w: 0.6,
-    lead: ["safety", "safe mode", "safemode", "filter", "filters", "content filter", "censorship", "moderation", "guardrails", "restrictions", "ethics", "alignment", "jailbreak", "developer mode", "dev mode", "unrestricted"],
-    rest: String.raw`\s{0,2}[=:]\s{0,2}${words("off", "false", "0", "none", "disabled", "disable", "no", "true", "on", "enabled", "1")}${E}`,
+    lead: ["safety", "safe mode", "safemode", "safety filter", "safety filters", "content filter", "content filters", "censorship", "moderation", "guardrails", "alignment"],
+    rest: String.raw`\s{0,2}[=:]\s{0,2}${words("off", "false", "0", "disabled", "disable")}${E}`,
+  }),
+  led({
+    id: "jailbreak_switch_on",
+    family: "fake_role",
+    w: 0.6,
+    lead: ["jailbreak", "jailbroken", "developer mode", "dev mode", "dan mode", "god mode", "unrestricted", "uncensored", "unfiltered"],
+    rest: String.raw`\s{0,2}[=:]\s{0,2}${words("on", "true", "1", "enabled", "enable", "active", "activated")}${E}`,
   }),
   after(String.raw`(?<=\[\/?)`, { id: "inst_token", family: "template_tokens", w: 0.75, lead: ["inst"], rest: String.raw`\]` }),
   after(String.raw`(?<=<<\/?)`, { id: "llama_sys", family: "template_tokens", w: 0.85, lead: ["sys"], rest: ">>" }),
