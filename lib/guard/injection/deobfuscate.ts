@@ -22,8 +22,6 @@ export type ObfuscationHints = {
   spaced: number;
   /** letters in the longest such run */
   longestSpaced: number;
-  /** misspelt attack words spelled right in `folded` ("igonre" → "ignore"; typos.ts) */
-  typos: number;
 };
 
 export type Views = {
@@ -123,7 +121,7 @@ function foldTokens({ text, tokens, counts }: { text: string; tokens: Tokens; co
  * even without spaced letters (decoded Morse often has no word gaps).
  */
 export function buildViews(text: string, { squash = false }: { squash?: boolean } = {}): Views {
-  const hints: ObfuscationHints = { invisible: 0, homoglyph: 0, leet: 0, spaced: 0, longestSpaced: 0, typos: 0 };
+  const hints: ObfuscationHints = { invisible: 0, homoglyph: 0, leet: 0, spaced: 0, longestSpaced: 0 };
   let plain = text;
   // Pure ASCII needs neither step; most messages are, and both cost a scan.
   if (NON_ASCII.test(plain)) {
@@ -153,7 +151,6 @@ export function buildViews(text: string, { squash = false }: { squash?: boolean 
   if (typos.corrected > 0) {
     folded = typos.text;
     foldedTokens = tokenizeWithOffsets(folded);
-    hints.typos = typos.corrected;
   }
   const changed = folded !== plain;
   return {
