@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseRateLimit, type RateLimitSpec } from "./limits";
 import { parseModelList, type ModelRef } from "./models";
 import { isPasswordHash } from "../auth/password-hash";
-import { looksLikeExampleSecret, SECRET_VARIABLES } from "./secrets";
+import { FILE_VARIABLES, looksLikeExampleSecret, SECRET_VARIABLES } from "./secrets";
+import { parseProviderKeys, type ProviderKey } from "../keys/provider-keys";
 import { LIST_PRICES, parsePriceList, type ModelPrice } from "../ai/prices";
 import { parseKeyList } from "../crypto/keyring";
 import type { EntityType } from "../guard/types";
@@ -30,6 +32,13 @@ const rateLimit = (example: string) =>
     if (!spec) ctx.addIssue({ code: "custom", message: `must look like ${example} (requests/window, window in s, m, h or d)` });
     return spec as RateLimitSpec;
   });
+
+const providerKeys = text("must be a comma-separated list of keys, each optionally key@YYYY-MM-DD").transform((v, ctx) => {
+  const parsed = parseProviderKeys(v);
+  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+  return parsed as ProviderKey[];
+});
+const positive = (message: string) => z.coerce.number({ error: message }).positive({ error: message }).max(1_000, { error: message });
 
 const localUsers = text("must be comma-separated email:hash pairs").transform((v, ctx) => {
   const users: { email: string; passwordHash: string }[] = [];
@@ -74,12 +83,16 @@ const rawSchema = z.object({
       return parsed as ModelRef[];
     }),
   ),
-  OPENAI_API_KEY: optional(text("must be a string")),
+  OPENAI_API_KEYS: optional(providerKeys),
+  OPENAI_API_KEY: optional(providerKeys),
   OPENAI_BASE_URL: optional(url("must be an absolute http(s) URL, e.g. http://localhost:11434/v1")),
-  ANTHROPIC_API_KEY: optional(text("must be a string")),
+  ANTHROPIC_API_KEYS: optional(providerKeys),
+  ANTHROPIC_API_KEY: optional(providerKeys),
   ANTHROPIC_BASE_URL: optional(url("must be an absolute http(s) URL")),
   AI_MAX_OUTPUT_TOKENS: optional(int({ min: 1, max: 200_000, message: "must be a whole number from 1 to 200000" })),
   AI_TIMEOUT_MS: optional(int({ min: 100, max: 600_000, message: "must be a whole number of milliseconds from 100 to 600000" })),
+  KEY_MAX_AGE_DAYS: optional(int({ min: 1, max: 3_650, message: "must be a whole number of days from 1 to 3650" })),
+  KEY_COOLDOWN_SECONDS: optional(int({ min: 1, max: 86_400, message: "must be a whole number of seconds from 1 to 86400" })),
 
   CHAT_RATE_LIMIT: optional(rateLimit("20/60s")),
   CHAT_MAX_MESSAGE_CHARS: optional(int({ min: 1, max: 100_000, message: "must be a whole number from 1 to 100000" })),
@@ -138,8 +151,27 @@ const rawSchema = z.object({
   GUARD_CANARY: optional(z.enum(["off", "block"], { error: "must be off or block" })),
   GUARD_OUTPUT_SECRETS: optional(z.enum(["off", "redact"], { error: "must be off or redact" })),
 
+  ADMIN_EMAILS: optional(
+    text("must be a comma-separated list of email addresses").transform((v, ctx) => {
+      const emails = v.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean);
+      const bad = emails.findIndex((e) => !z.email().safeParse(e).success);
+      if (bad >= 0) ctx.addIssue({ code: "custom", message: `entry ${bad + 1} is not an email address` });
+      return emails;
+    }),
+  ),
+  AUDIT_RETENTION_DAYS: optional(int({ min: 1, max: 3_650, message: "must be a whole number of days from 1 to 3650" })),
+  ALERT_WEBHOOK_URL: optional(url("must be the absolute http(s) URL of a Slack-compatible incoming webhook")),
+  ALERT_DEDUP_MINUTES: optional(int({ min: 1, max: 10_080, message: "must be a whole number of minutes from 1 to 10080" })),
+  ALERT_USAGE_FACTOR: optional(positive("must be a number above 0 and at most 1000, e.g. 5")),
+  ALERT_USAGE_MIN_TOKENS: optional(int({ min: 1, max: 1_000_000_000, message: "must be a whole number of tokens from 1 to 1000000000" })),
+  ALERT_INJECTION_BLOCKS: optional(int({ min: 1, max: 1_000, message: "must be a whole number from 1 to 1000" })),
+  ALERT_INJECTION_WINDOW_MINUTES: optional(int({ min: 1, max: 1_440, message: "must be a whole number of minutes from 1 to 1440" })),
+
   LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" })),
 });
+
+/** Every variable the app reads (each also documented in .env.example and the README). */
+export const ENV_VARIABLES = Object.keys(rawSchema.shape).filter((name) => name !== "NODE_ENV");
 
 /** Where shared state lives: Upstash over HTTP, a Redis or Valkey server over TCP, or this process. */
 export type StoreConfig = { prefix: string } & (
@@ -149,6 +181,14 @@ export type StoreConfig = { prefix: string } & (
 );
 
 export type LocalUser = { email: string; passwordHash: string };
+
+/**
+ * Where a provider's keys come from, in order of preference: the list variable, then the single one,
+ * each either a value or a file. File sources are re-read by the live key pool (lib/keys/pool.ts)
+ * when the file changes, so a key rotated in a secret manager takes effect without a restart.
+ */
+export type KeySource = { variable: string } & ({ kind: "value"; keys: ProviderKey[] } | { kind: "file"; path: string; keys: ProviderKey[] });
+export type ProviderConfig = { sources: KeySource[]; keys: ProviderKey[]; baseURL: string | undefined };
 export type OAuthClient = { clientId: string; clientSecret: string };
 
 export type Env = {
@@ -167,8 +207,8 @@ export type Env = {
   ai: {
     models: ModelRef[];
     defaultModel: ModelRef;
-    openai: { apiKey: string; baseURL: string | undefined } | undefined;
-    anthropic: { apiKey: string; baseURL: string | undefined } | undefined;
+    openai: ProviderConfig | undefined;
+    anthropic: ProviderConfig | undefined;
     maxOutputTokens: number;
     timeoutMs: number;
   };
@@ -188,6 +228,17 @@ export type Env = {
     injectionBlockAt: number | undefined;
     canary: "off" | "block";
     outputSecrets: "off" | "redact";
+  };
+  keys: { maxAgeDays: number; cooldownSeconds: number };
+  admin: { emails: string[] };
+  audit: { retentionDays: number };
+  alerts: {
+    webhookUrl: string | undefined;
+    dedupMinutes: number;
+    usageFactor: number;
+    usageMinTokens: number;
+    injectionBlocks: number;
+    injectionWindowMinutes: number;
   };
   log: { level: "debug" | "info" | "warn" | "error" };
 };
@@ -210,6 +261,14 @@ export const DEFAULTS = {
   STORE_KEY_PREFIX: "bulwark",
   CONVERSATION_TTL_DAYS: 30,
   USAGE_RETENTION_DAYS: 90,
+  KEY_MAX_AGE_DAYS: 90,
+  KEY_COOLDOWN_SECONDS: 300,
+  AUDIT_RETENTION_DAYS: 90,
+  ALERT_DEDUP_MINUTES: 60,
+  ALERT_USAGE_FACTOR: 5,
+  ALERT_USAGE_MIN_TOKENS: 50_000,
+  ALERT_INJECTION_BLOCKS: 5,
+  ALERT_INJECTION_WINDOW_MINUTES: 10,
 } as const;
 
 export class EnvError extends Error {
@@ -226,7 +285,13 @@ type Phase = "build" | "runtime";
  * at `runtime`, required secrets must also be present, and in production they must not be the
  * placeholders from .env.example. Throws an EnvError listing every problem at once.
  */
-export function parseEnv(source: Record<string, string | undefined>, { phase = "runtime" }: { phase?: Phase } = {}): Env {
+export function parseEnv(
+  given: Record<string, string | undefined>,
+  { phase = "runtime", readFile = readSecretFile }: { phase?: Phase; readFile?: (path: string) => string } = {},
+): Env {
+  const files = resolveSecretFiles(given, readFile);
+  if (files.problems.length > 0) throw new EnvError(files.problems);
+  const source = files.source;
   const result = rawSchema.safeParse(source);
   if (!result.success) {
     throw new EnvError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
@@ -264,15 +329,18 @@ export function parseEnv(source: Record<string, string | undefined>, { phase = "
     problems.push("AUTH_LOCAL_USERS: no way to sign in is configured; set AUTH_LOCAL_USERS, or GITHUB_ID/GITHUB_SECRET, or GOOGLE_CLIENT_ID/GOOGLE_CLIENT_SECRET");
   }
 
-  const openai = raw.OPENAI_API_KEY ? { apiKey: raw.OPENAI_API_KEY, baseURL: raw.OPENAI_BASE_URL } : undefined;
-  const anthropic = raw.ANTHROPIC_API_KEY ? { apiKey: raw.ANTHROPIC_API_KEY, baseURL: raw.ANTHROPIC_BASE_URL } : undefined;
+  const openai = providerConfig("OPENAI", raw.OPENAI_API_KEYS, raw.OPENAI_API_KEY, raw.OPENAI_BASE_URL, files.paths);
+  const anthropic = providerConfig("ANTHROPIC", raw.ANTHROPIC_API_KEYS, raw.ANTHROPIC_API_KEY, raw.ANTHROPIC_BASE_URL, files.paths);
   const models = raw.AI_MODELS ?? defaultModels({ openai: !!openai, anthropic: !!anthropic });
   for (const provider of ["openai", "anthropic"] as const) {
     const listed = models.some((m) => m.provider === provider);
     const configured = provider === "openai" ? openai : anthropic;
-    const keyName = provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY";
+    const keyName = provider === "openai" ? "OPENAI_API_KEYS" : "ANTHROPIC_API_KEYS";
+    const single = provider === "openai" ? "OPENAI_API_KEY" : "ANTHROPIC_API_KEY";
     if (need && listed && !configured) {
-      problems.push(`${keyName}: AI_MODELS lists ${provider} models, so ${keyName} must be set (any non-empty value for a local server that ignores keys)`);
+      problems.push(
+        `${keyName}: AI_MODELS lists ${provider} models, so ${keyName} or ${single} (or their _FILE forms) must be set (any non-empty value for a local server that ignores keys)`,
+      );
     }
   }
   if (need && isProduction && !openai && !anthropic && !raw.AI_MODELS) {
@@ -282,7 +350,7 @@ export function parseEnv(source: Record<string, string | undefined>, { phase = "
   if (need && isProduction) {
     for (const name of SECRET_VARIABLES) {
       const value = source[name];
-      if (value !== undefined && value.trim() !== "" && looksLikeExampleSecret(value)) {
+      if (value !== undefined && value.trim() !== "" && value.split(/[,\n]/).some((part) => looksLikeExampleSecret(part.replace(/@[\d-]+$/, "")))) {
         problems.push(`${name}: still holds the example value from .env.example; set a real secret`);
       }
     }
@@ -352,8 +420,78 @@ export function parseEnv(source: Record<string, string | undefined>, { phase = "
       canary: raw.GUARD_CANARY ?? "block",
       outputSecrets: raw.GUARD_OUTPUT_SECRETS ?? "redact",
     },
+    keys: {
+      maxAgeDays: raw.KEY_MAX_AGE_DAYS ?? DEFAULTS.KEY_MAX_AGE_DAYS,
+      cooldownSeconds: raw.KEY_COOLDOWN_SECONDS ?? DEFAULTS.KEY_COOLDOWN_SECONDS,
+    },
+    admin: { emails: raw.ADMIN_EMAILS ?? [] },
+    audit: { retentionDays: raw.AUDIT_RETENTION_DAYS ?? DEFAULTS.AUDIT_RETENTION_DAYS },
+    alerts: {
+      webhookUrl: raw.ALERT_WEBHOOK_URL,
+      dedupMinutes: raw.ALERT_DEDUP_MINUTES ?? DEFAULTS.ALERT_DEDUP_MINUTES,
+      usageFactor: raw.ALERT_USAGE_FACTOR ?? DEFAULTS.ALERT_USAGE_FACTOR,
+      usageMinTokens: raw.ALERT_USAGE_MIN_TOKENS ?? DEFAULTS.ALERT_USAGE_MIN_TOKENS,
+      injectionBlocks: raw.ALERT_INJECTION_BLOCKS ?? DEFAULTS.ALERT_INJECTION_BLOCKS,
+      injectionWindowMinutes: raw.ALERT_INJECTION_WINDOW_MINUTES ?? DEFAULTS.ALERT_INJECTION_WINDOW_MINUTES,
+    },
     log: { level: raw.LOG_LEVEL ?? "info" },
   };
+}
+
+/** Reads a `*_FILE` secret: the file's text without its final line break (editors and `echo` add one). */
+export function readSecretFile(path: string): string {
+  return readFileSync(path, "utf8").replace(/\r?\n$/, "");
+}
+
+/**
+ * Replaces each `NAME_FILE` with the content of the file it names, as `NAME`. Setting both is a
+ * mistake (which one wins?), and so is a file that cannot be read; the problem names the variable
+ * and the path, never the content.
+ */
+function resolveSecretFiles(given: Record<string, string | undefined>, readFile: (path: string) => string) {
+  const source: Record<string, string | undefined> = { ...given };
+  const paths: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const name of FILE_VARIABLES) {
+    const path = given[`${name}_FILE`]?.trim();
+    if (!path) continue;
+    if (given[name]?.trim()) {
+      problems.push(`${name}_FILE: set either ${name} or ${name}_FILE, not both`);
+      continue;
+    }
+    try {
+      source[name] = readFile(path);
+      paths[name] = path;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? "unreadable";
+      problems.push(`${name}_FILE: cannot read ${path} (${code}); mount the secret there or unset ${name}_FILE`);
+    }
+  }
+  return { source, paths, problems };
+}
+
+function providerConfig(
+  prefix: "OPENAI" | "ANTHROPIC",
+  list: ProviderKey[] | undefined,
+  single: ProviderKey[] | undefined,
+  baseURL: string | undefined,
+  paths: Record<string, string>,
+): ProviderConfig | undefined {
+  const sources: KeySource[] = [];
+  for (const [variable, keys] of [[`${prefix}_API_KEYS`, list], [`${prefix}_API_KEY`, single]] as const) {
+    const path = paths[variable];
+    // A file source stays even when empty now: the secret manager may fill it later.
+    if (path) sources.push({ variable, kind: "file", path, keys: keys ?? [] });
+    else if (keys && keys.length > 0) sources.push({ variable, kind: "value", keys });
+  }
+  const keys = mergeKeys(sources);
+  return keys.length > 0 ? { sources, keys, baseURL } : undefined;
+}
+
+/** The keys of all sources in order of preference, each once. */
+export function mergeKeys(sources: readonly { keys: ProviderKey[] }[]): ProviderKey[] {
+  const seen = new Set<string>();
+  return sources.flatMap((s) => s.keys).filter((k) => !seen.has(k.value) && seen.add(k.value));
 }
 
 function storeConfig(raw: z.infer<typeof rawSchema>): StoreConfig {

@@ -9,11 +9,21 @@ export const SECRET_VARIABLES = [
   "GITHUB_SECRET",
   "GOOGLE_CLIENT_SECRET",
   "OPENAI_API_KEY",
+  "OPENAI_API_KEYS",
   "ANTHROPIC_API_KEY",
+  "ANTHROPIC_API_KEYS",
   "UPSTASH_REDIS_REST_TOKEN",
   "REDIS_URL",
   "CONVERSATION_ENCRYPTION_KEY",
+  "ALERT_WEBHOOK_URL",
 ] as const;
+
+/**
+ * Variables that may instead name a file holding the value, as `NAME_FILE` (the convention of Docker
+ * and Kubernetes secrets, Vault Agent and the cloud secret-store CSI drivers): every secret, and the
+ * local accounts' password hashes.
+ */
+export const FILE_VARIABLES = [...SECRET_VARIABLES, "AUTH_LOCAL_USERS"] as const;
 
 // The placeholders used in .env.example all contain one of these; a unit test keeps them in step.
 const PLACEHOLDER = /change[-_ ]?me|replace[-_ ]?me|your[-_ ]|example|placeholder|^x{4,}$|^(secret|password|changeit|test|dummy)$/i;

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEFAULTS, EnvError, parseEnv, type Env } from "@/lib/config/schema";
+import { DEFAULTS, ENV_VARIABLES, EnvError, parseEnv, type Env } from "@/lib/config/schema";
 import { parseRateLimit } from "@/lib/config/limits";
 import { parseModelList } from "@/lib/config/models";
-import { findPublicSecrets, looksLikeExampleSecret, SECRET_VARIABLES } from "@/lib/config/secrets";
+import { FILE_VARIABLES, findPublicSecrets, looksLikeExampleSecret, SECRET_VARIABLES } from "@/lib/config/secrets";
 import { hashPassword } from "@/lib/auth/password-hash";
 import { LIST_PRICES } from "@/lib/ai/prices";
 
@@ -138,7 +138,7 @@ describe("parseEnv: defaults", () => {
     expect(env.ai.timeoutMs).toBe(3000);
     expect(env.log.level).toBe("debug");
     expect(env.ai.defaultModel.id).toBe("demo:demo");
-    expect(env.ai.openai).toEqual({ apiKey: "ollama", baseURL: "http://localhost:11434/v1" });
+    expect(env.ai.openai).toMatchObject({ keys: [{ value: "ollama", createdAt: undefined }], baseURL: "http://localhost:11434/v1" });
     expect(env.budgets.prices["openai:llama3.2:3b"]).toEqual({ inputPerMTok: 0, outputPerMTok: 0 });
   });
 
@@ -288,15 +288,16 @@ describe("parseEnv: refusals", () => {
     expect(env.store).toEqual({ kind: "upstash", url: "https://eu1.upstash.io", token, prefix: DEFAULTS.STORE_KEY_PREFIX });
   });
 
-  it("refuses AI_MODELS listing openai models without OPENAI_API_KEY", () => {
+  it("refuses AI_MODELS listing openai models without OPENAI_API_KEYS or OPENAI_API_KEY", () => {
     const error = envError(devEnv({ AI_MODELS: "openai:gpt-4o-mini" }));
-    expect(namedVariables(error)).toEqual(["OPENAI_API_KEY"]);
+    expect(namedVariables(error)).toEqual(["OPENAI_API_KEYS"]);
+    expect(error.message).toContain("OPENAI_API_KEY (or their _FILE forms)");
     expect(error.message).toContain("AI_MODELS lists openai models");
   });
 
   it("refuses AI_MODELS listing anthropic models without ANTHROPIC_API_KEY", () => {
     const error = envError(devEnv({ AI_MODELS: "demo:demo,anthropic:claude-sonnet-4-5" }));
-    expect(namedVariables(error)).toEqual(["ANTHROPIC_API_KEY"]);
+    expect(namedVariables(error)).toEqual(["ANTHROPIC_API_KEYS"]);
   });
 });
 
@@ -387,6 +388,14 @@ describe("parseEnv: production", () => {
 
   it("keeps .env.example well formed: it parses at build time", () => {
     expect(() => parseEnv(readDotenv(envExamplePath), { phase: "build" })).not.toThrow();
+  });
+
+  it("documents every variable in .env.example and the README", () => {
+    const example = readDotenv(envExamplePath);
+    const readme = readFileSync(fileURLToPath(new URL("../../README.md", import.meta.url)), "utf8");
+    expect(ENV_VARIABLES.filter((name) => !(name in example))).toEqual([]);
+    expect(ENV_VARIABLES.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
+    expect(FILE_VARIABLES.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 });
 
