@@ -2,6 +2,7 @@ import "server-only";
 import type { Env } from "./config/schema";
 import { log, setLogLevel } from "./log/logger";
 import { lastStoreConnectionError, STORE_TIMEOUT_MS, storeBackend } from "./store/backend";
+import { keyPool } from "./keys/pool";
 
 /** One line at start-up that says how this instance is configured (never a secret). */
 export function logStartup(config: Env): void {
@@ -15,7 +16,14 @@ export function logStartup(config: Env): void {
     maxConcurrentStreams: config.chat.maxConcurrentStreams,
     dailyTokenBudget: config.budgets.dailyTokens,
     dailySpendCapUsd: config.budgets.dailySpendCapUsd,
+    openaiKeys: config.ai.openai?.keys.length ?? 0,
+    anthropicKeys: config.ai.anthropic?.keys.length ?? 0,
+    admins: config.admin.emails.length,
+    alerts: config.alerts.webhookUrl ? "webhook" : "log",
   });
+  // Made now so a key past KEY_MAX_AGE_DAYS is reported at start-up, not on the first chat.
+  keyPool("openai");
+  keyPool("anthropic");
   if (config.store.kind === "memory") {
     log.warn("server.single_instance_store", {
       detail:

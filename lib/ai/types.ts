@@ -13,6 +13,8 @@ export type ChatRequest = {
   maxOutputTokens: number;
   /** Aborted when the client disconnects, presses Stop, or the timeout passes. */
   signal: AbortSignal;
+  /** Who asked, for the audit event if a provider key fails over during this request. */
+  origin?: { userId: string; route: string; requestId: string };
 };
 
 /** One streaming interface for every provider. */

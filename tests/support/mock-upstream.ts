@@ -44,6 +44,11 @@ export interface MockOptions {
   port?: number;
   /** Pause before each streamed chunk; `[[mock:slow]]` always uses 50 ms. */
   chunkDelayMs?: number;
+  /**
+   * Credentials the mock refuses with 401, as a revoked key is refused; read on every request, so a
+   * test can revoke a key mid-run by adding it to the set.
+   */
+  rejectKeys?: Set<string>;
 }
 
 /** Present in the message of every scripted error body, so tests can prove it never reaches the browser. */
@@ -254,6 +259,8 @@ export async function startMockUpstream({ spec, options = {} }: { spec: Provider
 
     const framing = spec.framing({ id, body: isRecord(body) ? body : {} });
     const directive = parseDirective(lastUserText);
+    const credential = credentialOf(record);
+    if (credential !== null && options.rejectKeys?.has(credential)) return sendJson(res, { status: 401, body: framing.errorBody(401), headers: framing.headers });
     if (directive.kind === "status") {
       const retry: Record<string, string> = directive.status === 429 ? { "retry-after": "1" } : {};
       const reply = { status: directive.status, body: framing.errorBody(directive.status) };

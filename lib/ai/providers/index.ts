@@ -3,38 +3,55 @@ import { env } from "../../env";
 import type { ModelRef, Provider } from "../../config/models";
 import type { ChatProvider } from "../types";
 import { processSingleton } from "../../store/singleton";
+import { keyPool, type KeyProvider } from "../../keys/pool";
+import { pooledProvider } from "../../keys/failover";
+import { keyFingerprint, type ProviderKey } from "../../keys/provider-keys";
 
 /**
- * Provider clients, created once per process and lazily: an SDK whose provider is not in use is
- * never even loaded. Keys come from the validated environment and go nowhere but the SDK.
+ * Provider clients, created lazily and kept per process: an SDK whose provider is not in use is
+ * never even loaded. Each provider draws its key from a live pool (lib/keys/pool.ts), with one SDK
+ * client per key; keys go nowhere but the SDK.
  */
-const clients = processSingleton("ai.clients", () => new Map<Provider, Promise<ChatProvider>>());
+const providers = processSingleton("ai.providers", () => new Map<Provider, ChatProvider>());
+const clients = processSingleton("ai.clients", () => new Map<string, Promise<ChatProvider>>());
 
-export function providerFor(model: ModelRef): Promise<ChatProvider> {
-  let client = clients.get(model.provider);
+export async function providerFor(model: ModelRef): Promise<ChatProvider> {
+  let provider = providers.get(model.provider);
+  if (!provider) {
+    provider = await create(model.provider);
+    providers.set(model.provider, provider);
+  }
+  return provider;
+}
+
+async function create(provider: Provider): Promise<ChatProvider> {
+  if (provider === "demo") {
+    const { demoProvider } = await import("./demo");
+    return demoProvider();
+  }
+  const pool = keyPool(provider);
+  if (!pool) throw new Error(`${provider === "openai" ? "OPENAI_API_KEYS" : "ANTHROPIC_API_KEYS"} is not set`);
+  return pooledProvider({ pool, clientFor: (key) => clientFor(provider, key) });
+}
+
+function clientFor(provider: KeyProvider, key: ProviderKey): Promise<ChatProvider> {
+  const id = `${provider}:${keyFingerprint(key.value)}`;
+  let client = clients.get(id);
   if (!client) {
-    client = create(model.provider);
-    clients.set(model.provider, client);
+    client = makeClient(provider, key.value);
+    clients.set(id, client);
+    // Keys rotate out over time: keep the clients of the keys still configured and a few others.
+    if (clients.size > 32) clients.delete(clients.keys().next().value as string);
   }
   return client;
 }
 
-async function create(provider: Provider): Promise<ChatProvider> {
+async function makeClient(provider: KeyProvider, apiKey: string): Promise<ChatProvider> {
   const { ai } = env();
-  switch (provider) {
-    case "openai": {
-      if (!ai.openai) throw new Error("OPENAI_API_KEY is not set");
-      const { openAIProvider } = await import("./openai");
-      return openAIProvider({ ...ai.openai, timeoutMs: ai.timeoutMs });
-    }
-    case "anthropic": {
-      if (!ai.anthropic) throw new Error("ANTHROPIC_API_KEY is not set");
-      const { anthropicProvider } = await import("./anthropic");
-      return anthropicProvider({ ...ai.anthropic, timeoutMs: ai.timeoutMs });
-    }
-    case "demo": {
-      const { demoProvider } = await import("./demo");
-      return demoProvider();
-    }
+  if (provider === "openai") {
+    const { openAIProvider } = await import("./openai");
+    return openAIProvider({ apiKey, baseURL: ai.openai?.baseURL, timeoutMs: ai.timeoutMs });
   }
+  const { anthropicProvider } = await import("./anthropic");
+  return anthropicProvider({ apiKey, baseURL: ai.anthropic?.baseURL, timeoutMs: ai.timeoutMs });
 }
