@@ -1,23 +1,64 @@
 import "server-only";
 import type { GuardFinding } from "../guard/types";
-import { hashId } from "../log/hash-id";
-import { log } from "../log/logger";
+import { log, type LogFields } from "../log/logger";
+import { storeOp } from "../store/call";
+import { auditLog } from "../store/index";
+import { userKey } from "../store/keys";
+import type { AuditInput, AuditKind } from "./types";
 
 /**
- * Security events, metadata only: what happened, to whom (a keyed hash of the user id), where and
- * why, never the text that caused it. Today they are structured log lines (`audit.*`) that a log
- * pipeline can route to a SIEM; the append-only store-backed audit log builds on the same calls.
+ * Security events, metadata only: what happened, to whom (the store's hash of the user id, the one
+ * the usage records and the dashboard use), where and why, never the text that caused it. Each is
+ * written twice: as a log line (`audit.<kind>`) for a log pipeline, and to the append-only audit log
+ * on the store (lib/audit/store.ts), which the dashboard reads and exports as JSON Lines for a SIEM.
  */
 export type AuditContext = { userId: string; route: string; requestId: string };
 
-export function auditGuard(context: AuditContext, finding: GuardFinding): void {
-  log.warn(`audit.guard.${finding.stage}`, {
-    requestId: context.requestId,
+/**
+ * Records one event. Never rejects: an audit log that cannot be written is logged as such, and the
+ * request the event describes goes on (refusing it would let a store outage turn into an outage of
+ * everything that is audited, sign-in included).
+ */
+export async function audit(input: AuditInput): Promise<void> {
+  const level = WARN_KINDS.some((prefix) => input.kind.startsWith(prefix)) ? "warn" : "info";
+  log[level](`audit.${input.kind}`, logFields(input));
+  try {
+    await storeOp("audit.append", async () => (await auditLog()).append(input));
+  } catch {
+    // storeOp has logged the failure; this line says which event was lost.
+    log.error("audit.not_stored", { kind: input.kind, requestId: input.requestId });
+  }
+}
+
+/** One guard decision (lib/guard/types.ts) as an audit event. */
+export function auditGuard(context: AuditContext, finding: GuardFinding): Promise<void> {
+  const kind: AuditKind = `guard.${finding.stage}`;
+  return audit({
+    kind,
+    user: userKey(context.userId),
     route: context.route,
-    user: hashId(context.userId),
-    action: finding.action,
-    signals: finding.signals.join(","),
+    requestId: context.requestId,
+    reason: finding.action,
+    signals: finding.signals,
     score: finding.score === undefined ? undefined : Math.round(finding.score * 1000) / 1000,
     count: finding.count,
   });
+}
+
+/** Events an operator should see at warning level: attacks, failures, refusals of people, admin acts. */
+const WARN_KINDS = ["guard.", "key.", "auth.signin_failed", "auth.signin_limited", "auth.blocked_user", "admin.", "alert.failed"] as const;
+
+function logFields(input: AuditInput): LogFields {
+  return {
+    user: input.user,
+    actor: input.actor,
+    route: input.route,
+    requestId: input.requestId,
+    reason: input.reason,
+    // Guard lines have carried the decision as `action` since the first slice; log searches rely on it.
+    action: input.kind.startsWith("guard.") ? input.reason : undefined,
+    signals: input.signals?.join(","),
+    score: input.score,
+    count: input.count,
+  };
 }

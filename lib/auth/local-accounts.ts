@@ -3,8 +3,8 @@ import { env } from "../env";
 import { verifyAgainstDummy, verifyPassword } from "./password-hash";
 import { checkLimit, retryAfterSeconds } from "../ratelimit/limiter";
 import { clientIp } from "../http/client-ip";
-import { log } from "../log/logger";
-import { hashId } from "../log/hash-id";
+import { audit } from "../audit/audit";
+import { userKey } from "../store/keys";
 
 /** next-auth passes the error message to the sign-in page; the page turns these into sentences. */
 export const SIGNIN_ERRORS = { rateLimited: "rate_limited", unavailable: "unavailable" } as const;
@@ -21,6 +21,8 @@ export async function authorizeLocalUser({ email, password, headers }: { email: 
   if (email.length > 320 || password.length > 1024) return null;
   const account = email.trim().toLowerCase();
   const ip = clientIp({ get: (name) => headerValue(headers, name) });
+  // The session user id of this account (sessionUserId in options.ts), hashed as everywhere in the store.
+  const subject = userKey(`credentials:${account}`);
 
   for (const [policy, identifier] of [["signInPerIp", ip], ["signInPerAccount", account]] as const) {
     let result;
@@ -30,14 +32,14 @@ export async function authorizeLocalUser({ email, password, headers }: { email: 
       throw new Error(SIGNIN_ERRORS.unavailable);
     }
     if (!result.success) {
-      log.warn("auth.signin_limited", { policy, account: hashId(account) });
+      await audit({ kind: "auth.signin_limited", user: subject, route: "signin", reason: policy });
       throw new Error(`${SIGNIN_ERRORS.rateLimited}:${retryAfterSeconds(result)}`);
     }
   }
 
   const user = env().auth.localUsers.find((u) => u.email === account);
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
-  log.info(ok ? "auth.signin_succeeded" : "auth.signin_failed", { provider: "credentials", account: hashId(account) });
+  await audit(ok ? { kind: "auth.signin_succeeded", user: subject, route: "signin", reason: "credentials" } : { kind: "auth.signin_failed", user: subject, route: "signin", reason: "wrong_password" });
   return ok ? { id: account, email: account, name: null } : null;
 }
 

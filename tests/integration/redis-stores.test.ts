@@ -11,32 +11,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLedger } from "../../lib/ratelimit/ledger";
 import { tcpRequester, StoreConnectionError } from "../../lib/store/tcp-requester";
 import { createUsageStore } from "../../lib/store/usage";
-import { startRedis, type RedisServer } from "../support/redis-server";
-import { startUpstashGateway, type UpstashGateway } from "../support/upstash-gateway";
+import { startRedisRig, type RedisRig } from "../support/redis-clients";
 
-let server: RedisServer;
-let gateway: UpstashGateway;
+let rig: RedisRig;
 const clients: IORedis[] = [];
 
 beforeAll(async () => {
-  server = await startRedis();
-  gateway = await startUpstashGateway({ redisUrl: server.url, token: randomBytes(16).toString("hex") });
+  rig = await startRedisRig();
 });
 
 afterAll(async () => {
   for (const client of clients) client.disconnect();
-  await gateway?.close();
-  await server?.stop();
+  await rig?.stop();
 });
 
-function overTcp(): Redis {
-  const client = new IORedis(server.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
-  client.on("error", () => {});
-  clients.push(client);
-  return new Redis(tcpRequester(client, { readyTimeoutMs: 1_500 }));
-}
-
-const overHttp = () => new Redis({ url: gateway.url, token: gateway.token, enableTelemetry: false });
+const overTcp = () => rig.overTcp();
+const overHttp = () => rig.overHttp();
 
 const prefix = () => `rs-${randomBytes(4).toString("hex")}`;
 

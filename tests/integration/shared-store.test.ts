@@ -223,6 +223,9 @@ async function dumpRedis(url: string): Promise<{ key: string; type: string; valu
         case "set":
           values = await client.smembers(key);
           break;
+        case "stream": // the audit log
+          values = (await client.xrange(key, "-", "+")).flatMap(([id, fields]) => [id, ...fields]);
+          break;
         default:
           throw new Error(`unexpected Redis type ${type} at ${key}`);
       }
