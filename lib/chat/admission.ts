@@ -15,6 +15,7 @@ import { nextUtcMidnight, storeKey, userKey, utcDay } from "../store/keys";
 import type { RefusalReason } from "../store/usage";
 import { recordRefusal } from "../store/refusals";
 import { storeBackend } from "../store/backend";
+import { checkSpendThresholds, checkUsageSpike } from "../alerts/index";
 
 /**
  * What a chat request must pass after its rate limit, before the provider is called, and what it
@@ -37,8 +38,25 @@ const DAY_TTL_SECONDS = 2 * 86_400;
 // A stream cannot outlive AI_TIMEOUT_MS; the margin covers the settle after it.
 const LEASE_MARGIN_MS = 30_000;
 
-export async function admitChat({ userId, model, messages }: { userId: string; model: ModelRef; messages: PromptMessage[] }): Promise<Ticket> {
+/**
+ * `dailyTokens` is the user's own budget when an admin set one (lib/store/user-controls.ts), else
+ * DAILY_TOKEN_BUDGET applies. `where` (route and request id) goes into the audit event of a refusal.
+ */
+export async function admitChat({
+  userId,
+  model,
+  messages,
+  dailyTokens,
+  where,
+}: {
+  userId: string;
+  model: ModelRef;
+  messages: PromptMessage[];
+  dailyTokens?: number;
+  where?: { route: string; requestId: string };
+}): Promise<Ticket> {
   const config = env();
+  const tokenBudget = dailyTokens ?? config.budgets.dailyTokens;
   const now = Date.now();
   const day = utcDay(now);
   const [keys, ledger] = await storeOp("budget.open", () => Promise.all([budgetKeys(userId, day), budgetLedger()]));
@@ -46,22 +64,27 @@ export async function admitChat({ userId, model, messages }: { userId: string; m
   const reserved: Usage = { inputTokens: promptTokenBound(messages), outputTokens: config.ai.maxOutputTokens };
   const reservedTokens = reserved.inputTokens + reserved.outputTokens;
   const reservedCost = costMicroUsd(price, reserved);
+  const spendCap = Math.round(config.budgets.dailySpendCapUsd * 1e6);
 
   const lease = { key: keys.streams, id: randomUUID() };
   const slot = await storeOp("budget.acquire_stream", () =>
     ledger.acquireLease({ ...lease, max: config.chat.maxConcurrentStreams, ttlMs: config.ai.timeoutMs + LEASE_MARGIN_MS, now }),
   );
-  if (!slot.ok) throw await refuse(userId, day, tooManyStreams(config.chat.maxConcurrentStreams));
+  if (!slot.ok) throw await refuse({ userId, day, where }, tooManyStreams(config.chat.maxConcurrentStreams));
 
   const undo: (() => Promise<unknown>)[] = [() => ledger.releaseLease(lease)];
   const rollback = () => Promise.allSettled(undo.map((step) => step()));
   try {
-    const tokens = await storeOp("budget.reserve_tokens", () => ledger.reserve({ key: keys.tokens, amount: reservedTokens, cap: config.budgets.dailyTokens, ttlSeconds: DAY_TTL_SECONDS }));
-    if (!tokens.ok) throw await refuse(userId, day, tokenBudgetExhausted(config.budgets.dailyTokens, now));
+    const tokens = await storeOp("budget.reserve_tokens", () => ledger.reserve({ key: keys.tokens, amount: reservedTokens, cap: tokenBudget, ttlSeconds: DAY_TTL_SECONDS }));
+    if (!tokens.ok) throw await refuse({ userId, day, where }, tokenBudgetExhausted(tokenBudget, now));
     undo.push(() => ledger.adjust({ key: keys.tokens, delta: -reservedTokens, ttlSeconds: DAY_TTL_SECONDS }));
 
-    const spend = await storeOp("budget.reserve_spend", () => ledger.reserve({ key: keys.spend, amount: reservedCost, cap: Math.round(config.budgets.dailySpendCapUsd * 1e6), ttlSeconds: DAY_TTL_SECONDS }));
-    if (!spend.ok) throw await refuse(userId, day, spendCapReached(now));
+    const spend = await storeOp("budget.reserve_spend", () => ledger.reserve({ key: keys.spend, amount: reservedCost, cap: spendCap, ttlSeconds: DAY_TTL_SECONDS }));
+    if (!spend.ok) {
+      // The cap itself is the last threshold: alerted here too, in case no settle crossed it.
+      await checkSpendThresholds({ day, spentMicroUsd: Math.max(spend.used, spendCap), capMicroUsd: spendCap });
+      throw await refuse({ userId, day, where }, spendCapReached(now));
+    }
   } catch (error) {
     await rollback();
     throw error;
@@ -81,7 +104,7 @@ export async function admitChat({ userId, model, messages }: { userId: string; m
     const tokensUsed = counted.inputTokens + counted.outputTokens;
     const cost = costMicroUsd(price, counted);
     try {
-      const [used] = await storeOp("budget.settle", () =>
+      const [used, spent] = await storeOp("budget.settle", () =>
         Promise.all([
           ledger.adjust({ key: keys.tokens, delta: tokensUsed - reservedTokens, ttlSeconds: DAY_TTL_SECONDS }),
           ledger.adjust({ key: keys.spend, delta: cost - reservedCost, ttlSeconds: DAY_TTL_SECONDS }),
@@ -91,7 +114,9 @@ export async function admitChat({ userId, model, messages }: { userId: string; m
           ),
         ]),
       );
-      return view(config.budgets.dailyTokens, used, now);
+      // One store round trip at most; the webhooks themselves go out in the background.
+      await Promise.all([checkSpendThresholds({ day, spentMicroUsd: spent, capMicroUsd: spendCap }), checkUsageSpike({ userId, day, tokensToday: used })]);
+      return view(tokenBudget, used, now);
     } catch (error) {
       // The reservation stays counted (the safe side) and the slot frees itself when its lease expires.
       log.error("budget.settle_failed", { ...describeError(error) });
@@ -101,17 +126,17 @@ export async function admitChat({ userId, model, messages }: { userId: string; m
 }
 
 /** The user's token budget for today, for the page and GET /api/usage. */
-export async function tokenBudgetFor(userId: string): Promise<BudgetView> {
+export async function tokenBudgetFor(userId: string, dailyTokens?: number): Promise<BudgetView> {
   const now = Date.now();
   const used = await storeOp("budget.read", async () => {
     const [keys, ledger] = await Promise.all([budgetKeys(userId, utcDay(now)), budgetLedger()]);
     return ledger.read(keys.tokens);
   });
-  return view(env().budgets.dailyTokens, used, now);
+  return view(dailyTokens ?? env().budgets.dailyTokens, used, now);
 }
 
-async function refuse(userId: string, day: string, error: ApiError): Promise<ApiError> {
-  await recordRefusal(userId, error.code as RefusalReason, day);
+async function refuse({ userId, day, where }: { userId: string; day: string; where?: { route: string; requestId: string } }, error: ApiError): Promise<ApiError> {
+  await recordRefusal(userId, error.code as RefusalReason, day, where);
   log.info("budget.refused", { code: error.code, limit: error.extra.limit });
   return error;
 }

@@ -13,6 +13,7 @@ import { findSecrets, PlaceholderRestorer } from "@/lib/guard/pii";
 import { canaryInstruction, newCanary } from "@/lib/guard/output/canary";
 import { createOutputGuard } from "@/lib/guard/output/pipeline";
 import { auditGuard } from "@/lib/audit/audit";
+import { alertCanaryLeak, noteInjectionBlock } from "@/lib/alerts/index";
 import { providerFor } from "@/lib/ai/providers";
 import { streamReply, type ReplyOutcome } from "@/lib/ai/reply-stream";
 import { describeError, log } from "@/lib/log/logger";
@@ -28,7 +29,7 @@ const bodySchema = () => {
 
 // POST /api/chat – stream a reply to the signed-in user's message
 export const POST = withUser<ChatRequestBody>(
-  async ({ req, user, body, requestId, limitHeaders }) => {
+  async ({ req, user, body, requestId, limitHeaders, controls }) => {
     const { ai, chat, guards } = env();
     const audit = { userId: user.id, route: "/api/chat", requestId };
     const model = ai.models.find((m) => m.id === body.model) ?? ai.defaultModel;
@@ -49,7 +50,8 @@ export const POST = withUser<ChatRequestBody>(
         injectionBlockAt: guards.injectionBlockAt ?? INJECTION_THRESHOLDS.block,
       },
     });
-    for (const finding of input.findings) auditGuard(audit, finding);
+    await Promise.all(input.findings.map((finding) => auditGuard(audit, finding)));
+    if (input.findings.some((f) => f.stage === "injection" && f.action === "blocked")) await noteInjectionBlock(audit);
     if (input.rejected === "prompt_rejected") {
       throw new ApiError("prompt_rejected", "This message looks like an attempt to override the assistant's instructions, so it was not sent. Please rephrase it.");
     }
@@ -71,7 +73,7 @@ export const POST = withUser<ChatRequestBody>(
       restore: input.placeholders ? new PlaceholderRestorer(input.placeholders) : undefined,
     });
     // Concurrency, token budget and spend cap: a refusal here never reaches the provider.
-    const ticket = await admitChat({ userId: user.id, model, messages });
+    const ticket = await admitChat({ userId: user.id, model, messages, dailyTokens: controls.dailyTokens, where: audit });
     const started = performance.now();
     const onSettled = async (outcome: ReplyOutcome) => {
       // Saved before `done` is sent, so a client that continues at once finds the conversation.
@@ -95,15 +97,16 @@ export const POST = withUser<ChatRequestBody>(
         firstTokenMs: outcome.firstTokenMs === undefined ? undefined : Math.round(outcome.firstTokenMs),
         totalMs: Math.round(performance.now() - started),
       });
-      for (const finding of outputGuard.summary()) auditGuard(audit, finding);
-      const [budget] = await Promise.all([ticket.settle(outcome), saved]);
+      const findings = outputGuard.summary();
+      const audited = Promise.all([...findings.map((finding) => auditGuard(audit, finding)), findings.some((f) => f.stage === "canary") ? alertCanaryLeak(audit) : undefined]);
+      const [budget] = await Promise.all([ticket.settle(outcome), saved, audited]);
       return budget ? { budget } : undefined;
     };
 
     try {
       return await streamReply({
         provider: await providerFor(model),
-        request: { model: model.model, messages, maxOutputTokens: ai.maxOutputTokens },
+        request: { model: model.model, messages, maxOutputTokens: ai.maxOutputTokens, origin: { userId: user.id, route: "/api/chat", requestId } },
         conversationId,
         timeoutMs: ai.timeoutMs,
         clientSignal: req.signal,
