@@ -7,12 +7,16 @@ import { env } from "@/lib/env";
 import { tokenBudgetFor } from "@/lib/chat/admission";
 import { conversationStore } from "@/lib/store/index";
 import { storeOp } from "@/lib/store/call";
+import { userControlsForPage } from "@/lib/auth/access";
 
 export const metadata: Metadata = { title: "Chat" };
 
 export default async function ChatPage() {
   const user = await getPageUser();
   if (!user) redirect("/signin?callbackUrl=%2F");
+  const controls = await userControlsForPage(user.id);
+  // A blocked account's session stops working at once; the sign-in page says why.
+  if (controls?.blocked) redirect("/signin?error=AccountBlocked");
 
   // Only plain data crosses to the client: ids and labels, never provider names or keys.
   const { ai, chat } = env();
@@ -20,7 +24,7 @@ export default async function ChatPage() {
   // Rendered with the page when the store answers; otherwise the client loads them and shows why not.
   const [conversations, budget] = await Promise.allSettled([
     storeOp("conversations.open", conversationStore).then((store) => store.list({ userId: user.id })),
-    tokenBudgetFor(user.id),
+    tokenBudgetFor(user.id, controls?.dailyTokens),
   ]);
 
   return (

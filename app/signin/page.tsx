@@ -6,6 +6,7 @@ import { safeCallbackUrl } from "@/components/auth/safe-callback-url";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { signInErrorMessage } from "@/components/auth/sign-in-messages";
 import { getPageUser } from "@/lib/auth/page-session";
+import { userControlsForPage } from "@/lib/auth/access";
 import { enabledSignInMethods } from "@/lib/auth/providers";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -16,7 +17,9 @@ type SignInSearchParams = { callbackUrl?: string | string[]; error?: string | st
 export default async function SignInPage({ searchParams }: { searchParams: Promise<SignInSearchParams> }) {
   const params = await searchParams;
   const callbackUrl = safeCallbackUrl(params.callbackUrl);
-  if (await getPageUser()) redirect(callbackUrl);
+  // A blocked account's session stays here, to read why, instead of bouncing back to the chat.
+  const user = await getPageUser();
+  if (user && !(await userControlsForPage(user.id))?.blocked) redirect(callbackUrl);
 
   const methods = enabledSignInMethods();
   const errorCode = Array.isArray(params.error) ? params.error[0] : params.error;

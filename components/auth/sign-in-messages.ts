@@ -15,6 +15,8 @@ export function signInErrorMessage(code: string): string {
       return "Please sign in to continue.";
     case "AccessDenied":
       return "This account is not allowed to sign in to Bulwark.";
+    case "AccountBlocked":
+      return "This account has been blocked by an administrator. If you think this is a mistake, contact the people who run this service.";
     case "OAuthAccountNotLinked":
       return "This email is already used with another sign-in method. Sign in the way you did before.";
     case "OAuthSignin":

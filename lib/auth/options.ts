@@ -6,7 +6,15 @@ import GoogleProvider from "next-auth/providers/google";
 import { env } from "../env";
 import { authorizeLocalUser } from "./local-accounts";
 import { log } from "../log/logger";
-import { hashId } from "../log/hash-id";
+import { audit } from "../audit/audit";
+import { storeOp } from "../store/call";
+import { userControlStore } from "../store/index";
+import { userKey } from "../store/keys";
+
+/** The user id a session carries: namespaced by provider, so `github:42` and a local account never collide. */
+export function sessionUserId(provider: string, accountId: string): string {
+  return `${provider}:${accountId}`;
+}
 
 /**
  * next-auth's configuration, built once from the environment. JWT sessions (no database), short
@@ -39,8 +47,27 @@ export function authOptions(): NextAuthOptions {
     jwt: { maxAge: auth.sessionMaxAgeSeconds },
     pages: { signIn: "/signin", error: "/signin" },
     callbacks: {
+      // An account an admin has blocked cannot sign in again (next-auth shows AccessDenied). A store
+      // that does not answer refuses too: the block list cannot be checked.
+      async signIn({ account, user }) {
+        if (!account) return false;
+        const id = sessionUserId(account.provider, account.providerAccountId || user.id);
+        try {
+          const store = await storeOp("user_controls.open", userControlStore);
+          const controls = await storeOp("user_controls.read", () => store.read(userKey(id)));
+          if (controls.blocked) {
+            await audit({ kind: "auth.blocked_user", user: userKey(id), route: "signin", reason: "account_blocked" });
+            return false;
+          }
+          // The dashboard names people by the address they signed in with (encrypted on Redis).
+          if (user.email) await storeOp("user_directory.remember", () => store.remember(userKey(id), user.email!.toLowerCase()));
+          return true;
+        } catch {
+          return false;
+        }
+      },
       jwt({ token, account, user }) {
-        if (account && user) token.sub = `${account.provider}:${account.providerAccountId || user.id}`;
+        if (account && user) token.sub = sessionUserId(account.provider, account.providerAccountId || user.id);
         return token;
       },
       session({ session, token }) {
@@ -48,8 +75,10 @@ export function authOptions(): NextAuthOptions {
       },
     },
     events: {
-      signIn({ account, user }) {
-        if (account?.provider !== "credentials") log.info("auth.signin_succeeded", { provider: account?.provider, user: hashId(user.id) });
+      // Local accounts are audited where the password is checked (local-accounts.ts), failures included.
+      async signIn({ account, user }) {
+        if (!account || account.provider === "credentials") return;
+        await audit({ kind: "auth.signin_succeeded", user: userKey(sessionUserId(account.provider, account.providerAccountId || user.id)), route: "signin", reason: account.provider });
       },
     },
     logger: {

@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   cross_site: 403,
   unauthorized: 401,
   forbidden: 403,
+  account_blocked: 403,
   unsupported_media_type: 415,
   payload_too_large: 413,
   invalid_json: 400,

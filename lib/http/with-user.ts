@@ -12,6 +12,8 @@ import { assertSameOrigin } from "./origin";
 import { readJsonBody } from "./body";
 import { zodToApiError } from "./zod-error";
 import { recordRefusal } from "../store/refusals";
+import { readUserControls } from "../auth/access";
+import type { UserControls } from "../store/user-controls";
 
 const DEFAULT_MAX_BODY_BYTES = 16_384;
 
@@ -23,12 +25,15 @@ export type UserContext<T> = {
   params: Record<string, string>;
   requestId: string;
   limitHeaders: Record<string, string>;
+  /** What an admin has set for this user (their own daily budget); a blocked user never gets here. */
+  controls: UserControls;
 };
 
 type RouteContext = { params?: Promise<Record<string, string | string[]>> };
 
 /**
- * Wraps a route for signed-in users. In order: same-origin check (403), session (401), then for
+ * Wraps a route for signed-in users. In order: same-origin check (403), session (401), a block set
+ * by an admin (403, read from the store on every request so it holds at once everywhere), then for
  * routes with a body its size cap (413) and strict schema (400), and the per-user rate limit (429,
  * counted in the user's usage records). The handler receives checked input; anything it throws
  * becomes a clean JSON error, and an unknown error a generic 500 whose details go only to the log,
@@ -44,6 +49,7 @@ export function withUser<T = undefined>(
       assertSameOrigin(req, { appUrl: env().auth.url });
       const user = await getSessionUser(req);
       if (!user) throw new ApiError("unauthorized", "You are signed out. Sign in again to continue.");
+      const controls = await readUserControls(user.id, { route: new URL(req.url).pathname, requestId });
       let body = undefined as T;
       if (options.schema) {
         const raw = await readJsonBody(req, { maxBytes: options.maxBodyBytes?.() ?? DEFAULT_MAX_BODY_BYTES });
@@ -52,11 +58,11 @@ export function withUser<T = undefined>(
         body = parsed.data;
       }
       const limitHeaders = await enforceLimit({ policy: options.limit, identifier: user.id }).catch(async (error: unknown) => {
-        if (error instanceof ApiError && error.code === "rate_limited") await recordRefusal(user.id, "rate_limited");
+        if (error instanceof ApiError && error.code === "rate_limited") await recordRefusal(user.id, "rate_limited", undefined, { route: new URL(req.url).pathname, requestId });
         throw error;
       });
       const params = Object.fromEntries(Object.entries((await context.params) ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
-      return await handler({ req, user, body, params, requestId, limitHeaders });
+      return await handler({ req, user, body, params, requestId, limitHeaders, controls });
     } catch (error) {
       return toErrorResponse({ error, requestId, route: new URL(req.url).pathname });
     }

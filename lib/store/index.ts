@@ -1,10 +1,14 @@
 import "server-only";
+import { createAlertState, type AlertState } from "../alerts/state";
+import { createAuditLog } from "../audit/store";
+import type { AuditLog } from "../audit/types";
 import { Keyring } from "../crypto/keyring";
 import { env } from "../env";
 import { createLedger, type Ledger } from "../ratelimit/ledger";
 import { storeBackend } from "./backend";
 import { MemoryConversationStore, type ConversationStore } from "./conversations";
 import { createUsageStore, type UsageStore } from "./usage";
+import { createUserControlStore, type UserControlStore } from "./user-controls";
 import { forgetProcessSingleton, processSingleton } from "./singleton";
 
 /**
@@ -25,8 +29,25 @@ export function usageStore(): Promise<UsageStore> {
   return once("store.usage", async () => createUsageStore(await storeBackend(), { retentionDays: env().usage.retentionDays }));
 }
 
+export function userControlStore(): Promise<UserControlStore> {
+  return once("store.user_controls", async () => {
+    const backend = await storeBackend();
+    const keys = env().conversations.encryptionKeys;
+    return createUserControlStore(backend, keys.length > 0 ? new Keyring(keys) : undefined);
+  });
+}
+
 export function budgetLedger(): Promise<Ledger> {
   return once("store.ledger", async () => createLedger(await storeBackend()));
+}
+
+export function auditLog(): Promise<AuditLog> {
+  return once("store.audit", async () => createAuditLog(await storeBackend(), { retentionDays: env().audit.retentionDays }));
+}
+
+/** The dedup claims and counters behind alerts (lib/alerts/). */
+export function alertState(): Promise<AlertState> {
+  return once("store.alerts", async () => createAlertState(await storeBackend()));
 }
 
 /** Made once per process (see singleton.ts); a failed creation is forgotten, so the next request tries again. */

@@ -8,6 +8,7 @@ describe("ApiError", () => {
     ["cross_site", 403],
     ["unauthorized", 401],
     ["forbidden", 403],
+    ["account_blocked", 403],
     ["unsupported_media_type", 415],
     ["payload_too_large", 413],
     ["invalid_json", 400],
@@ -33,7 +34,7 @@ describe("ApiError", () => {
   });
 
   it("covers every code in the table (a new code must get a test above)", () => {
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(22);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(23);
   });
 
   it("serialises as { error: { code, message } } with nothing else by default", () => {
