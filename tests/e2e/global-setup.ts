@@ -5,7 +5,7 @@ import { startMockOpenAI } from "../support/mock-openai";
 import { appEnv, makeUsers } from "../support/test-env";
 
 /** The e2e users: one per spec so that rate limits and conversations never cross between tests. */
-export const E2E_USERS = ["signin", "chat", "stop", "ratelimit", "xss", "mobile", "conversations"] as const;
+export const E2E_USERS = ["signin", "chat", "stop", "ratelimit", "xss", "mobile", "conversations", "admin", "blockme"] as const;
 
 /**
  * Starts the mock providers and the production app once for the whole run; the returned function
@@ -19,6 +19,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     // does), so a burst that straddles a window's edge could slip one request past a short limit.
     CHAT_RATE_LIMIT: "4/1h",
     AI_MODELS: "openai:gpt-4o-mini,demo:demo,anthropic:claude-sonnet-4-6",
+    ADMIN_EMAILS: "admin@example.test",
   };
   const app = await startApp({ name: "e2e", env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers, extra }) });
   process.env.E2E_BASE_URL = app.url;
