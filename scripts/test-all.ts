@@ -1,6 +1,8 @@
 /**
- * `npm test`: every suite, in order: unit tests, a production build made with fake provider keys
- * present, integration tests against `next start`, and Playwright end-to-end tests in Chromium.
+ * `npm test`: every suite, in order: a secret scan of the repository, unit tests, a production build
+ * made with fake provider keys present and a secret scan of its client bundle, integration tests
+ * against `next start`, and Playwright end-to-end tests in Chromium. A scan that finds anything fails
+ * the run like a failing test.
  * The fake keys are made here, once, so the leak checks look for exactly what the build saw.
  * Ends with one summary line (`Summary: N passed, N failed, N skipped`); a skipped test fails the
  * run, because a suite that silently skips proves nothing.
@@ -56,6 +58,10 @@ mkdirSync(RUN_DIR, { recursive: true });
 let ok = true;
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
 
+if (want("secrets")) {
+  ok = run("secret scan (repository)", npx, ["tsx", "scripts/scan-secrets.ts", "repo"]) && ok;
+}
+
 if (want("unit")) {
   ok = run("unit tests", npx, ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${RUN_DIR}/unit.json`]) && ok;
   addVitest(`${RUN_DIR}/unit.json`);
@@ -66,6 +72,8 @@ if (ok && (want("integration") || want("e2e"))) {
   // they end up nowhere in what the build ships to browsers.
   const buildEnv = { ...testEnv, OPENAI_API_KEY: secrets.openai, ANTHROPIC_API_KEY: secrets.anthropic, NEXTAUTH_SECRET: secrets.nextauth };
   ok = run("production build", npx, ["next", "build"], buildEnv) && ok;
+  // Built with the fake keys present, so this also proves no provider key reached the client bundle.
+  if (ok) ok = run("secret scan (client bundle)", npx, ["tsx", "scripts/scan-secrets.ts", "bundle", ".next/static"]) && ok;
 }
 
 if (ok && want("integration")) {
