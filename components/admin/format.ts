@@ -29,4 +29,6 @@ export const REFUSAL_LABELS = {
   too_many_streams: "concurrent replies",
   token_budget_exhausted: "token budget",
   spend_cap_reached: "spend cap",
+  prompt_rejected: "injection guard",
+  personal_data_rejected: "personal data guard",
 } as const satisfies Record<RefusalReason, string>;

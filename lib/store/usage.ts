@@ -14,7 +14,7 @@ import { storeKey } from "./keys";
  *
  * Costs are in millionths of a dollar, so every field is an integer counter.
  */
-export type RefusalReason = "rate_limited" | "too_many_streams" | "token_budget_exhausted" | "spend_cap_reached";
+export type RefusalReason = "rate_limited" | "too_many_streams" | "token_budget_exhausted" | "spend_cap_reached" | "prompt_rejected" | "personal_data_rejected";
 
 export type UsageDelta = { requests?: number; inputTokens?: number; outputTokens?: number; costMicroUsd?: number; refused?: RefusalReason };
 

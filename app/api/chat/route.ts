@@ -13,6 +13,7 @@ import { findSecrets, PlaceholderRestorer } from "@/lib/guard/pii";
 import { canaryInstruction, newCanary } from "@/lib/guard/output/canary";
 import { createOutputGuard } from "@/lib/guard/output/pipeline";
 import { auditGuard } from "@/lib/audit/audit";
+import { countRefusal } from "@/lib/store/refusals";
 import { alertCanaryLeak, noteInjectionBlock } from "@/lib/alerts/index";
 import { providerFor } from "@/lib/ai/providers";
 import { streamReply, type ReplyOutcome } from "@/lib/ai/reply-stream";
@@ -52,6 +53,8 @@ export const POST = withUser<ChatRequestBody>(
     });
     await Promise.all(input.findings.map((finding) => auditGuard(audit, finding)));
     if (input.findings.some((f) => f.stage === "injection" && f.action === "blocked")) await noteInjectionBlock(audit);
+    // A guard's refusal counts in the user's usage records, as a limit's does (the dashboard shows both).
+    if (input.rejected) await countRefusal(user.id, input.rejected);
     if (input.rejected === "prompt_rejected") {
       throw new ApiError("prompt_rejected", "This message looks like an attempt to override the assistant's instructions, so it was not sent. Please rephrase it.");
     }
