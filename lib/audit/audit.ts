@@ -4,6 +4,7 @@ import { log, type LogFields } from "../log/logger";
 import { storeOp } from "../store/call";
 import { auditLog } from "../store/index";
 import { userKey } from "../store/keys";
+import { hashId } from "../log/hash-id";
 import type { AuditInput, AuditKind } from "./types";
 
 /**
@@ -50,8 +51,9 @@ const WARN_KINDS = ["guard.", "key.", "auth.signin_failed", "auth.signin_limited
 
 function logFields(input: AuditInput): LogFields {
   return {
-    user: input.user,
-    actor: input.actor,
+    // Keyed for the log (see lib/log/hash-id.ts); the stored event keeps the store's hash for joins.
+    user: input.user && hashId(input.user),
+    actor: input.actor && hashId(input.actor),
     route: input.route,
     requestId: input.requestId,
     reason: input.reason,

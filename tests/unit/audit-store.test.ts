@@ -142,7 +142,8 @@ describe("audit() and auditGuard() (lib/audit/audit.ts)", () => {
     expect(event).toMatchObject({ kind: "guard.injection", user: userKey("credentials:alice@example.test"), route: "/api/chat", requestId: "req-1", reason: "blocked", signals: ["override", "exfil"], score: 0.912 });
     const line = lines.find((l) => l.record.event === "audit.guard.injection");
     expect(line?.stream).toBe("stderr");
-    expect(line?.record).toMatchObject({ level: "warn", user: userKey("credentials:alice@example.test"), action: "blocked", reason: "blocked", signals: "override,exfil", score: 0.912 });
+    const { hashId } = await import("@/lib/log/hash-id");
+    expect(line?.record).toMatchObject({ level: "warn", user: hashId(userKey("credentials:alice@example.test")), action: "blocked", reason: "blocked", signals: "override,exfil", score: 0.912 });
     expect(JSON.stringify(lines)).not.toContain("alice");
   });
 

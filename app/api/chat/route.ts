@@ -19,6 +19,7 @@ import { providerFor } from "@/lib/ai/providers";
 import { streamReply, type ReplyOutcome } from "@/lib/ai/reply-stream";
 import { describeError, log } from "@/lib/log/logger";
 import { hashId } from "@/lib/log/hash-id";
+import { userKey } from "@/lib/store/keys";
 import { chatRequestSchema, type ChatRequestBody } from "./schema";
 
 let schema: ReturnType<typeof chatRequestSchema> | undefined;
@@ -88,7 +89,7 @@ export const POST = withUser<ChatRequestBody>(
           : undefined;
       log.info("chat.reply", {
         requestId,
-        user: hashId(user.id),
+        user: hashId(userKey(user.id)),
         model: model.id,
         outcome: outcome.status,
         failure: outcome.failure?.kind,
