@@ -8,6 +8,7 @@ import { tokenBudgetFor } from "@/lib/chat/admission";
 import { conversationStore } from "@/lib/store/index";
 import { storeOp } from "@/lib/store/call";
 import { userControlsForPage } from "@/lib/auth/access";
+import { isAdmin } from "@/lib/auth/admin";
 
 export const metadata: Metadata = { title: "Chat" };
 
@@ -32,7 +33,7 @@ export default async function ChatPage() {
       models={models}
       defaultModel={ai.defaultModel.id}
       maxMessageChars={chat.maxMessageChars}
-      user={{ email: user.email, name: user.name }}
+      user={{ email: user.email, name: user.name, isAdmin: isAdmin(user) }}
       initialConversations={conversations.status === "fulfilled" ? conversations.value : undefined}
       initialBudget={budget.status === "fulfilled" ? budget.value : undefined}
     />

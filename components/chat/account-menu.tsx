@@ -4,13 +4,13 @@ import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { DeleteDataDialog } from "./delete-data-dialog";
 import { Icon } from "./icons";
 
-type AccountMenuProps = { who: string; onDataDeleted: (count: number) => void };
+type AccountMenuProps = { who: string; isAdmin: boolean; onDataDeleted: (count: number) => void };
 
 /**
  * Account settings beside Sign out: who is signed in, and "Delete all my data". A disclosure (a
  * button that shows a panel), closed by Escape, by a click outside, or by focus leaving it.
  */
-export function AccountMenu({ who, onDataDeleted }: AccountMenuProps) {
+export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -57,6 +57,11 @@ export function AccountMenu({ who, onDataDeleted }: AccountMenuProps) {
         <p className="account-menu__who">
           Signed in as <strong>{who}</strong>
         </p>
+        {isAdmin ? (
+          <a className="account-menu__item" href="/admin" data-testid="admin-link">
+            Admin dashboard
+          </a>
+        ) : null}
         <button
           type="button"
           className="account-menu__item account-menu__item--danger"

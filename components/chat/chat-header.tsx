@@ -45,7 +45,7 @@ export function ChatHeader({ models, model, onModelChange, onNewChat, canStartNe
         <span className="chat-header__user" title={who} data-testid="user-email">
           {who}
         </span>
-        <AccountMenu who={who} onDataDeleted={onDataDeleted} />
+        <AccountMenu who={who} isAdmin={user.isAdmin ?? false} onDataDeleted={onDataDeleted} />
         <SignOutButton />
       </div>
     </header>

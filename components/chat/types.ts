@@ -1,7 +1,8 @@
 /** What the server page hands the chat client: plain, serialisable data only. */
 export type ModelOption = { id: string; label: string };
 
-export type ChatUser = { email: string | null; name: string | null };
+/** `isAdmin` only decides whether the menu links to /admin; the dashboard checks the role itself. */
+export type ChatUser = { email: string | null; name: string | null; isAdmin?: boolean };
 
 /**
  * `streaming` while text arrives; `stopped` when the person pressed Stop; `interrupted` when the

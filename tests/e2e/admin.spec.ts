@@ -10,6 +10,9 @@ const sidewaysOverflow = (page: Page) => page.evaluate(() => (document.scrolling
 
 test("the admin area is not there for anyone else", async ({ page, baseUrl, signInAs }) => {
   await signInAs("blockme");
+  await page.getByTestId("account-menu").tap();
+  await expect(page.getByTestId("delete-all-data")).toBeVisible();
+  await expect(page.getByTestId("admin-link")).toHaveCount(0);
   const res = await page.goto(`${baseUrl}/admin`);
   expect(res?.status()).toBe(404);
   await expect(page.getByTestId("admin-section-users")).toHaveCount(0);
@@ -23,7 +26,10 @@ test("the admin dashboard works on a phone: every section, no sideways scrolling
   await page.context().clearCookies();
 
   await signInAs("admin");
-  await page.goto(`${baseUrl}/admin`);
+  // Admins find the dashboard in the account menu.
+  await page.getByTestId("account-menu").tap();
+  await page.getByTestId("admin-link").tap();
+  await expect(page).toHaveURL(`${baseUrl}/admin`);
   for (const id of SECTIONS) await expect(page.getByTestId(`admin-section-${id}`)).toBeVisible();
   await expect(page.getByTestId("spend-chart").getByRole("img", { name: "Spend per day" })).toBeVisible();
   expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
