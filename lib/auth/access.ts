@@ -11,7 +11,7 @@ import { audit } from "../audit/audit";
  * shared store every time (one small hash), so a block stops every session of that user on every
  * instance at once; a store that does not answer fails the request closed (503).
  */
-export async function readUserControls(userId: string, where: { route: string; requestId: string }): Promise<UserControls> {
+export async function readUserControls(userId: string, where: { route: string; requestId?: string }): Promise<UserControls> {
   const key = userKey(userId);
   const controls = await storeOp("user_controls.read", async () => (await userControlStore()).read(key));
   if (controls.blocked) {

@@ -5,7 +5,7 @@ import { noticeForError, isFormPost, redirectToDashboard } from "../admin/reques
 import { env } from "../env";
 import { ApiError, errorResponse } from "../http/errors";
 import { assertSameOrigin } from "../http/origin";
-import { toErrorResponse } from "../http/with-user";
+import { routeParams, toErrorResponse, type RouteContext } from "../http/with-user";
 import { enforceLimit } from "../ratelimit/limiter";
 import type { PolicyName } from "../ratelimit/policies";
 import { readUserControls, userControlsForPage } from "./access";
@@ -49,8 +49,6 @@ export type AdminContext = {
   limitHeaders: Record<string, string>;
 };
 
-type RouteContext = { params?: Promise<Record<string, string | string[]>> };
-
 const SAFE_METHODS = new Set(["GET", "HEAD"]);
 
 /**
@@ -71,8 +69,7 @@ export function withAdmin(handler: (ctx: AdminContext) => Promise<Response>, { l
       if (!SAFE_METHODS.has(req.method)) assertSameOrigin(req, { appUrl: env().auth.url });
       await readUserControls(user.id, { route, requestId });
       const limitHeaders = await enforceLimit({ policy: limit, identifier: user.id });
-      const params = Object.fromEntries(Object.entries((await context.params) ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
-      return await handler({ req, admin: user, params, requestId, limitHeaders });
+      return await handler({ req, admin: user, params: await routeParams(context), requestId, limitHeaders });
     } catch (error) {
       const response = toErrorResponse({ error, requestId, route });
       // A cross-site post is answered, never followed back into the dashboard.

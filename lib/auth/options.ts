@@ -10,6 +10,7 @@ import { audit } from "../audit/audit";
 import { storeOp } from "../store/call";
 import { userControlStore } from "../store/index";
 import { userKey } from "../store/keys";
+import { readUserControls } from "./access";
 
 /** The user id a session carries: namespaced by provider, so `github:42` and a local account never collide. */
 export function sessionUserId(provider: string, accountId: string): string {
@@ -53,14 +54,11 @@ export function authOptions(): NextAuthOptions {
         if (!account) return false;
         const id = sessionUserId(account.provider, account.providerAccountId || user.id);
         try {
-          const store = await storeOp("user_controls.open", userControlStore);
-          const controls = await storeOp("user_controls.read", () => store.read(userKey(id)));
-          if (controls.blocked) {
-            await audit({ kind: "auth.blocked_user", user: userKey(id), route: "signin", reason: "account_blocked" });
-            return false;
-          }
+          // The same check as every request's (lib/auth/access.ts): it audits a blocked user and throws.
+          await readUserControls(id, { route: "signin" });
           // The dashboard names people by the address they signed in with (encrypted on Redis).
-          if (user.email) await storeOp("user_directory.remember", () => store.remember(userKey(id), user.email!.toLowerCase()));
+          const email = user.email?.toLowerCase();
+          if (email) await storeOp("user_directory.remember", async () => (await userControlStore()).remember(userKey(id), email));
           return true;
         } catch {
           return false;

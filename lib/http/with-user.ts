@@ -29,7 +29,12 @@ export type UserContext<T> = {
   controls: UserControls;
 };
 
-type RouteContext = { params?: Promise<Record<string, string | string[]>> };
+export type RouteContext = { params?: Promise<Record<string, string | string[]>> };
+
+/** The dynamic segments of a route, each one string (a catch-all segment joined with `/`). */
+export async function routeParams(context: RouteContext): Promise<Record<string, string>> {
+  return Object.fromEntries(Object.entries((await context.params) ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
+}
 
 /**
  * Wraps a route for signed-in users. In order: same-origin check (403), session (401), a block set
@@ -61,8 +66,7 @@ export function withUser<T = undefined>(
         if (error instanceof ApiError && error.code === "rate_limited") await recordRefusal(user.id, "rate_limited", undefined, { route: new URL(req.url).pathname, requestId });
         throw error;
       });
-      const params = Object.fromEntries(Object.entries((await context.params) ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]));
-      return await handler({ req, user, body, params, requestId, limitHeaders, controls });
+      return await handler({ req, user, body, params: await routeParams(context), requestId, limitHeaders, controls });
     } catch (error) {
       return toErrorResponse({ error, requestId, route: new URL(req.url).pathname });
     }
