@@ -13,7 +13,7 @@ import type { AuditInput, AuditKind } from "./types";
  * written twice: as a log line (`audit.<kind>`) for a log pipeline, and to the append-only audit log
  * on the store (lib/audit/store.ts), which the dashboard reads and exports as JSON Lines for a SIEM.
  */
-export type AuditContext = { userId: string; route: string; requestId: string };
+export type AuditContext = { userId: string; route: string; requestId: string; apiKey?: string };
 
 /**
  * Records one event. Never rejects: an audit log that cannot be written is logged as such, and the
@@ -37,6 +37,7 @@ export function auditGuard(context: AuditContext, finding: GuardFinding): Promis
   return audit({
     kind,
     user: userKey(context.userId),
+    apiKey: context.apiKey,
     route: context.route,
     requestId: context.requestId,
     reason: finding.action,
@@ -47,13 +48,14 @@ export function auditGuard(context: AuditContext, finding: GuardFinding): Promis
 }
 
 /** Events an operator should see at warning level: attacks, failures, refusals of people, admin acts. */
-const WARN_KINDS = ["guard.", "key.", "auth.signin_failed", "auth.signin_limited", "auth.blocked_user", "admin.", "alert.failed"] as const;
+const WARN_KINDS = ["guard.", "key.", "apikey.rejected", "auth.signin_failed", "auth.signin_limited", "auth.blocked_user", "admin.", "alert.failed"] as const;
 
 function logFields(input: AuditInput): LogFields {
   return {
     // Keyed for the log (see lib/log/hash-id.ts); the stored event keeps the store's hash for joins.
     user: input.user && hashId(input.user),
     actor: input.actor && hashId(input.actor),
+    apiKey: input.apiKey,
     route: input.route,
     requestId: input.requestId,
     reason: input.reason,

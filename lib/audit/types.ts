@@ -17,9 +17,14 @@ export const AUDIT_KINDS = [
   "guard.output_secrets",
   "guard.output_links",
   "key.rejected",
+  "apikey.created",
+  "apikey.rolled",
+  "apikey.revoked",
+  "apikey.rejected",
   "admin.user_blocked",
   "admin.user_unblocked",
   "admin.budget_changed",
+  "admin.apikey_revoked",
   "admin.audit_exported",
   "alert.sent",
   "alert.failed",
@@ -37,6 +42,8 @@ export type AuditEvent = {
   user?: string;
   /** For admin actions: the admin, as `userKey(adminId)`. */
   actor?: string;
+  /** For relay (personal API) keys: the key's id, never the key (lib/keys/relay-keys.ts). */
+  apiKey?: string;
   /** The route or surface, e.g. `/api/chat`, `signin`, `admin`. */
   route?: string;
   requestId?: string;

@@ -11,9 +11,10 @@ import { formatWait } from "../ratelimit/format-wait";
 import { CAPS } from "../ratelimit/policies";
 import { storeOp } from "../store/call";
 import { budgetLedger, usageStore } from "../store/index";
-import { nextUtcMidnight, storeKey, userKey, utcDay } from "../store/keys";
+import { apiKeyTokensKey, nextUtcMidnight, storeKey, userKey, utcDay } from "../store/keys";
 import type { RefusalReason } from "../store/usage";
-import { recordRefusal } from "../store/refusals";
+import { recordRefusal, type RefusalWhere } from "../store/refusals";
+import { relayKeyStore } from "../store/index";
 import { storeBackend } from "../store/backend";
 import { checkSpendThresholds, checkUsageSpike } from "../alerts/index";
 
@@ -41,19 +42,28 @@ const LEASE_MARGIN_MS = 30_000;
 /**
  * `dailyTokens` is the user's own budget when an admin set one (lib/store/user-controls.ts), else
  * DAILY_TOKEN_BUDGET applies. `where` (route and request id) goes into the audit event of a refusal.
+ * A request made with a relay key names it in `apiKey`: its own daily budget, when it has one, is
+ * reserved as well (both must have room), and what the call used is added to the key's counters.
  */
+export type ApiKeyBudget = { id: string; dailyTokens: number | null };
+
 export async function admitChat({
   userId,
   model,
   messages,
   dailyTokens,
   where,
+  apiKey,
+  maxOutputTokens,
 }: {
   userId: string;
   model: ModelRef;
   messages: PromptMessage[];
+  /** The most the reply may write; AI_MAX_OUTPUT_TOKENS unless the request asked for less. */
+  maxOutputTokens?: number;
   dailyTokens?: number;
-  where?: { route: string; requestId: string };
+  where?: RefusalWhere;
+  apiKey?: ApiKeyBudget;
 }): Promise<Ticket> {
   const config = env();
   const tokenBudget = dailyTokens ?? config.budgets.dailyTokens;
@@ -61,11 +71,13 @@ export async function admitChat({
   const day = utcDay(now);
   const [keys, ledger] = await storeOp("budget.open", () => Promise.all([budgetKeys(userId, day), budgetLedger()]));
   const price = priceOf(model);
-  const reserved: Usage = { inputTokens: promptTokenBound(messages), outputTokens: config.ai.maxOutputTokens };
+  const reserved: Usage = { inputTokens: promptTokenBound(messages), outputTokens: maxOutputTokens ?? config.ai.maxOutputTokens };
   const reservedTokens = reserved.inputTokens + reserved.outputTokens;
   const reservedCost = costMicroUsd(price, reserved);
   const spendCap = Math.round(config.budgets.dailySpendCapUsd * 1e6);
 
+  // Every key's tokens are counted, with or without a budget of its own, so the owner can see them.
+  const keyTokens = apiKey ? apiKeyTokensKey((await storeBackend()).prefix, day, apiKey.id) : undefined;
   const lease = { key: keys.streams, id: randomUUID() };
   const slot = await storeOp("budget.acquire_stream", () =>
     ledger.acquireLease({ ...lease, max: config.chat.maxConcurrentStreams, ttlMs: config.ai.timeoutMs + LEASE_MARGIN_MS, now }),
@@ -78,6 +90,13 @@ export async function admitChat({
     const tokens = await storeOp("budget.reserve_tokens", () => ledger.reserve({ key: keys.tokens, amount: reservedTokens, cap: tokenBudget, ttlSeconds: DAY_TTL_SECONDS }));
     if (!tokens.ok) throw await refuse({ userId, day, where }, tokenBudgetExhausted(tokenBudget, now));
     undo.push(() => ledger.adjust({ key: keys.tokens, delta: -reservedTokens, ttlSeconds: DAY_TTL_SECONDS }));
+
+    if (keyTokens && apiKey?.dailyTokens) {
+      const cap = apiKey.dailyTokens;
+      const reservedKey = await storeOp("budget.reserve_key_tokens", () => ledger.reserve({ key: keyTokens, amount: reservedTokens, cap, ttlSeconds: DAY_TTL_SECONDS }));
+      if (!reservedKey.ok) throw await refuse({ userId, day, where }, keyBudgetExhausted(cap, now));
+      undo.push(() => ledger.adjust({ key: keyTokens, delta: -reservedTokens, ttlSeconds: DAY_TTL_SECONDS }));
+    }
 
     const spend = await storeOp("budget.reserve_spend", () => ledger.reserve({ key: keys.spend, amount: reservedCost, cap: spendCap, ttlSeconds: DAY_TTL_SECONDS }));
     if (!spend.ok) {
@@ -109,6 +128,12 @@ export async function admitChat({
           ledger.adjust({ key: keys.tokens, delta: tokensUsed - reservedTokens, ttlSeconds: DAY_TTL_SECONDS }),
           ledger.adjust({ key: keys.spend, delta: cost - reservedCost, ttlSeconds: DAY_TTL_SECONDS }),
           ledger.releaseLease(lease),
+          keyTokens ? ledger.adjust({ key: keyTokens, delta: tokensUsed - (apiKey?.dailyTokens ? reservedTokens : 0), ttlSeconds: DAY_TTL_SECONDS }) : undefined,
+          apiKey
+            ? relayKeyStore().then((store) =>
+                store.addUsage(apiKey.id, { requests: 1, inputTokens: counted.inputTokens, outputTokens: counted.outputTokens, costMicroUsd: cost }),
+              )
+            : undefined,
           usageStore().then((store) =>
             store.record({ userKey: userKey(userId), day, delta: { requests: 1, inputTokens: counted.inputTokens, outputTokens: counted.outputTokens, costMicroUsd: cost } }),
           ),
@@ -135,7 +160,7 @@ export async function tokenBudgetFor(userId: string, dailyTokens?: number): Prom
   return view(dailyTokens ?? env().budgets.dailyTokens, used, now);
 }
 
-async function refuse({ userId, day, where }: { userId: string; day: string; where?: { route: string; requestId: string } }, error: ApiError): Promise<ApiError> {
+async function refuse({ userId, day, where }: { userId: string; day: string; where?: RefusalWhere }, error: ApiError): Promise<ApiError> {
   await recordRefusal(userId, error.code as RefusalReason, day, where);
   log.info("budget.refused", { code: error.code, limit: error.extra.limit });
   return error;
@@ -179,6 +204,16 @@ function tokenBudgetExhausted(budget: number, now: number): ApiError {
   return new ApiError("token_budget_exhausted", `You have used today's budget of ${number(budget)} tokens. It resets at 00:00 UTC, in ${formatWait(seconds)}.`, {
     retryAfterSeconds: seconds,
     limit: CAPS.dailyTokens.limit,
+    resetsAt,
+    headers: { "Retry-After": String(seconds) },
+  });
+}
+
+function keyBudgetExhausted(budget: number, now: number): ApiError {
+  const { seconds, resetsAt } = untilMidnight(now);
+  return new ApiError("token_budget_exhausted", `This API key has used its daily budget of ${number(budget)} tokens. It resets at 00:00 UTC, in ${formatWait(seconds)}.`, {
+    retryAfterSeconds: seconds,
+    limit: "api_key_daily_tokens",
     resetsAt,
     headers: { "Retry-After": String(seconds) },
   });

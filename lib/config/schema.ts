@@ -167,6 +167,15 @@ const rawSchema = z.object({
   ALERT_INJECTION_BLOCKS: optional(int({ min: 1, max: 1_000, message: "must be a whole number from 1 to 1000" })),
   ALERT_INJECTION_WINDOW_MINUTES: optional(int({ min: 1, max: 1_440, message: "must be a whole number of minutes from 1 to 1440" })),
 
+  RELAY_KEY_SECRET: optional(
+    text("must be a comma-separated list of secrets").transform((v, ctx) => {
+      const secrets = v.split(",").map((e) => e.trim()).filter(Boolean);
+      const short = secrets.findIndex((e) => e.length < 32);
+      if (short >= 0) ctx.addIssue({ code: "custom", message: `entry ${short + 1} must be at least 32 characters (try \`openssl rand -base64 32\`)` });
+      return secrets;
+    }),
+  ),
+
   LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" })),
 });
 
@@ -240,6 +249,8 @@ export type Env = {
     injectionBlocks: number;
     injectionWindowMinutes: number;
   };
+  /** Relay (personal API) keys: HMAC secrets, the first for new keys; empty turns the feature off. */
+  relay: { secrets: string[] };
   log: { level: "debug" | "info" | "warn" | "error" };
 };
 
@@ -434,6 +445,7 @@ export function parseEnv(
       injectionBlocks: raw.ALERT_INJECTION_BLOCKS ?? DEFAULTS.ALERT_INJECTION_BLOCKS,
       injectionWindowMinutes: raw.ALERT_INJECTION_WINDOW_MINUTES ?? DEFAULTS.ALERT_INJECTION_WINDOW_MINUTES,
     },
+    relay: { secrets: raw.RELAY_KEY_SECRET ?? [] },
     log: { level: raw.LOG_LEVEL ?? "info" },
   };
 }

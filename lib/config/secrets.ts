@@ -16,6 +16,7 @@ export const SECRET_VARIABLES = [
   "REDIS_URL",
   "CONVERSATION_ENCRYPTION_KEY",
   "ALERT_WEBHOOK_URL",
+  "RELAY_KEY_SECRET",
 ] as const;
 
 /**
@@ -36,7 +37,7 @@ export function looksLikeExampleSecret(value: string): boolean {
 const SECRET_NAME = /SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|API_?KEY|ACCESS_?KEY|CREDENTIAL/i;
 // (`\b` cannot precede the PEM header: it starts with `-`, so a boundary there never matches.)
 const SECRET_VALUE =
-  /\b(sk-(proj|ant|live|svcacct|admin)?-?[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,})|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+  /\b(sk-(proj|ant|live|svcacct|admin)?-?[A-Za-z0-9_-]{20,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abposr]-[A-Za-z0-9-]{10,}|bwk_[A-Za-z0-9]{46})|-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
 /**
  * Variables that Next.js would inline into the browser bundle (NEXT_PUBLIC_*) and that look secret,

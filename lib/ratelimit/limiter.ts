@@ -16,29 +16,35 @@ import { formatWait } from "./format-wait";
  * else an in-process copy of the same algorithm. Limits fail closed: a store that does not answer
  * in time refuses the request (503) instead of letting it through.
  */
-const limiters = processSingleton("ratelimit.limiters", () => new Map<PolicyName, Promise<Limiter>>());
+const limiters = processSingleton("ratelimit.limiters", () => new Map<string, Promise<Limiter>>());
 
-async function create(name: PolicyName, backend: StoreBackend): Promise<Limiter> {
-  const { requests, windowMs } = POLICIES[name].spec(env());
+async function create({ requests, windowMs, prefix }: { requests: number; windowMs: number; prefix: string }, backend: StoreBackend): Promise<Limiter> {
   if (backend.kind === "memory") return new MemorySlidingWindow({ requests, windowMs });
   const { Ratelimit } = await import("@upstash/ratelimit");
   // timeout: 0 turns off the library's fail-open timeout; storeOp's deadline fails closed instead.
   return new Ratelimit({
     redis: backend.redis,
     limiter: Ratelimit.slidingWindow(requests, `${windowMs} ms`),
-    prefix: storeKey(backend.prefix, POLICIES[name].prefix),
+    prefix: storeKey(backend.prefix, prefix),
     timeout: 0,
     analytics: false,
     enableTelemetry: false,
   });
 }
 
-function limiterFor(policy: PolicyName): Promise<Limiter> {
-  let limiter = limiters.get(policy);
+/**
+ * The limiter for a policy, or for a relay key's own limit (`apikey:<n>`: n requests a minute, one
+ * limiter per distinct n, since a key's limit is fixed when it is made).
+ */
+function limiterFor(name: PolicyName | `apikey:${number}`): Promise<Limiter> {
+  let limiter = limiters.get(name);
   if (!limiter) {
-    limiter = storeBackend().then((backend) => create(policy, backend));
-    limiter.catch(() => limiters.delete(policy));
-    limiters.set(policy, limiter);
+    const spec = name.startsWith("apikey:")
+      ? { requests: Number(name.slice("apikey:".length)), windowMs: 60_000, prefix: `rl:${name}` }
+      : { ...POLICIES[name as PolicyName].spec(env()), prefix: POLICIES[name as PolicyName].prefix };
+    limiter = storeBackend().then((backend) => create(spec, backend));
+    limiter.catch(() => limiters.delete(name));
+    limiters.set(name, limiter);
   }
   return limiter;
 }
@@ -59,6 +65,21 @@ export function rateLimitHeaders(result: LimitResult, now = Date.now()): Record<
     "RateLimit-Remaining": String(Math.max(0, result.remaining)),
     "RateLimit-Reset": String(Math.max(0, Math.ceil((result.reset - now) / 1000))),
   };
+}
+
+/** A relay key's own limit of `perMinute` requests a minute, on top of its owner's; throws a 429. */
+export async function enforceApiKeyLimit({ keyId, perMinute }: { keyId: string; perMinute: number }): Promise<Record<string, string>> {
+  const result = await storeOp("ratelimit.apikey", async () => (await limiterFor(`apikey:${perMinute}`)).limit(hashKey(`apikey:${keyId}`)));
+  const now = Date.now();
+  const headers = rateLimitHeaders(result, now);
+  if (result.success) return headers;
+  const seconds = retryAfterSeconds(result, now);
+  throw new ApiError("rate_limited", `This API key allows ${perMinute} requests a minute: try again in ${formatWait(seconds)}.`, {
+    retryAfterSeconds: seconds,
+    limit: "api_key_rate",
+    resetsAt: new Date(result.reset).toISOString(),
+    headers: { ...headers, "Retry-After": String(seconds) },
+  });
 }
 
 /** Checks a limit and throws a 429 that says when to try again. */

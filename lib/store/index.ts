@@ -9,6 +9,7 @@ import { storeBackend } from "./backend";
 import { MemoryConversationStore, type ConversationStore } from "./conversations";
 import { createUsageStore, type UsageStore } from "./usage";
 import { createUserControlStore, type UserControlStore } from "./user-controls";
+import { createRelayKeyStore, type RelayKeyStore } from "../keys/relay-store";
 import { forgetProcessSingleton, processSingleton } from "./singleton";
 
 /**
@@ -34,6 +35,15 @@ export function userControlStore(): Promise<UserControlStore> {
     const backend = await storeBackend();
     const keys = env().conversations.encryptionKeys;
     return createUserControlStore(backend, keys.length > 0 ? new Keyring(keys) : undefined);
+  });
+}
+
+/** Relay (personal API) keys, stored as HMACs (lib/keys/relay-store.ts). */
+export function relayKeyStore(): Promise<RelayKeyStore> {
+  return once("store.relay_keys", async () => {
+    const backend = await storeBackend();
+    const keys = env().conversations.encryptionKeys;
+    return createRelayKeyStore(backend, keys.length > 0 ? new Keyring(keys) : undefined);
   });
 }
 

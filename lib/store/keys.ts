@@ -25,3 +25,6 @@ export const storeKey = (prefix: string, ...parts: string[]) => [prefix, ...part
 
 /** A user's part of a key. */
 export const userKey = (userId: string) => hashKey(`user:${userId}`);
+
+/** Tokens a relay key used on one UTC day: its own budget, and what its owner sees per key. */
+export const apiKeyTokensKey = (prefix: string, day: string, keyId: string) => storeKey(prefix, "tokens", day, "apikey", keyId);

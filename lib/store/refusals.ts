@@ -5,13 +5,19 @@ import { usageStore } from "./index";
 import { userKey, utcDay } from "./keys";
 import type { RefusalReason } from "./usage";
 
+/** Where a refusal happened; `apiKey` is the id of the relay key the request came with. */
+export type RefusalWhere = { route: string; requestId: string; apiKey?: string };
+
 /**
  * Counts a refusal by a limit in the user's usage records and writes it to the audit log
  * (`limit.refused`); never fails the request it describes. `where` names the route and request when
  * the caller knows them.
  */
-export async function recordRefusal(userId: string, reason: RefusalReason, day = utcDay(), where?: { route: string; requestId: string }): Promise<void> {
-  await Promise.all([countRefusal(userId, reason, day), audit({ kind: "limit.refused", user: userKey(userId), reason, route: where?.route, requestId: where?.requestId })]);
+export async function recordRefusal(userId: string, reason: RefusalReason, day = utcDay(), where?: RefusalWhere): Promise<void> {
+  await Promise.all([
+    countRefusal(userId, reason, day),
+    audit({ kind: "limit.refused", user: userKey(userId), apiKey: where?.apiKey, reason, route: where?.route, requestId: where?.requestId }),
+  ]);
 }
 
 /** Counts a refusal in the usage records only: for a guard's refusal, which its own audit event already describes. */
