@@ -1,4 +1,4 @@
-import { encodeEvent, SSE_HEADERS, type DoneExtra } from "./stream-format";
+import { appEventFormat, type DoneExtra, type ReplyFormat } from "./stream-format";
 import { ProviderError, toApiError } from "./provider-error";
 import type { ChatProvider, ChatRequest, StreamPart, Usage } from "./types";
 
@@ -16,7 +16,10 @@ export type ReplyOutcome = {
 type Options = {
   provider: ChatProvider;
   request: Omit<ChatRequest, "signal">;
-  conversationId: string;
+  /** For the app's own event stream (the default format): the conversation the reply belongs to. */
+  conversationId?: string;
+  /** How the reply is written on the wire: the app's events, or another API's (lib/relay/). */
+  format?: ReplyFormat;
   timeoutMs: number;
   /** The incoming request's signal: aborted when the client goes away. */
   clientSignal: AbortSignal;
@@ -44,7 +47,8 @@ export const REPLY_BLOCKED = {
  * after that, a failure becomes an `error` event. The provider request is aborted when the client
  * disconnects or presses Stop (the response stream is cancelled) or when the timeout passes.
  */
-export async function streamReply({ provider, request, conversationId, timeoutMs, clientSignal, headers, onSettled, guard = PASS_THROUGH }: Options): Promise<Response> {
+export async function streamReply({ provider, request, conversationId = "", format, timeoutMs, clientSignal, headers, onSettled, guard = PASS_THROUGH }: Options): Promise<Response> {
+  const wire = format ?? appEventFormat(conversationId);
   const started = performance.now();
   const cancel = new AbortController();
   const timeout = AbortSignal.timeout(timeoutMs);
@@ -75,12 +79,12 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, step: { text: string; leaked: boolean }): boolean => {
     if (step.text) {
       text += step.text;
-      controller.enqueue(encodeEvent({ type: "text", text: step.text }));
+      controller.enqueue(wire.text(step.text));
     }
     if (!step.leaked) return false;
     leaked = true;
     cancel.abort();
-    controller.enqueue(encodeEvent({ type: "error", ...REPLY_BLOCKED }));
+    controller.enqueue(wire.error(REPLY_BLOCKED));
     controller.close();
     void settle("failed");
     return true;
@@ -124,7 +128,7 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
             if (send(controller, guard.end())) return;
             // Settled before `done`, so the event can carry the budget left after this reply.
             const extra = await settle("completed");
-            controller.enqueue(encodeEvent({ type: "done", conversationId, usage: usage ?? estimateUsage(request, produced), ...extra }));
+            controller.enqueue(wire.done(usage ?? estimateUsage(request, produced), extra || undefined));
             controller.close();
             return;
           }
@@ -140,7 +144,7 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
         }
         const failure = failureOf(error);
         const { code, message } = toApiError(failure);
-        controller.enqueue(encodeEvent({ type: "error", code, message }));
+        controller.enqueue(wire.error({ code, message }));
         controller.close();
         void settle("failed", failure);
       }
@@ -152,7 +156,7 @@ export async function streamReply({ provider, request, conversationId, timeoutMs
     },
   });
 
-  return new Response(body, { status: 200, headers: { ...SSE_HEADERS, ...headers } });
+  return new Response(body, { status: 200, headers: { ...wire.headers, ...headers } });
 }
 
 /** When a stream is cut before the provider reports usage, count what was sent and produced. */

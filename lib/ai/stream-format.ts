@@ -24,3 +24,21 @@ export const SSE_HEADERS = {
   "X-Accel-Buffering": "no",
   "X-Content-Type-Options": "nosniff",
 } as const;
+
+/** How a reply is written on the wire: each call returns the bytes of one step. */
+export type ReplyFormat = {
+  headers: Record<string, string>;
+  text(text: string): Uint8Array;
+  error(error: { code: string; message: string }): Uint8Array;
+  done(usage: Usage, extra: DoneExtra | undefined): Uint8Array;
+};
+
+/** The app's own event stream, above. */
+export function appEventFormat(conversationId: string): ReplyFormat {
+  return {
+    headers: SSE_HEADERS,
+    text: (text) => encodeEvent({ type: "text", text }),
+    error: ({ code, message }) => encodeEvent({ type: "error", code, message }),
+    done: (usage, extra) => encodeEvent({ type: "done", conversationId, usage, ...extra }),
+  };
+}

@@ -31,8 +31,25 @@ export type InputGuardResult = {
   rejected: "prompt_rejected" | "personal_data_rejected" | null;
 };
 
-export function guardInput({ text, history, config }: { text: string; history: HistoryTurn[]; config: InputGuardConfig }): InputGuardResult {
+/**
+ * `untrustedHistory`: the history came from the client (the relay API, where a caller sends the
+ * whole conversation) rather than from the store, so its user turns are normalised and scored for
+ * injection too; otherwise an attack could sit one turn back, where nobody looked.
+ */
+export function guardInput({
+  text,
+  history: given,
+  config,
+  untrustedHistory = false,
+}: {
+  text: string;
+  history: HistoryTurn[];
+  config: InputGuardConfig;
+  untrustedHistory?: boolean;
+}): InputGuardResult {
   const findings: GuardFinding[] = [];
+  const history =
+    untrustedHistory && config.normalize === "redact" ? given.map((turn) => ({ role: turn.role, content: normalizeInput(turn.content).text })) : given;
 
   let userText = text;
   let invisibleRemoved = 0;
@@ -50,7 +67,13 @@ export function guardInput({ text, history, config }: { text: string; history: H
   if (config.injection !== "off") {
     // What was hidden in tag characters is scored too: the text a person never saw.
     const hidden = decodeTagSmuggling(text);
-    const { score, signals } = scoreInjection(hidden ? `${userText}\n${hidden}` : userText, { invisibleRemoved });
+    let { score, signals } = scoreInjection(hidden ? `${userText}\n${hidden}` : userText, { invisibleRemoved });
+    for (const [index, turn] of untrustedHistory ? given.entries() : []) {
+      if (turn.role !== "user") continue;
+      const earlierHidden = decodeTagSmuggling(turn.content);
+      const earlier = scoreInjection(earlierHidden ? `${history[index]?.content}\n${earlierHidden}` : (history[index]?.content ?? ""), { invisibleRemoved: 0 });
+      if (earlier.score > score) ({ score, signals } = { score: earlier.score, signals: [...earlier.signals, "earlier_turn"] });
+    }
     const block = config.injection === "block" && score >= config.injectionBlockAt;
     if (block || score >= config.injectionFlagAt) {
       findings.push({ stage: "injection", action: block ? "blocked" : "flagged", signals: hidden ? [...signals, "tag_smuggling"] : signals, score });

@@ -1,0 +1,148 @@
+import "server-only";
+import { env } from "../env";
+import { ApiError } from "../http/errors";
+import type { ModelRef } from "../config/models";
+import { buildPrompt, newBoundary, type HistoryTurn } from "../ai/prompt";
+import { SYSTEM_PROMPT } from "../ai/system-prompt";
+import { providerFor } from "../ai/providers";
+import { streamReply, type ReplyOutcome } from "../ai/reply-stream";
+import type { DoneExtra, ReplyFormat } from "../ai/stream-format";
+import { guardInput } from "../guard/input";
+import { INJECTION_THRESHOLDS } from "../guard/injection/score";
+import { findSecrets, PlaceholderRestorer } from "../guard/pii";
+import { canaryInstruction, newCanary } from "../guard/output/canary";
+import { createOutputGuard } from "../guard/output/pipeline";
+import { auditGuard, type AuditContext } from "../audit/audit";
+import { alertCanaryLeak, noteInjectionBlock } from "../alerts/index";
+import { countRefusal } from "../store/refusals";
+import type { UserControls } from "../store/user-controls";
+import { describeError, log } from "../log/logger";
+import { hashId } from "../log/hash-id";
+import { userKey } from "../store/keys";
+import { admitChat, type ApiKeyBudget } from "./admission";
+
+/**
+ * One reply, from a person's text to the stream they read, whichever door the request came in by
+ * (the chat UI with a session, or the relay API with a key): the input guards, the server's system
+ * prompt with its canary, the limits and budgets, the provider call, the output guards, and after
+ * it the usage, audit and log records. The caller brings what differs: where the history comes
+ * from, the wire format, and what to keep afterwards (the UI stores the conversation).
+ */
+export type ReplyInput = {
+  req: Request;
+  userId: string;
+  model: ModelRef;
+  /** The new user message, as sent. */
+  text: string;
+  history: HistoryTurn[];
+  /** The history came from the client, not the store: its user turns are guarded too. */
+  untrustedHistory?: boolean;
+  controls: UserControls;
+  where: { route: string; requestId: string };
+  /** The relay key the request came with: its budget and its name on every record. */
+  apiKey?: ApiKeyBudget;
+  /** Lower than AI_MAX_OUTPUT_TOKENS when the client asks for less. */
+  maxOutputTokens?: number;
+  format?: ReplyFormat;
+  headers: Record<string, string>;
+  /** The app's event stream names its conversation. */
+  conversationId?: string;
+  /** Runs once the reply has ended, beside the records; `userText` is the guarded, normalised input. */
+  afterReply?: (outcome: ReplyOutcome, userText: string) => Promise<void>;
+};
+
+export async function startReply(input: ReplyInput): Promise<Response> {
+  const { ai, chat, guards } = env();
+  const { userId, model, where, apiKey } = input;
+  const audit: AuditContext = { userId, route: where.route, requestId: where.requestId, apiKey: apiKey?.id };
+
+  const guarded = guardInput({
+    text: input.text,
+    history: input.history,
+    untrustedHistory: input.untrustedHistory,
+    config: {
+      ...guards,
+      injectionFlagAt: guards.injectionFlagAt ?? INJECTION_THRESHOLDS.flag,
+      injectionBlockAt: guards.injectionBlockAt ?? INJECTION_THRESHOLDS.block,
+    },
+  });
+  await Promise.all(guarded.findings.map((finding) => auditGuard(audit, finding)));
+  if (guarded.findings.some((f) => f.stage === "injection" && f.action === "blocked")) await noteInjectionBlock(audit);
+  // A guard's refusal counts in the user's usage records, as a limit's does (the dashboard shows both).
+  if (guarded.rejected) await countRefusal(userId, guarded.rejected);
+  if (guarded.rejected === "prompt_rejected") {
+    throw new ApiError("prompt_rejected", "This message looks like an attempt to override the assistant's instructions, so it was not sent. Please rephrase it.");
+  }
+  if (guarded.rejected === "personal_data_rejected") {
+    throw new ApiError("personal_data_rejected", "This message contains personal data or a secret (such as an email address, a card number or a key), which this service does not send to the model. Please remove it and send again.");
+  }
+
+  // A fresh canary per request: if it ever appears in the output, the system prompt is leaking.
+  const canary = guards.canary === "block" ? newCanary() : undefined;
+  const messages = buildPrompt({
+    history: guarded.providerHistory.slice(-chat.historyMaxMessages),
+    userText: guarded.providerText,
+    boundary: newBoundary(),
+    systemPrompt: canary ? `${SYSTEM_PROMPT}\n\n${canaryInstruction(canary)}` : SYSTEM_PROMPT,
+  });
+  const outputGuard = createOutputGuard({
+    canary,
+    findSecrets: guards.outputSecrets === "redact" ? findSecrets : () => [],
+    restore: guarded.placeholders ? new PlaceholderRestorer(guarded.placeholders) : undefined,
+  });
+  const maxOutputTokens = Math.min(input.maxOutputTokens ?? ai.maxOutputTokens, ai.maxOutputTokens);
+  // Concurrency, token budgets and the spend cap: a refusal here never reaches the provider.
+  const ticket = await admitChat({
+    userId,
+    model,
+    messages,
+    maxOutputTokens,
+    dailyTokens: input.controls.dailyTokens,
+    where: { ...where, apiKey: apiKey?.id },
+    apiKey,
+  });
+  const started = performance.now();
+
+  const onSettled = async (outcome: ReplyOutcome): Promise<DoneExtra | undefined> => {
+    log.info("chat.reply", {
+      requestId: where.requestId,
+      route: where.route,
+      user: hashId(userKey(userId)),
+      apiKey: apiKey?.id,
+      model: model.id,
+      outcome: outcome.status,
+      failure: outcome.failure?.kind,
+      providerStatus: outcome.failure?.status,
+      inputTokens: outcome.usage.inputTokens,
+      outputTokens: outcome.usage.outputTokens,
+      usageReported: outcome.usageReported,
+      historyTurns: input.history.length,
+      firstTokenMs: outcome.firstTokenMs === undefined ? undefined : Math.round(outcome.firstTokenMs),
+      totalMs: Math.round(performance.now() - started),
+    });
+    const findings = outputGuard.summary();
+    const audited = Promise.all([...findings.map((finding) => auditGuard(audit, finding)), findings.some((f) => f.stage === "canary") ? alertCanaryLeak(audit) : undefined]);
+    const kept = input.afterReply?.(outcome, guarded.userText).catch((error: unknown) => log.error("chat.after_reply_failed", { requestId: where.requestId, ...describeError(error) }));
+    const [budget] = await Promise.all([ticket.settle(outcome), kept, audited]);
+    return budget ? { budget } : undefined;
+  };
+
+  try {
+    return await streamReply({
+      provider: await providerFor(model),
+      request: { model: model.model, messages, maxOutputTokens, origin: { userId, route: where.route, requestId: where.requestId } },
+      conversationId: input.conversationId,
+      format: input.format,
+      timeoutMs: ai.timeoutMs,
+      clientSignal: input.req.signal,
+      headers: input.headers,
+      onSettled,
+      guard: outputGuard,
+    });
+  } catch (error) {
+    // A reply that failed to start has settled already (settle is idempotent); this covers a
+    // failure before the provider was called, so the reservation and the stream slot are freed.
+    await ticket.settle({ status: "failed", usage: { inputTokens: 0, outputTokens: 0 }, usageReported: false, text: "" });
+    throw error;
+  }
+}
