@@ -21,13 +21,14 @@ const want = (step: string) => only.length === 0 || only.includes(step);
 type Counts = { passed: number; failed: number; skipped: number };
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 
-const secrets = { openai: fakeOpenAIKey(), anthropic: fakeAnthropicKey(), nextauth: fakeSecret() };
+const secrets = { openai: fakeOpenAIKey(), anthropic: fakeAnthropicKey(), nextauth: fakeSecret(), relay: fakeSecret() };
 const testEnv: NodeJS.ProcessEnv = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: "1",
   BULWARK_TEST_OPENAI_KEY: secrets.openai,
   BULWARK_TEST_ANTHROPIC_KEY: secrets.anthropic,
   BULWARK_TEST_NEXTAUTH_SECRET: secrets.nextauth,
+  BULWARK_TEST_RELAY_KEY_SECRET: secrets.relay,
 };
 
 function run(title: string, command: string, args: string[], env: NodeJS.ProcessEnv = testEnv): boolean {

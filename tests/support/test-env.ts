@@ -11,6 +11,7 @@ export const runSecrets = {
   openaiKey: process.env.BULWARK_TEST_OPENAI_KEY ?? fakeOpenAIKey(),
   anthropicKey: process.env.BULWARK_TEST_ANTHROPIC_KEY ?? fakeAnthropicKey(),
   nextauthSecret: process.env.BULWARK_TEST_NEXTAUTH_SECRET ?? fakeSecret(),
+  relayKeySecret: process.env.BULWARK_TEST_RELAY_KEY_SECRET ?? fakeSecret(),
 };
 
 export type TestUser = { email: string; password: string };
@@ -31,6 +32,7 @@ export async function makeUsers(names: string[]): Promise<{ users: Record<string
 export function appEnv({ openaiUrl, anthropicUrl, authLocalUsers, extra = {} }: { openaiUrl: string; anthropicUrl: string; authLocalUsers: string; extra?: Record<string, string> }): Record<string, string> {
   return {
     NEXTAUTH_SECRET: runSecrets.nextauthSecret,
+    RELAY_KEY_SECRET: runSecrets.relayKeySecret,
     AUTH_LOCAL_USERS: authLocalUsers,
     AI_MODELS: "openai:gpt-4o-mini,anthropic:claude-sonnet-4-6,demo:demo",
     OPENAI_API_KEY: runSecrets.openaiKey,

@@ -1,0 +1,69 @@
+import "server-only";
+import type { NextRequest } from "next/server";
+import type { z } from "zod";
+import { readUserControls } from "../auth/access";
+import { authenticateRelayKey } from "../keys/relay-keys";
+import type { RelayKeyRecord } from "../keys/relay-store";
+import { describeError, log } from "../log/logger";
+import { enforceApiKeyLimit, enforceLimit } from "../ratelimit/limiter";
+import type { PolicyName } from "../ratelimit/policies";
+import { openAiErrorResponse } from "../relay/openai-errors";
+import { recordRefusal } from "../store/refusals";
+import type { UserControls } from "../store/user-controls";
+import { readJsonBody } from "./body";
+import { ApiError, internalError } from "./errors";
+import { zodToApiError } from "./zod-error";
+
+export type ApiKeyContext<T> = {
+  req: NextRequest;
+  /** The key's record: its owner (`ownerId`), scopes and limits. */
+  key: RelayKeyRecord;
+  controls: UserControls;
+  body: T;
+  requestId: string;
+  limitHeaders: Record<string, string>;
+};
+
+/**
+ * Wraps a relay route (`/api/v1/…`), the API's door beside the session's `withUser`. In order: the
+ * key from `Authorization: Bearer` (401; cookies are never read here, so a browser session cannot
+ * be used against these routes from another site, and no CORS header is ever sent), its owner's
+ * block (403), for routes with a body its size cap (413) and schema (400), then the owner's own
+ * rate limit, which their chat in the browser shares, and the key's own (429). Errors are in
+ * OpenAI's shape (lib/relay/openai-errors.ts); an unknown one is a generic 500 whose details go only
+ * to the log, under the request id.
+ */
+export function withApiKey<T = undefined>(
+  handler: (ctx: ApiKeyContext<T>) => Promise<Response>,
+  options: { route: string; limit: PolicyName; schema?: () => z.ZodType<T>; maxBodyBytes?: () => number },
+) {
+  return async (req: NextRequest): Promise<Response> => {
+    const requestId = crypto.randomUUID();
+    const where = { route: options.route, requestId };
+    try {
+      const key = await authenticateRelayKey(req.headers.get("authorization"), where);
+      const controls = await readUserControls(key.ownerId, where);
+      let body = undefined as T;
+      if (options.schema) {
+        const raw = await readJsonBody(req, { maxBytes: options.maxBodyBytes?.() ?? 16_384 });
+        const parsed = options.schema().safeParse(raw);
+        if (!parsed.success) throw zodToApiError(parsed.error);
+        body = parsed.data;
+      }
+      const refused = async (error: unknown) => {
+        if (error instanceof ApiError && error.code === "rate_limited") await recordRefusal(key.ownerId, "rate_limited", undefined, { ...where, apiKey: key.id });
+        throw error;
+      };
+      const ownerHeaders = await enforceLimit({ policy: options.limit, identifier: key.ownerId }).catch(refused);
+      const keyHeaders = key.rateLimit ? await enforceApiKeyLimit({ keyId: key.id, perMinute: key.rateLimit }).catch(refused) : undefined;
+      // The headers describe the tighter of the two limits: the one with fewer requests left.
+      const limitHeaders = keyHeaders && Number(keyHeaders["RateLimit-Remaining"]) < Number(ownerHeaders["RateLimit-Remaining"]) ? keyHeaders : ownerHeaders;
+      return await handler({ req, key, controls, body, requestId, limitHeaders });
+    } catch (error) {
+      const known = error instanceof ApiError;
+      if (known) log.info("http.refused", { requestId, route: options.route, code: error.code, status: error.status });
+      else log.error("http.unhandled_error", { requestId, route: options.route, ...describeError(error) });
+      return openAiErrorResponse(known ? error : internalError(), { "X-Request-Id": requestId });
+    }
+  };
+}
