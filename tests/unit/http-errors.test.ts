@@ -28,13 +28,21 @@ describe("ApiError", () => {
     ["token_budget_exhausted", 429],
     ["spend_cap_reached", 429],
     ["internal_error", 500],
+    ["invalid_api_key", 401],
+    ["expired_api_key", 401],
+    ["model_not_allowed", 403],
+    ["api_key_not_found", 404],
+    ["model_not_found", 404],
+    ["api_keys_disabled", 404],
+    ["too_many_api_keys", 409],
+    ["reply_blocked", 422],
   ] as [ErrorCode, number][])("answers %s with HTTP %i", (code, status) => {
     expect(ERROR_STATUS[code]).toBe(status);
     expect(new ApiError(code, "m").status).toBe(status);
   });
 
   it("covers every code in the table (a new code must get a test above)", () => {
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(23);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(31);
   });
 
   it("serialises as { error: { code, message } } with nothing else by default", () => {
