@@ -8,10 +8,11 @@
  * run, because a suite that silently skips proves nothing.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fakeAnthropicKey, fakeOpenAIKey, fakeSecret } from "../tests/support/fake-keys";
 import { findBrowser } from "../tests/support/browser";
+import { RELAY_KEY_PATTERN } from "../lib/keys/relay-key";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUN_DIR = path.join(ROOT, ".test-run");
@@ -90,6 +91,21 @@ if (ok && want("e2e")) {
   } else {
     ok = run("end-to-end tests (Playwright, Chromium)", npx, ["playwright", "test"], { ...testEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: `${RUN_DIR}/e2e.json` }) && ok;
     addPlaywright(`${RUN_DIR}/e2e.json`);
+  }
+}
+
+// Every app server of the run logged to .test-run/logs: no relay key may appear there in plain form,
+// whichever test made it (the store is scanned by tests/integration/relay.test.ts).
+if (want("integration") || want("e2e")) {
+  const logDir = path.join(RUN_DIR, "logs");
+  const files = existsSync(logDir) ? readdirSync(logDir).filter((f) => f.endsWith(".log")) : [];
+  const leaking = files.filter((f) => new RegExp(RELAY_KEY_PATTERN.source).test(readFileSync(path.join(logDir, f), "utf8")));
+  console.log(`\n━━ relay keys in the logs ━━  ${files.length} log files`);
+  if (leaking.length > 0) {
+    console.error(`✗ a relay key appears in plain form in ${leaking.join(", ")}`);
+    ok = false;
+  } else {
+    console.log(files.length > 0 ? "none found" : "no logs to scan");
   }
 }
 
