@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ROOT } from "../support/app-server";
-import { fakeAnthropicKey, fakeOpenAIKey } from "../support/fake-keys";
+import { fakeAnthropicKey, fakeOpenAIKey, fakeRelayKey } from "../support/fake-keys";
 
 const TSX = path.join(ROOT, "node_modules/.bin/tsx");
 const SCANNER = path.join(ROOT, "scripts/scan-secrets.ts");
@@ -21,8 +21,8 @@ const SLOW = 180_000;
 /** A random key body: base64url, so mixed case like a real one. */
 const body = (length: number) => randomBytes(length).toString("base64url").slice(0, length);
 
-// OpenAI keys without the T3BlbkFJ marker, which the recommended preset alone would miss, and
-// Anthropic keys in their API and admin forms.
+// OpenAI keys without the T3BlbkFJ marker, which the recommended preset alone would miss, Anthropic
+// keys in their API and admin forms, and this app's own relay keys (`bwk_…`), which no preset knows.
 const KEY_SHAPES: { shape: string; make: () => string }[] = [
   { shape: "OpenAI project key without the marker", make: fakeOpenAIKey },
   { shape: "OpenAI service-account key", make: () => ["sk", "svcacct", body(48)].join("-") },
@@ -30,6 +30,7 @@ const KEY_SHAPES: { shape: string; make: () => string }[] = [
   { shape: "OpenAI legacy key (plain sk-)", make: () => ["sk", body(48)].join("-") },
   { shape: "Anthropic API key", make: fakeAnthropicKey },
   { shape: "Anthropic admin key", make: () => ["sk", "ant", "admin01", `${body(93)}AA`].join("-") },
+  { shape: "Bulwark relay key", make: fakeRelayKey },
 ];
 
 // Git and husky must not pick up the caller's repository, index or hook settings.
@@ -151,6 +152,20 @@ describe("scan:staged and the pre-commit hook", () => {
     expect(scanner({ cwd: dir, args: ["staged"] }).code).toBe(1);
   });
 
+  it.each(KEY_SHAPES)("catches a staged $shape, without printing it", ({ make }) => {
+    const dir = tempRepo();
+    writeFileSync(path.join(dir, "README.md"), "# clean\n");
+    git({ cwd: dir, args: ["add", "-A"] });
+    const key = make();
+    plant({ dir, file: "scripts/client.ts", key });
+    git({ cwd: dir, args: ["add", "scripts/client.ts"] });
+    const { code, output } = scanner({ cwd: dir, args: ["staged"] });
+    expect(code, output).toBe(1);
+    expect(output).toContain("scripts/client.ts:2:");
+    expect(output).not.toContain("README.md");
+    expectMasked({ output, key });
+  });
+
   it(
     "blocks a commit of a staged key through the hook `npm run prepare` installs, and lets a clean one through",
     () => {
@@ -208,23 +223,28 @@ describe("npm run scan:bundle (the built client bundle)", () => {
     expect(output).toMatch(/no secrets found in \d+ files of the built bundle/);
   });
 
-  it("catches a key planted in a JavaScript chunk and one in a prerendered page", () => {
+  it("catches keys planted in JavaScript chunks and one in a prerendered page", () => {
     const build = tempDir("bundle");
     cpSync(staticDir, path.join(build, "static"), { recursive: true });
     const chunks = path.join(build, "static/chunks");
-    const chunk = readdirSync(chunks).find((name) => name.endsWith(".js"));
-    if (!chunk) throw new Error(`no JavaScript chunk in ${staticDir}`);
+    const [chunk, otherChunk] = readdirSync(chunks).filter((name) => name.endsWith(".js"));
+    if (!chunk || !otherChunk) throw new Error(`fewer than two JavaScript chunks in ${staticDir}`);
     const openaiKey = fakeOpenAIKey();
     appendFileSync(path.join(chunks, chunk), `\n;self.__config={apiKey:${JSON.stringify(openaiKey)}};\n`);
+    // This app's own relay key, hard-coded into a front end that calls the relay.
+    const relayKey = fakeRelayKey();
+    appendFileSync(path.join(chunks, otherChunk), `\n;fetch("/api/v1/models",{headers:{Authorization:"Bearer ${relayKey}"}});\n`);
     const anthropicKey = fakeAnthropicKey();
     mkdirSync(path.join(build, "server/app"), { recursive: true });
     writeFileSync(path.join(build, "server/app/planted.html"), `<!DOCTYPE html><html><body><script>self.__k="${anthropicKey}"</script></body></html>`);
 
     const { code, output } = scanner({ cwd: ROOT, args: ["bundle", path.join(build, "static")] });
     expect(code, output).toBe(1);
-    expect(output).toContain(chunk);
+    expect(output).toContain(`chunks/${chunk}:`);
+    expect(output).toContain(`chunks/${otherChunk}:`);
     expect(output).toContain("server/app/planted.html");
     expectMasked({ output, key: openaiKey });
+    expectMasked({ output, key: relayKey });
     expectMasked({ output, key: anthropicKey });
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { generateRelayKey } from "../../lib/keys/relay-key";
 
 /**
  * Fake credentials of the real shapes, made at run time: a literal key in the repository would trip
@@ -12,6 +13,15 @@ export function fakeOpenAIKey(): string {
 
 export function fakeAnthropicKey(): string {
   return ["sk", "ant", "api03", `${token(70)}AA`].join("-");
+}
+
+/**
+ * A relay (personal API) key exactly as the server issues them (`bwk_`, 40 random base62 characters, a
+ * 6-character checksum), so a scanner test breaks if the format drifts away from the scanners' pattern.
+ * It exists in no store: as a credential it opens nothing.
+ */
+export function fakeRelayKey(): string {
+  return generateRelayKey();
 }
 
 export function fakeSecret(): string {
