@@ -1,11 +1,12 @@
 /**
  * `npm run quickstart`: the app on the offline demo model at http://localhost:$PORT (default 3000),
- * no keys needed. The first run writes .env.local with a random NEXTAUTH_SECRET and a local account
- * with a random password; later runs reuse it. Then it builds and starts the production server and
- * prints how to sign in.
+ * no keys needed. The first run writes .env.local with a random NEXTAUTH_SECRET, a random
+ * RELAY_KEY_SECRET (so personal API keys work) and a local account with a random password; later runs
+ * reuse it, adding a RELAY_KEY_SECRET to a .env.local written before API keys existed. Then it builds
+ * and starts the production server and prints how to sign in.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { hashPassword } from "../lib/auth/password-hash";
@@ -16,9 +17,28 @@ const port = process.env.PORT ?? "3000";
 const url = `http://localhost:${port}`;
 const EMAIL = "demo@bulwark.local";
 
+const relayKeySecretLines = () => [
+  "# Signs personal API keys (Settings → API keys) for the OpenAI-compatible API at /api/v1.",
+  `RELAY_KEY_SECRET=${randomBytes(32).toString("base64url")}`,
+];
+
+/**
+ * A .env.local from before API keys existed gets a RELAY_KEY_SECRET, unless one is set already, in
+ * the file or the shell, plainly or as _FILE (both forms at once would stop the server), or the file
+ * sets it empty on purpose to keep API keys off.
+ */
+function addRelayKeySecret(existing: string): void {
+  if (/^\s*(?:export\s+)?RELAY_KEY_SECRET(?:_FILE)?\s*=/m.test(existing)) return;
+  if (process.env.RELAY_KEY_SECRET || process.env.RELAY_KEY_SECRET_FILE) return;
+  const lines = [existing === "" || existing.endsWith("\n") ? "" : "\n", ...relayKeySecretLines().map((line) => `${line}\n`)];
+  appendFileSync(ENV_FILE, lines.join(""));
+  console.log(`Added a random RELAY_KEY_SECRET to ${path.relative(ROOT, ENV_FILE)}, so personal API keys work (Settings → API keys).`);
+}
+
 async function ensureEnvFile(): Promise<{ email: string; password: string | undefined }> {
   if (existsSync(ENV_FILE)) {
     const existing = readFileSync(ENV_FILE, "utf8");
+    addRelayKeySecret(existing);
     const password = /^# Quickstart sign-in: \S+ \/ (\S+)$/m.exec(existing)?.[1];
     return { email: password ? EMAIL : "(an account from AUTH_LOCAL_USERS in .env.local)", password };
   }
@@ -28,6 +48,7 @@ async function ensureEnvFile(): Promise<{ email: string; password: string | unde
     `# Quickstart sign-in: ${EMAIL} / ${password}`,
     `NEXTAUTH_URL=${url}`,
     `NEXTAUTH_SECRET=${randomBytes(32).toString("base64url")}`,
+    ...relayKeySecretLines(),
     `AUTH_LOCAL_USERS=${EMAIL}:${await hashPassword(password)}`,
     "# The demo account may open the admin dashboard at /admin.",
     `ADMIN_EMAILS=${EMAIL}`,
@@ -37,7 +58,7 @@ async function ensureEnvFile(): Promise<{ email: string; password: string | unde
     "",
   ];
   writeFileSync(ENV_FILE, lines.join("\n"), { mode: 0o600 });
-  console.log(`Wrote ${path.relative(ROOT, ENV_FILE)} (random secret, demo account, demo model).`);
+  console.log(`Wrote ${path.relative(ROOT, ENV_FILE)} (random secrets, demo account, demo model).`);
   return { email: EMAIL, password };
 }
 
@@ -65,6 +86,7 @@ async function main(): Promise<void> {
           `│ Sign in with: ${account.email}`,
           `│     password: ${account.password ?? "(yours; see .env.local)"}`,
           `│ Admin dashboard: ${env.NEXTAUTH_URL}/admin (for the addresses in ADMIN_EMAILS)`,
+          `│ API keys: ${env.NEXTAUTH_URL}/settings/api-keys, for the OpenAI-compatible API at ${env.NEXTAUTH_URL}/api/v1`,
           "│ Model: the offline demo (set OPENAI_API_KEY / ANTHROPIC_API_KEY and AI_MODELS in .env.local for real ones)",
           "│ Stop with Ctrl+C.",
           "└───────────────────────────────────────────────────────────────",
