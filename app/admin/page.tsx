@@ -1,13 +1,14 @@
 import type { Metadata } from "next";
 import { AdminHeader } from "@/components/admin/admin-header";
+import { ApiKeysSection, type ApiKeysData } from "@/components/admin/api-keys-section";
 import { EventsSection, type EventFilter, type EventsData } from "@/components/admin/events-section";
 import { KeysSection } from "@/components/admin/keys-section";
 import type { Loaded } from "@/components/admin/section";
 import { SpendSection } from "@/components/admin/spend-section";
 import { UsersSection } from "@/components/admin/users-section";
 import { userKeySchema } from "@/lib/admin/actions";
-import { isNoticeKey, type NoticeKey } from "@/lib/admin/notices";
-import { eventQueryFrom, exportRangeFrom, keyReport, namesFor, recentEvents, spendOverview, userRowFor, usersForDay } from "@/lib/admin/queries";
+import { isNoticeKey, noticeSection, type NoticeKey } from "@/lib/admin/notices";
+import { allApiKeys, eventQueryFrom, exportRangeFrom, keyReport, namesFor, recentEvents, spendOverview, userRowFor, usersForDay } from "@/lib/admin/queries";
 import { adminPageUser } from "@/lib/auth/admin";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/http/errors";
@@ -33,10 +34,15 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   const params = await searchParams;
   const now = Date.now();
   const day = utcDay(now);
-  const [spend, users, events, keys] = await Promise.all([
+  // Each notice shows in the section of the action it follows.
+  const notice = noticeFrom(params);
+  const usersNotice = notice && noticeSection(notice.key) === "users" ? notice : undefined;
+  const apiKeysNotice = notice && noticeSection(notice.key) === "api-keys" ? notice : undefined;
+  const [spend, users, events, apiKeys, keys] = await Promise.all([
     load("spend", () => spendOverview(now)),
     load("users", () => usersForDay(day)),
     load("events", () => eventsFor(params, day)),
+    load("api_keys", () => apiKeysFor(apiKeysNotice?.target)),
     load("keys", keyReport),
   ]);
 
@@ -48,8 +54,9 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
       <main className="admin-page">
         <h1 className="visually-hidden">Admin dashboard</h1>
         <SpendSection data={spend} />
-        <UsersSection data={users} day={day} actions={actions} notice={noticeFrom(params)} />
+        <UsersSection data={users} day={day} actions={actions} notice={usersNotice} />
         <EventsSection data={events} filter={filterFrom(params)} exportRange={exportRangeFrom({}, now)} actions={actions} />
+        <ApiKeysSection data={apiKeys} notice={apiKeysNotice} />
         <KeysSection data={keys} />
       </main>
     </>
@@ -62,6 +69,12 @@ async function eventsFor(params: AdminSearchParams, day: string): Promise<Events
   const [events, subject] = await Promise.all([recentEvents(query), query.user ? userRowFor({ userKey: query.user, day }) : undefined]);
   const names = await namesFor(events.flatMap((e) => [e.user, e.actor].filter((key): key is string => !!key)));
   return { events, names, subject };
+}
+
+/** Every API key, and the name of the owner a notice is about, who may have no key left to be named by. */
+async function apiKeysFor(noticeTarget: string | undefined): Promise<ApiKeysData> {
+  const [report, names] = await Promise.all([allApiKeys(), namesFor(noticeTarget ? [noticeTarget] : [])]);
+  return { ...report, names };
 }
 
 async function load<T>(section: string, run: () => Promise<T>): Promise<Loaded<T>> {

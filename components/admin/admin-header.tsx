@@ -4,7 +4,8 @@ const SECTIONS = [
   { id: "spend", label: "Spend" },
   { id: "users", label: "Users" },
   { id: "events", label: "Events" },
-  { id: "keys", label: "Keys" },
+  { id: "api-keys", label: "API keys" },
+  { id: "keys", label: "Provider keys" },
 ] as const;
 
 /** The dashboard's top bar: where you are, who you are, links to each section and back to the chat. */

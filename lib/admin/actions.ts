@@ -4,17 +4,18 @@ import { audit } from "../audit/audit";
 import type { AuditKind } from "../audit/types";
 import type { SessionUser } from "../auth/types";
 import { ApiError } from "../http/errors";
+import { revokeAnyRelayKey } from "../keys/relay-keys";
 import { storeOp } from "../store/call";
-import { userControlStore } from "../store/index";
+import { relayKeyStore, userControlStore } from "../store/index";
 import { userKey } from "../store/keys";
 import type { UserControlStore } from "../store/user-controls";
 import { NOTICES, type NoticeKey } from "./notices";
 
 /**
  * What an admin can change about a user: block them (every session and API request of theirs is
- * refused from the next request, on every instance, since each request reads the store) and set
- * their own daily token budget. Each change is checked here, whoever calls, and audited with the
- * admin as actor; users appear only as their store hash, never by address.
+ * refused from the next request, on every instance, since each request reads the store), set their
+ * own daily token budget, and revoke any of their API keys. Each change is checked here, whoever
+ * calls, and audited with the admin as actor; users appear only as their store hash, never by address.
  */
 
 /** A user as the store names them: `userKey(userId)`, 22 characters of base64url (lib/store/keys.ts). */
@@ -45,6 +46,9 @@ export class ActionRefused extends ApiError {
     super("invalid_request", NOTICES[notice].text, { fields });
   }
 }
+
+/** An API key as its routes name it: the UUID it was made with (lib/keys/relay-keys.ts). */
+export const apiKeyIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
 export type ActionOutcome = { notice: NoticeKey; user: { userKey: string; blocked: boolean; dailyTokens: number | null } };
 
@@ -107,4 +111,22 @@ async function change({ admin, key, requestId, kind, notice, apply, detail = {} 
   });
   await audit({ kind, actor: userKey(admin.id), user: key, route: "admin", requestId, ...detail });
   return { notice, user: { userKey: key, blocked: controls.blocked, dailyTokens: controls.dailyTokens ?? null } };
+}
+
+export type ApiKeyOutcome = { notice: NoticeKey; apiKey: { id: string; owner: string; revoked: true } };
+
+/**
+ * Revokes anyone's API key: its lookup is deleted, so it is refused from the next request on every
+ * instance. Audited by revokeAnyRelayKey as `admin.apikey_revoked`, with the admin as actor and the
+ * owner as user. The record is read first only to name the owner in the answer and the notice.
+ */
+export async function revokeApiKey({ admin, target, requestId }: Target & { requestId: string }): Promise<ApiKeyOutcome> {
+  const parsed = apiKeyIdSchema.safeParse(target);
+  if (!parsed.success) throw new ActionRefused("invalid_apikey", { id: "must be an API key id (a UUID)" });
+  const id = parsed.data;
+  const record = await storeOp("relay_keys.get", async () => (await relayKeyStore()).get(id));
+  // No record, or revoked by someone else in between: either way, nothing was changed here.
+  const revoked = record !== null && (await revokeAnyRelayKey({ adminId: admin.id, id, where: { route: "admin", requestId } }));
+  if (!record || !revoked) throw new ApiError("api_key_not_found", NOTICES.apikey_not_found.text);
+  return { notice: "apikey_revoked", apiKey: { id, owner: record.owner, revoked: true } };
 }

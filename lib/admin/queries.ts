@@ -6,6 +6,7 @@ import { env } from "../env";
 import { ApiError } from "../http/errors";
 import { zodToApiError } from "../http/zod-error";
 import { providerKeyStatus } from "../keys/pool";
+import { listAllRelayKeys, relayKeysEnabled, type RelayKeyView } from "../keys/relay-keys";
 import type { KeyStatus } from "../keys/status";
 import { storeOp } from "../store/call";
 import { auditLog, usageStore, userControlStore } from "../store/index";
@@ -110,6 +111,30 @@ export type KeyReport = { maxAgeDays: number; keys: KeyStatus[] };
 export async function keyReport(): Promise<KeyReport> {
   return { maxAgeDays: env().keys.maxAgeDays, keys: await storeOp("admin.keys", () => providerKeyStatus()) };
 }
+
+/** A personal API key as an admin sees it: what its owner sees (never the key), whose it is, and their address. */
+export type AdminApiKey = RelayKeyView & {
+  /** The owner's store hash (`userKey`). */
+  owner: string;
+  /** The owner's address, from the same directory as the users table; null for someone it does not know. */
+  ownerEmail: string | null;
+};
+
+/** `enabled`: RELAY_KEY_SECRET is set, so keys can be made and used (without it, none of these work). */
+export type ApiKeysReport = { enabled: boolean; keys: AdminApiKey[] };
+
+/** Every user's API keys: the most recently used first, then those never used, newest first. */
+export async function allApiKeys(): Promise<ApiKeysReport> {
+  const keys = await listAllRelayKeys();
+  const names = await namesFor(keys.map((key) => key.owner));
+  return {
+    enabled: relayKeysEnabled(),
+    keys: keys.map((key) => ({ ...key, ownerEmail: names.get(key.owner) ?? null })).sort(byRecentUse),
+  };
+}
+
+// ISO 8601 times in one format sort as text; a key never used ("") sorts after every used one.
+const byRecentUse = (a: AdminApiKey, b: AdminApiKey) => (b.lastUsedAt ?? "").localeCompare(a.lastUsedAt ?? "") || b.createdAt.localeCompare(a.createdAt);
 
 /* ── Reading filters from a URL: the page's search params and the API's query string alike ── */
 

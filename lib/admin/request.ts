@@ -1,8 +1,8 @@
 import "server-only";
 import { readCappedText, readJsonBody } from "../http/body";
 import { API_HEADERS, ApiError } from "../http/errors";
-import { ActionRefused, type ActionOutcome } from "./actions";
-import type { NoticeKey } from "./notices";
+import { ActionRefused, type ActionOutcome, type ApiKeyOutcome } from "./actions";
+import { noticeSection, type NoticeKey } from "./notices";
 
 /**
  * The two ways an admin action arrives: the dashboard's plain HTML forms (so it works without
@@ -32,13 +32,20 @@ export function actionResponse({ req, outcome, headers }: { req: Request; outcom
   return Response.json({ user: outcome.user }, { headers: { ...API_HEADERS, ...headers } });
 }
 
+/** A revoked API key: back to the dashboard's API keys for the form, `{ apiKey }` (its id and owner) for JSON. */
+export function apiKeyActionResponse({ req, outcome, headers }: { req: Request; outcome: ApiKeyOutcome; headers: Record<string, string> }): Response {
+  if (isFormPost(req)) return redirectToDashboard({ notice: outcome.notice, target: outcome.apiKey.owner });
+  return Response.json({ apiKey: outcome.apiKey }, { headers: { ...API_HEADERS, ...headers } });
+}
+
 /**
- * Back to the dashboard with a notice, by 303 See Other so a reload does not post again. The
- * Location is relative: right behind any proxy, whatever host name the browser used.
+ * Back to the dashboard with a notice, by 303 See Other so a reload does not post again, to the
+ * section that shows it. The Location is relative: right behind any proxy, whatever host name the
+ * browser used.
  */
 export function redirectToDashboard({ notice, target }: { notice: NoticeKey; target?: string }): Response {
   const query = new URLSearchParams({ notice, ...(target && { target }) });
-  return new Response(null, { status: 303, headers: { ...API_HEADERS, Location: `/admin?${query.toString()}#users` } });
+  return new Response(null, { status: 303, headers: { ...API_HEADERS, Location: `/admin?${query.toString()}#${noticeSection(notice)}` } });
 }
 
 /** The notice that tells the admin why their form post was refused. */
@@ -49,6 +56,8 @@ export function noticeForError(error: unknown): NoticeKey {
     case "rate_limited":
     case "store_unavailable":
       return error.code;
+    case "api_key_not_found":
+      return "apikey_not_found";
     case "payload_too_large":
     case "invalid_json":
     case "invalid_request":
