@@ -7,8 +7,9 @@ import { Icon } from "./icons";
 type AccountMenuProps = { who: string; isAdmin: boolean; onDataDeleted: (count: number) => void };
 
 /**
- * Account settings beside Sign out: who is signed in, and "Delete all my data". A disclosure (a
- * button that shows a panel), closed by Escape, by a click outside, or by focus leaving it.
+ * Account settings beside Sign out: who is signed in, the API keys page (and the dashboard for
+ * admins), and "Delete all my data". A disclosure (a button that shows a panel), closed by Escape,
+ * by a click outside, or by focus leaving it.
  */
 export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
   const [open, setOpen] = useState(false);
@@ -57,6 +58,9 @@ export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
         <p className="account-menu__who">
           Signed in as <strong>{who}</strong>
         </p>
+        <a className="account-menu__item" href="/settings/api-keys" data-testid="api-keys-link">
+          API keys
+        </a>
         {isAdmin ? (
           <a className="account-menu__item" href="/admin" data-testid="admin-link">
             Admin dashboard

@@ -26,7 +26,7 @@ const UNEXPECTED: ApiFailure = {
 
 type RequestOptions<T> = {
   path: string;
-  method?: "GET" | "PATCH" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   body?: unknown;
   /** Checks the JSON of a success (undefined for an empty body); undefined means it did not fit. */
   read: (json: unknown) => T | undefined;

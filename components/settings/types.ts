@@ -1,0 +1,29 @@
+import type { RelayKeyView } from "@/lib/keys/relay-keys";
+
+// Type-only: the server's view of a key, so the page and the API cannot drift apart.
+export type { RelayKeyView };
+
+/** The most a new key may be given: the owner's own limits (GET /api/keys `limits`). */
+export type KeyLimits = {
+  maxKeys: number;
+  /** Requests a minute. */
+  maxRateLimit: number;
+  maxDailyTokens: number;
+  maxLifetimeDays: number;
+  maxGraceHours: number;
+  models: string[];
+};
+
+/** GET /api/keys. `enabled: false`: the server has no RELAY_KEY_SECRET, so no key can be made. */
+export type KeysOverview = { enabled: boolean; keys: RelayKeyView[]; limits: KeyLimits };
+
+/** Exactly the fields POST /api/keys accepts; a field left out takes the owner's own limit. */
+export type NewKeyRequest = { name: string; models?: string[]; expiresInDays?: number; rateLimit?: number; dailyTokenBudget?: number };
+
+/** A key in the one answer that carries it (create or roll), with its public view. */
+export type IssuedKey = { key: string; view: RelayKeyView };
+
+/** The key being shown once, and what to say about it. */
+export type RevealedKey = { key: string; name: string; note: string | null };
+
+export type ModelChoice = { id: string; label: string };
