@@ -69,7 +69,7 @@ export async function admitChat({
   const tokenBudget = dailyTokens ?? config.budgets.dailyTokens;
   const now = Date.now();
   const day = utcDay(now);
-  const [keys, ledger] = await storeOp("budget.open", () => Promise.all([budgetKeys(userId, day), budgetLedger()]));
+  const [keys, ledger] = await storeOp("budget.open", () => Promise.all([budgetKeys(userId, day, apiKey?.id), budgetLedger()]));
   const price = priceOf(model);
   const reserved: Usage = { inputTokens: promptTokenBound(messages), outputTokens: maxOutputTokens ?? config.ai.maxOutputTokens };
   const reservedTokens = reserved.inputTokens + reserved.outputTokens;
@@ -77,7 +77,7 @@ export async function admitChat({
   const spendCap = Math.round(config.budgets.dailySpendCapUsd * 1e6);
 
   // Every key's tokens are counted, with or without a budget of its own, so the owner can see them.
-  const keyTokens = apiKey ? apiKeyTokensKey((await storeBackend()).prefix, day, apiKey.id) : undefined;
+  const keyTokens = keys.apiKeyTokens;
   const lease = { key: keys.streams, id: randomUUID() };
   const slot = await storeOp("budget.acquire_stream", () =>
     ledger.acquireLease({ ...lease, max: config.chat.maxConcurrentStreams, ttlMs: config.ai.timeoutMs + LEASE_MARGIN_MS, now }),
@@ -166,10 +166,15 @@ async function refuse({ userId, day, where }: { userId: string; day: string; whe
   return error;
 }
 
-async function budgetKeys(userId: string, day: string) {
+async function budgetKeys(userId: string, day: string, apiKeyId?: string) {
   const { prefix } = await storeBackend();
   const user = userKey(userId);
-  return { streams: storeKey(prefix, "streams", user), tokens: storeKey(prefix, "tokens", day, user), spend: storeKey(prefix, "spend", day) };
+  return {
+    streams: storeKey(prefix, "streams", user),
+    tokens: storeKey(prefix, "tokens", day, user),
+    spend: storeKey(prefix, "spend", day),
+    apiKeyTokens: apiKeyId ? apiKeyTokensKey(prefix, day, apiKeyId) : undefined,
+  };
 }
 
 function priceOf(model: ModelRef): ModelPrice {

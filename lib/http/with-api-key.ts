@@ -4,14 +4,12 @@ import type { z } from "zod";
 import { readUserControls } from "../auth/access";
 import { authenticateRelayKey } from "../keys/relay-keys";
 import type { RelayKeyRecord } from "../keys/relay-store";
-import { describeError, log } from "../log/logger";
 import { enforceApiKeyLimit, enforceLimit } from "../ratelimit/limiter";
 import type { PolicyName } from "../ratelimit/policies";
 import { openAiErrorResponse } from "../relay/openai-errors";
-import { recordRefusal } from "../store/refusals";
 import type { UserControls } from "../store/user-controls";
 import { readJsonBody } from "./body";
-import { ApiError, internalError } from "./errors";
+import { countRateLimited, toErrorResponse } from "./with-user";
 import { zodToApiError } from "./zod-error";
 
 export type ApiKeyContext<T> = {
@@ -50,20 +48,14 @@ export function withApiKey<T = undefined>(
         if (!parsed.success) throw zodToApiError(parsed.error);
         body = parsed.data;
       }
-      const refused = async (error: unknown) => {
-        if (error instanceof ApiError && error.code === "rate_limited") await recordRefusal(key.ownerId, "rate_limited", undefined, { ...where, apiKey: key.id });
-        throw error;
-      };
+      const refused = countRateLimited(key.ownerId, { ...where, apiKey: key.id });
       const ownerHeaders = await enforceLimit({ policy: options.limit, identifier: key.ownerId }).catch(refused);
       const keyHeaders = key.rateLimit ? await enforceApiKeyLimit({ keyId: key.id, perMinute: key.rateLimit }).catch(refused) : undefined;
       // The headers describe the tighter of the two limits: the one with fewer requests left.
       const limitHeaders = keyHeaders && Number(keyHeaders["RateLimit-Remaining"]) < Number(ownerHeaders["RateLimit-Remaining"]) ? keyHeaders : ownerHeaders;
       return await handler({ req, key, controls, body, requestId, limitHeaders });
     } catch (error) {
-      const known = error instanceof ApiError;
-      if (known) log.info("http.refused", { requestId, route: options.route, code: error.code, status: error.status });
-      else log.error("http.unhandled_error", { requestId, route: options.route, ...describeError(error) });
-      return openAiErrorResponse(known ? error : internalError(), { "X-Request-Id": requestId });
+      return toErrorResponse({ error, requestId, route: options.route, respond: openAiErrorResponse });
     }
   };
 }

@@ -11,7 +11,7 @@ import { ApiError, errorResponse, internalError } from "./errors";
 import { assertSameOrigin } from "./origin";
 import { readJsonBody } from "./body";
 import { zodToApiError } from "./zod-error";
-import { recordRefusal } from "../store/refusals";
+import { recordRefusal, type RefusalWhere } from "../store/refusals";
 import { readUserControls } from "../auth/access";
 import type { UserControls } from "../store/user-controls";
 
@@ -62,10 +62,7 @@ export function withUser<T = undefined>(
         if (!parsed.success) throw zodToApiError(parsed.error);
         body = parsed.data;
       }
-      const limitHeaders = await enforceLimit({ policy: options.limit, identifier: user.id }).catch(async (error: unknown) => {
-        if (error instanceof ApiError && error.code === "rate_limited") await recordRefusal(user.id, "rate_limited", undefined, { route: new URL(req.url).pathname, requestId });
-        throw error;
-      });
+      const limitHeaders = await enforceLimit({ policy: options.limit, identifier: user.id }).catch(countRateLimited(user.id, { route: new URL(req.url).pathname, requestId }));
       return await handler({ req, user, body, params: await routeParams(context), requestId, limitHeaders, controls });
     } catch (error) {
       return toErrorResponse({ error, requestId, route: new URL(req.url).pathname });
@@ -73,10 +70,29 @@ export function withUser<T = undefined>(
   };
 }
 
-export function toErrorResponse({ error, requestId, route }: { error: unknown; requestId: string; route: string }): Response {
+/** For a limit's `.catch`: a rate-limit refusal is counted in the user's usage records, then rethrown. */
+export function countRateLimited(userId: string, where: RefusalWhere) {
+  return async (error: unknown): Promise<never> => {
+    if (error instanceof ApiError && error.code === "rate_limited") await recordRefusal(userId, "rate_limited", undefined, where);
+    throw error;
+  };
+}
+
+/** `respond` writes the body: this app's shape by default, OpenAI's on the relay (lib/relay/openai-errors.ts). */
+export function toErrorResponse({
+  error,
+  requestId,
+  route,
+  respond = errorResponse,
+}: {
+  error: unknown;
+  requestId: string;
+  route: string;
+  respond?: (error: ApiError, headers: Record<string, string>) => Response;
+}): Response {
   const known = error instanceof ApiError;
   if (known) log.info("http.refused", { requestId, route, code: error.code, status: error.status });
   else log.error("http.unhandled_error", { requestId, route, ...describeError(error) });
-  return errorResponse(known ? error : internalError(), { "X-Request-Id": requestId });
+  return respond(known ? error : internalError(), { "X-Request-Id": requestId });
 }
 
