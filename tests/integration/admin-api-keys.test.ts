@@ -12,7 +12,7 @@ import { formatCount, formatTime, formatUsd } from "../../components/admin/forma
 import { generateKey } from "../../lib/crypto/keyring";
 import { apiKeyTokensKey, storeKey, userKey, utcDay } from "../../lib/store/keys";
 import { startApp, type AppServer } from "../support/app-server";
-import { signIn } from "../support/auth";
+import { pageCall, sessionCache, type Send } from "../support/app-calls";
 import { startMockAnthropic } from "../support/mock-anthropic";
 import { startMockOpenAI } from "../support/mock-openai";
 import type { MockUpstream } from "../support/mock-upstream";
@@ -53,24 +53,9 @@ afterAll(async () => {
   await Promise.all([openai?.close(), anthropic?.close()]);
 });
 
-type Send = { method?: string; cookie?: string; json?: unknown; form?: Record<string, string>; origin?: string };
-
-/** A request as the app's own pages send it: same origin, the session cookie, redirects not followed. */
-function call(path: string, { method = "GET", cookie, json, form, origin = app.url }: Send = {}) {
-  const headers: Record<string, string> = { Origin: origin, "Sec-Fetch-Site": origin === app.url ? "same-origin" : "cross-site" };
-  if (cookie) headers.Cookie = cookie;
-  if (json !== undefined) headers["Content-Type"] = "application/json";
-  if (form) headers["Content-Type"] = "application/x-www-form-urlencoded";
-  const body = json !== undefined ? JSON.stringify(json) : form ? new URLSearchParams(form).toString() : undefined;
-  return fetch(`${app.url}${path}`, { method, headers, body, redirect: "manual" });
-}
-
-/** One session per user, kept for the whole file: sign-in has its own per-account limit. */
-const sessions = new Map<Name, Promise<string>>();
-function signInAs(name: Name): Promise<string> {
-  if (!sessions.has(name)) sessions.set(name, signIn({ baseUrl: app.url, ...users[name] }));
-  return sessions.get(name)!;
-}
+const call = (path: string, send?: Send) => pageCall(app.url, path, send);
+const session = sessionCache<Name>(() => users);
+const signInAs = (name: Name) => session(app.url, name);
 
 type Usage = { requests: number; inputTokens: number; outputTokens: number; costUsd: number; tokensToday: number };
 type KeyView = { id: string; name: string; prefix: string; models: string[] | null; status: string; createdAt: string; expiresAt: string | null; lastUsedAt: string | null; usage: Usage };

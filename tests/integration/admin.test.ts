@@ -13,7 +13,8 @@ import { generateKey } from "../../lib/crypto/keyring";
 import { userKey } from "../../lib/store/keys";
 import { formatCount, formatUsd } from "../../components/admin/format";
 import { ROOT, startApp, type AppServer } from "../support/app-server";
-import { attemptSignIn, signIn } from "../support/auth";
+import { attemptSignIn } from "../support/auth";
+import { pageCall, sessionCache, type Send } from "../support/app-calls";
 import { postChat, readEvents, type ChatEvent } from "../support/chat-client";
 import { startMockAnthropic } from "../support/mock-anthropic";
 import { startMockOpenAI } from "../support/mock-openai";
@@ -70,25 +71,9 @@ afterAll(async () => {
   await Promise.all([openai?.close(), anthropic?.close()]);
 });
 
-type Send = { method?: string; cookie?: string; json?: unknown; form?: Record<string, string>; origin?: string };
-
-/** A request as the app's own pages send it: same origin, the session cookie, redirects not followed. */
-function call(app: AppServer, path: string, { method = "GET", cookie, json, form, origin = app.url }: Send = {}) {
-  const headers: Record<string, string> = { Origin: origin, "Sec-Fetch-Site": origin === app.url ? "same-origin" : "cross-site" };
-  if (cookie) headers.Cookie = cookie;
-  if (json !== undefined) headers["Content-Type"] = "application/json";
-  if (form) headers["Content-Type"] = "application/x-www-form-urlencoded";
-  const body = json !== undefined ? JSON.stringify(json) : form ? new URLSearchParams(form).toString() : undefined;
-  return fetch(`${app.url}${path}`, { method, headers, body, redirect: "manual" });
-}
-
-/** One session per user and instance, kept for the whole file: sign-in has its own per-account limit. */
-const sessions = new Map<string, Promise<string>>();
-function signInAs(app: AppServer, name: Name): Promise<string> {
-  const id = `${app.url} ${name}`;
-  if (!sessions.has(id)) sessions.set(id, signIn({ baseUrl: app.url, ...users[name] }));
-  return sessions.get(id)!;
-}
+const call = (app: AppServer, path: string, send?: Send) => pageCall(app.url, path, send);
+const session = sessionCache<Name>(() => users);
+const signInAs = (app: AppServer, name: Name) => session(app.url, name);
 
 type AuditEvent = { id: string; time: string; kind: string; user?: string; actor?: string; route?: string; reason?: string; count?: number; signals?: string[] };
 

@@ -14,7 +14,7 @@ import { generateKey } from "../../lib/crypto/keyring";
 import { generateRelayKey } from "../../lib/keys/relay-key";
 import { userKey } from "../../lib/store/keys";
 import { startApp, type AppServer } from "../support/app-server";
-import { signIn } from "../support/auth";
+import { pageCall, sessionCache } from "../support/app-calls";
 import { startMockAnthropic } from "../support/mock-anthropic";
 import { startMockOpenAI } from "../support/mock-openai";
 import { credentialOf, type MockUpstream } from "../support/mock-upstream";
@@ -54,18 +54,12 @@ afterAll(async () => {
   await Promise.all([openai?.close(), anthropic?.close()]);
 });
 
-const sessions = new Map<string, Promise<string>>();
-function session(app: AppServer, name: Name): Promise<string> {
-  const id = `${app.url} ${name}`;
-  if (!sessions.has(id)) sessions.set(id, signIn({ baseUrl: app.url, ...users[name] }));
-  return sessions.get(id)!;
-}
+const sessionOf = sessionCache<Name>(() => users);
+const session = (app: AppServer, name: Name) => sessionOf(app.url, name);
 
-/** A request from the app's own pages: same origin, the session cookie. */
+/** A request from the app's own pages, signed in as `name`. */
 async function call(app: AppServer, path: string, { method = "GET", name, json }: { method?: string; name: Name; json?: unknown }) {
-  const headers: Record<string, string> = { Origin: app.url, "Sec-Fetch-Site": "same-origin", Cookie: await session(app, name) };
-  if (json !== undefined) headers["Content-Type"] = "application/json";
-  return fetch(`${app.url}${path}`, { method, headers, body: json === undefined ? undefined : JSON.stringify(json), redirect: "manual" });
+  return pageCall(app.url, path, { method, json, cookie: await session(app, name) });
 }
 
 type KeyView = { id: string; key?: string; prefix: string; status: string; models: string[] | null; lastUsedAt: string | null; expiresAt: string | null; usage: { requests: number; tokensToday: number } };
