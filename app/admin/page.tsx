@@ -51,7 +51,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <AdminHeader who={admin.email ?? admin.name ?? "Admin"} />
-      <main className="admin-page">
+      <main className="page">
         <h1 className="visually-hidden">Admin dashboard</h1>
         <SpendSection data={spend} />
         <UsersSection data={users} day={day} actions={actions} notice={usersNotice} />

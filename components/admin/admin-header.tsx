@@ -1,4 +1,4 @@
-import { BrandMark } from "@/components/brand-mark";
+import { PageHeader } from "@/components/page-header";
 
 const SECTIONS = [
   { id: "spend", label: "Spend" },
@@ -8,14 +8,10 @@ const SECTIONS = [
   { id: "keys", label: "Provider keys" },
 ] as const;
 
-/** The dashboard's top bar: where you are, who you are, links to each section and back to the chat. */
+/** The dashboard's top bar, with a link to each of its sections. */
 export function AdminHeader({ who }: { who: string }) {
   return (
-    <header className="admin-header">
-      <div className="admin-header__brand">
-        <BrandMark />
-        <span className="admin-header__name">Bulwark admin</span>
-      </div>
+    <PageHeader name="Bulwark admin" who={who}>
       <nav className="admin-header__nav" aria-label="Sections">
         {SECTIONS.map(({ id, label }) => (
           <a key={id} className="admin-header__link" href={`#${id}`}>
@@ -23,14 +19,6 @@ export function AdminHeader({ who }: { who: string }) {
           </a>
         ))}
       </nav>
-      <div className="admin-header__account">
-        <span className="admin-header__who" title={who}>
-          {who}
-        </span>
-        <a className="button button--secondary button--small" href="/">
-          Back to chat
-        </a>
-      </div>
-    </header>
+    </PageHeader>
   );
 }

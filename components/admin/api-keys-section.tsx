@@ -1,7 +1,7 @@
 import type { AdminApiKey, ApiKeysReport } from "@/lib/admin/queries";
-import { NOTICES, type NoticeKey } from "@/lib/admin/notices";
 import { formatCount, formatTime, formatUsd, shortKey } from "./format";
-import { type Loaded, Notice, Problem, Section } from "./section";
+import { ActionNotice, type ActionNoticeData, type Loaded, Problem, Section } from "./section";
+import { UserCell } from "./user-cell";
 
 /** The keys, and the addresses of owners the rows may not name (the owner of a key just revoked). */
 export type ApiKeysData = ApiKeysReport & { names: Map<string, string> };
@@ -9,7 +9,7 @@ export type ApiKeysData = ApiKeysReport & { names: Map<string, string> };
 type ApiKeysSectionProps = {
   data: Loaded<ApiKeysData>;
   /** What the last revoke said (`?notice=&target=`, the target being the key's owner). */
-  notice: { key: NoticeKey; target: string | undefined } | undefined;
+  notice: ActionNoticeData | undefined;
 };
 
 /**
@@ -20,13 +20,8 @@ type ApiKeysSectionProps = {
 export function ApiKeysSection({ data, notice }: ApiKeysSectionProps) {
   const nameOf = (key: string) => (data.ok ? (data.value.keys.find((k) => k.owner === key)?.ownerEmail ?? data.value.names.get(key)) : undefined) ?? shortKey(key);
   return (
-    <Section id="api-keys" title="API keys" aside={data.ok && data.value.keys.length > 0 ? <span className="admin-muted">{plural(data.value.keys.length, "key")}, most recently used first</span> : undefined}>
-      {notice ? (
-        <Notice tone={NOTICES[notice.key].tone}>
-          {notice.target ? <strong>{nameOf(notice.target)}: </strong> : null}
-          {NOTICES[notice.key].text}
-        </Notice>
-      ) : null}
+    <Section id="api-keys" title="API keys" aside={data.ok && data.value.keys.length > 0 ? <span className="muted">{plural(data.value.keys.length, "key")}, most recently used first</span> : undefined}>
+      {notice ? <ActionNotice notice={notice} nameOf={nameOf} /> : null}
       {!data.ok ? <Problem message={data.message} /> : <ApiKeysBody {...data.value} />}
     </Section>
   );
@@ -37,7 +32,7 @@ const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 
 function ApiKeysBody({ enabled, keys }: ApiKeysData) {
   if (keys.length === 0) {
     return (
-      <p className="admin-empty">
+      <p className="empty-note">
         {enabled ? "Nobody has created an API key yet." : <>API keys are not enabled on this server: set <code>RELAY_KEY_SECRET</code> to let people create them in Settings.</>}
       </p>
     );
@@ -45,12 +40,12 @@ function ApiKeysBody({ enabled, keys }: ApiKeysData) {
   return (
     <>
       {enabled ? null : (
-        <p className="admin-muted">
+        <p className="muted">
           API keys are not enabled on this server (<code>RELAY_KEY_SECRET</code> is not set), so none of these keys work until it is.
         </p>
       )}
-      <div className="admin-table-wrap">
-        <table className="admin-table" data-testid="api-keys-table">
+      <div className="table-wrap">
+        <table className="data-table" data-testid="api-keys-table">
           <thead>
             <tr>
               <th scope="col">Owner</th>
@@ -78,14 +73,7 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
   const owner = key.ownerEmail ?? shortKey(key.owner);
   return (
     <tr data-testid="api-key-row" data-api-key-id={key.id} data-owner={key.owner}>
-      <th scope="row" className="admin-user" data-label="Owner">
-        <span className="admin-user__name" title={key.owner} data-testid="api-key-owner">
-          {owner}
-        </span>
-        <a className="admin-user__events" href={`/admin?user=${encodeURIComponent(key.owner)}#events`}>
-          Events
-        </a>
-      </th>
+      <UserCell userKey={key.owner} name={owner} label="Owner" testId="api-key-owner" />
       <td data-label="Key">
         {/* One item: on a phone the cell is a flex row, which would pull the name and the prefix apart. */}
         <span>
@@ -94,7 +82,7 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
       </td>
       <td data-label="Models" data-testid="api-key-models">
         {key.models === null ? (
-          <span className="admin-muted">all</span>
+          <span className="muted">all</span>
         ) : (
           <ul className="admin-list admin-api-key__list">
             {key.models.map((model) => (
@@ -112,7 +100,7 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
         <time dateTime={key.createdAt}>{formatTime(key.createdAt)}</time>
       </td>
       <td data-label="Last used" data-testid="api-key-last-used">
-        {key.lastUsedAt ? <time dateTime={key.lastUsedAt}>{formatTime(key.lastUsedAt)}</time> : <span className="admin-muted">never</span>}
+        {key.lastUsedAt ? <time dateTime={key.lastUsedAt}>{formatTime(key.lastUsedAt)}</time> : <span className="muted">never</span>}
       </td>
       <td data-label="Usage" data-testid="api-key-usage">
         <ul className="admin-list admin-api-key__list">
@@ -121,7 +109,7 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
             {formatCount(key.usage.inputTokens)} in · {formatCount(key.usage.outputTokens)} out
           </li>
           <li data-testid="api-key-cost">{formatUsd(Math.round(key.usage.costUsd * 1e6))}</li>
-          <li className="admin-muted">{formatCount(key.usage.tokensToday)} tokens today</li>
+          <li className="muted">{formatCount(key.usage.tokensToday)} tokens today</li>
         </ul>
       </td>
       <td data-label="Actions">
@@ -135,30 +123,24 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
   );
 }
 
-/** Active (until its expiry, if it has one), expiring (replaced in a roll, valid until its grace period ends), or expired. */
+/** Active (until its expiry, if it has one), expiring (replaced in a roll, valid until its grace period ends), or expired (when). */
+const STATUS_BADGES = {
+  active: { label: "Active", className: "badge", until: "until " },
+  expiring: { label: "Expiring", className: "badge badge--accent", until: "until " },
+  expired: { label: "Expired", className: "badge badge--danger", until: "" },
+} as const satisfies Record<AdminApiKey["status"], { label: string; className: string; until: string }>;
+
 function ApiKeyStatus({ apiKey: { status, expiresAt } }: { apiKey: AdminApiKey }) {
-  const until = expiresAt ? <time dateTime={expiresAt}>{formatTime(expiresAt)}</time> : null;
-  switch (status) {
-    case "active":
-      return (
-        <span className="admin-badges">
-          <span className="admin-badge">Active</span>
-          {until ? <span className="admin-muted">until {until}</span> : null}
+  const badge = STATUS_BADGES[status];
+  return (
+    <span className="admin-badges">
+      <span className={badge.className}>{badge.label}</span>
+      {expiresAt ? (
+        <span className="muted">
+          {badge.until}
+          <time dateTime={expiresAt}>{formatTime(expiresAt)}</time>
         </span>
-      );
-    case "expiring":
-      return (
-        <span className="admin-badges">
-          <span className="admin-badge admin-badge--accent">Expiring</span>
-          {until ? <span className="admin-muted">until {until}</span> : null}
-        </span>
-      );
-    case "expired":
-      return (
-        <span className="admin-badges">
-          <span className="admin-badge admin-badge--danger">Expired</span>
-          {until ? <span className="admin-muted">{until}</span> : null}
-        </span>
-      );
-  }
+      ) : null}
+    </span>
+  );
 }

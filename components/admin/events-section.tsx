@@ -77,7 +77,7 @@ export function EventsSection({ data, filter, exportRange, actions }: EventsSect
             </button>
           </div>
         </form>
-        <p className="admin-muted">Without a range, the export holds the last {EXPORT_DEFAULT_DAYS} days. Events hold metadata only: no prompt, reply, address or key.</p>
+        <p className="muted">Without a range, the export holds the last {EXPORT_DEFAULT_DAYS} days. Events hold metadata only: no prompt, reply, address or key.</p>
       </details>
     </Section>
   );
@@ -91,7 +91,7 @@ function Subject({ user, actions }: { user: UserRow; actions: ActionContext }) {
       <p className="admin-subject__who">
         <strong title={user.userKey}>{name}</strong> <UserStatus user={user} />
       </p>
-      <p className="admin-muted">
+      <p className="muted">
         Today: {formatCount(user.usage.requests)} requests, {formatCount(user.usage.inputTokens + user.usage.outputTokens)} tokens, {formatUsd(user.usage.costMicroUsd)}
       </p>
       <UserActions user={user} name={name} context={actions} />
@@ -100,11 +100,11 @@ function Subject({ user, actions }: { user: UserRow; actions: ActionContext }) {
 }
 
 function EventsTable({ events, names }: EventsData) {
-  if (events.length === 0) return <p className="admin-empty">No events match.</p>;
+  if (events.length === 0) return <p className="empty-note">No events match.</p>;
   const nameOf = (key: string) => names.get(key) ?? shortKey(key);
   return (
-    <div className="admin-table-wrap">
-      <table className="admin-table" data-testid="events-table">
+    <div className="table-wrap">
+      <table className="data-table" data-testid="events-table">
         <thead>
           <tr>
             <th scope="col">Time</th>
@@ -130,7 +130,7 @@ function EventsTable({ events, names }: EventsData) {
                     {nameOf(event.user)}
                   </a>
                 ) : (
-                  <span className="admin-muted">–</span>
+                  <span className="muted">–</span>
                 )}
                 {event.actor ? (
                   <span className="admin-actor" title={event.actor}>

@@ -10,11 +10,11 @@ export function KeysSection({ data }: { data: Loaded<KeyReport> }) {
       {!data.ok ? (
         <Problem message={data.message} />
       ) : data.value.keys.length === 0 ? (
-        <p className="admin-empty">No provider keys are configured: only the demo model can answer.</p>
+        <p className="empty-note">No provider keys are configured: only the demo model can answer.</p>
       ) : (
         <>
-          <div className="admin-table-wrap">
-            <table className="admin-table" data-testid="keys-table">
+          <div className="table-wrap">
+            <table className="data-table" data-testid="keys-table">
               <thead>
                 <tr>
                   <th scope="col">Key</th>
@@ -34,7 +34,7 @@ export function KeysSection({ data }: { data: Loaded<KeyReport> }) {
               </tbody>
             </table>
           </div>
-          <p className="admin-muted">
+          <p className="muted">
             In rotation is as this instance sees it; the last failure and the count are from every instance. A key shows its age when it
             is configured as <code>key@YYYY-MM-DD</code>.
           </p>
@@ -59,12 +59,12 @@ function KeyRow({ status, maxAgeDays }: { status: KeyStatus; maxAgeDays: number 
       <td className="admin-num" data-label="Position">
         {status.position}
       </td>
-      <td data-label="Age">
-        {status.ageDays === undefined ? <span className="admin-muted">unknown</span> : `${formatCount(status.ageDays)} days`}
-        {status.tooOld ? <span className="admin-badge admin-badge--warning">rotate: older than {formatCount(maxAgeDays)} days</span> : null}
+      <td className="admin-key-age" data-label="Age">
+        {status.ageDays === undefined ? <span className="muted">unknown</span> : `${formatCount(status.ageDays)} days`}
+        {status.tooOld ? <span className="badge badge--warning">rotate: older than {formatCount(maxAgeDays)} days</span> : null}
       </td>
       <td data-label="In rotation">
-        {status.inRotation ? <span className="admin-badge">Yes</span> : <span className="admin-badge admin-badge--danger">No, cooling down</span>}
+        {status.inRotation ? <span className="badge">Yes</span> : <span className="badge badge--danger">No, cooling down</span>}
       </td>
       <td data-label="Last failure">
         {status.lastFailure ? (
@@ -72,7 +72,7 @@ function KeyRow({ status, maxAgeDays }: { status: KeyStatus; maxAgeDays: number 
             HTTP {status.lastFailure.status}, <time dateTime={status.lastFailure.at}>{formatTime(status.lastFailure.at)}</time>
           </>
         ) : (
-          <span className="admin-muted">none</span>
+          <span className="muted">none</span>
         )}
       </td>
       <td className="admin-num" data-label="Failures">

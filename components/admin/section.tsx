@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { NOTICES, type NoticeKey } from "@/lib/admin/notices";
 
 /** What a section was given: its data, or why it could not be loaded (the other sections still show). */
 export type Loaded<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -6,9 +7,9 @@ export type Loaded<T> = { ok: true; value: T } | { ok: false; message: string };
 /** One titled panel of the dashboard, reachable from the header's links by its id. */
 export function Section({ id, title, aside, children }: { id: string; title: string; aside?: ReactNode; children: ReactNode }) {
   return (
-    <section id={id} className="admin-section" aria-labelledby={`${id}-title`} data-testid={`admin-section-${id}`}>
-      <div className="admin-section__head">
-        <h2 id={`${id}-title`} className="admin-section__title">
+    <section id={id} className="panel" aria-labelledby={`${id}-title`} data-testid={`admin-section-${id}`}>
+      <div className="panel__head">
+        <h2 id={`${id}-title`} className="panel__title">
           {title}
         </h2>
         {aside}
@@ -20,9 +21,23 @@ export function Section({ id, title, aside, children }: { id: string; title: str
 
 export function Notice({ tone, children, testId = "admin-notice" }: { tone: "success" | "error"; children: ReactNode; testId?: string }) {
   return (
-    <p className={`admin-notice admin-notice--${tone}`} role={tone === "error" ? "alert" : "status"} data-testid={testId}>
+    <p className={`notice notice--${tone}`} role={tone === "error" ? "alert" : "status"} data-testid={testId}>
       {children}
     </p>
+  );
+}
+
+/** What the last form post said (`?notice=&target=`): a key into the fixed table, and whom it was about. */
+export type ActionNoticeData = { key: NoticeKey; target: string | undefined };
+
+/** The notice after an action, in the section of that action, naming the user it was about. */
+export function ActionNotice({ notice, nameOf }: { notice: ActionNoticeData; nameOf: (userKey: string) => string }) {
+  const { tone, text } = NOTICES[notice.key];
+  return (
+    <Notice tone={tone}>
+      {notice.target ? <strong>{nameOf(notice.target)}: </strong> : null}
+      {text}
+    </Notice>
   );
 }
 

@@ -29,7 +29,7 @@ export function SpendChart({ days, capMicroUsd }: { days: DayTotals[]; capMicroU
     <figure className="admin-chart" data-testid="spend-chart">
       <figcaption className="admin-chart__caption">
         <span>Last {days.length} days</span>
-        <span className="admin-muted">highest {formatUsd(highest.costMicroUsd)}</span>
+        <span className="muted">highest {formatUsd(highest.costMicroUsd)}</span>
       </figcaption>
       <svg className="admin-chart__svg" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-labelledby="spend-chart-title spend-chart-desc">
         <title id="spend-chart-title">Spend per day</title>
@@ -61,8 +61,8 @@ export function SpendChart({ days, capMicroUsd }: { days: DayTotals[]; capMicroU
       </div>
       <details className="admin-chart__table">
         <summary>Show as a table</summary>
-        <div className="admin-table-wrap">
-          <table className="admin-table admin-table--plain">
+        <div className="table-wrap">
+          <table className="data-table data-table--plain">
             <thead>
               <tr>
                 <th scope="col">Day (UTC)</th>

@@ -36,7 +36,7 @@ function SpendBody({ overview: { spend, today, days } }: { overview: SpendOvervi
           value={Math.min(spend.costMicroUsd, spend.capMicroUsd)}
           aria-label="Spend today against the daily cap"
         />
-        <p className="admin-muted admin-spend__note">Settled spend for {spend.day} (UTC); the cap resets at 00:00 UTC.</p>
+        <p className="muted admin-spend__note">Settled spend for {spend.day} (UTC); the cap resets at 00:00 UTC.</p>
       </div>
       <dl className="admin-stats" data-testid="spend-totals">
         <Stat label="Requests" value={formatCount(today.requests)} testId="total-requests" />

@@ -15,7 +15,7 @@ export type ActionContext = { adminKey: string; defaultBudget: number };
 export function UserActions({ user, name, context }: { user: UserRow; name: string; context: ActionContext }) {
   return (
     <div className="admin-actions">
-      {user.userKey === context.adminKey ? <span className="admin-muted">You</span> : <BlockForm user={user} name={name} />}
+      {user.userKey === context.adminKey ? <span className="muted">You</span> : <BlockForm user={user} name={name} />}
       <BudgetForm user={user} name={name} defaultBudget={context.defaultBudget} />
     </div>
   );

@@ -1,16 +1,16 @@
 import type { UserRow } from "@/lib/admin/queries";
-import { NOTICES, type NoticeKey } from "@/lib/admin/notices";
 import type { RefusalReason } from "@/lib/store/usage";
 import { formatCount, formatUsd, REFUSAL_LABELS, shortKey } from "./format";
-import { type Loaded, Notice, Problem, Section } from "./section";
+import { ActionNotice, type ActionNoticeData, type Loaded, Problem, Section } from "./section";
 import { type ActionContext, UserActions } from "./user-actions";
+import { UserCell } from "./user-cell";
 
 type UsersSectionProps = {
   data: Loaded<UserRow[]>;
   day: string;
   actions: ActionContext;
   /** What the last action said (`?notice=&target=`), shown above the table. */
-  notice: { key: NoticeKey; target: string | undefined } | undefined;
+  notice: ActionNoticeData | undefined;
 };
 
 /** Today's usage per user, highest cost first, with each user's status and the admin's actions. */
@@ -18,20 +18,15 @@ export function UsersSection({ data, day, actions, notice }: UsersSectionProps) 
   const rows = data.ok ? data.value : [];
   const nameOf = (key: string) => rows.find((r) => r.userKey === key)?.email ?? shortKey(key);
   return (
-    <Section id="users" title="Users" aside={<span className="admin-muted">{day} (UTC), highest cost first</span>}>
-      {notice ? (
-        <Notice tone={NOTICES[notice.key].tone}>
-          {notice.target ? <strong>{nameOf(notice.target)}: </strong> : null}
-          {NOTICES[notice.key].text}
-        </Notice>
-      ) : null}
+    <Section id="users" title="Users" aside={<span className="muted">{day} (UTC), highest cost first</span>}>
+      {notice ? <ActionNotice notice={notice} nameOf={nameOf} /> : null}
       {!data.ok ? (
         <Problem message={data.message} />
       ) : rows.length === 0 ? (
-        <p className="admin-empty">Nobody has used the app today yet.</p>
+        <p className="empty-note">Nobody has used the app today yet.</p>
       ) : (
-        <div className="admin-table-wrap">
-          <table className="admin-table" data-testid="users-table">
+        <div className="table-wrap">
+          <table className="data-table" data-testid="users-table">
             <thead>
               <tr>
                 <th scope="col">User</th>
@@ -61,14 +56,7 @@ function UserTableRow({ row, actions }: { row: UserRow; actions: ActionContext }
   const refusals = Object.entries(row.usage.refusals) as [RefusalReason, number][];
   return (
     <tr data-testid="user-row" data-user-key={row.userKey}>
-      <th scope="row" className="admin-user" data-label="User">
-        <span className="admin-user__name" title={row.userKey} data-testid="user-name">
-          {name}
-        </span>
-        <a className="admin-user__events" href={`/admin?user=${encodeURIComponent(row.userKey)}#events`}>
-          Events
-        </a>
-      </th>
+      <UserCell userKey={row.userKey} name={name} label="User" testId="user-name" />
       <td className="admin-num" data-label="Requests" data-testid="user-requests">
         {formatCount(row.usage.requests)}
       </td>
@@ -83,7 +71,7 @@ function UserTableRow({ row, actions }: { row: UserRow; actions: ActionContext }
       </td>
       <td data-label="Refusals" data-testid="user-refusals">
         {refusals.length === 0 ? (
-          <span className="admin-muted">none</span>
+          <span className="muted">none</span>
         ) : (
           <ul className="admin-list">
             {refusals.map(([reason, n]) => (
@@ -107,8 +95,8 @@ function UserTableRow({ row, actions }: { row: UserRow; actions: ActionContext }
 export function UserStatus({ user }: { user: UserRow }) {
   return (
     <span className="admin-badges">
-      {user.blocked ? <span className="admin-badge admin-badge--danger">Blocked</span> : <span className="admin-badge">Active</span>}
-      {user.dailyTokens !== null ? <span className="admin-badge admin-badge--accent">Own budget {formatCount(user.dailyTokens)}</span> : null}
+      {user.blocked ? <span className="badge badge--danger">Blocked</span> : <span className="badge">Active</span>}
+      {user.dailyTokens !== null ? <span className="badge badge--accent">Own budget {formatCount(user.dailyTokens)}</span> : null}
     </span>
   );
 }

@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
+import { ConfirmPanel } from "@/components/confirm-panel";
 import type { ApiFailure } from "./api-client";
-import { DeleteConfirm } from "./delete-confirm";
 import { Icon } from "./icons";
 import { RelativeTime } from "./relative-time";
 import { TitleEditor } from "./title-editor";
@@ -118,7 +118,18 @@ export function ConversationItem({ conversation, current, opening, onOpen, onRen
         </div>
       )}
       {mode.kind === "confirming" ? (
-        <DeleteConfirm pending={mode.pending} onConfirm={() => void confirmDelete()} onCancel={() => backToView("delete")} />
+        <ConfirmPanel
+          label="Confirm deletion"
+          confirmLabel="Delete"
+          pendingLabel="Deleting…"
+          tone="danger"
+          pending={mode.pending}
+          onConfirm={() => void confirmDelete()}
+          onCancel={() => backToView("delete")}
+          confirmTestId="conversation-delete-confirm"
+        >
+          <p className="confirm__text">Delete this conversation? This cannot be undone.</p>
+        </ConfirmPanel>
       ) : null}
       {error ? (
         <p className="conversation-item__error" role="alert">

@@ -86,7 +86,7 @@ export function DeleteDataDialog({ onClose, onDeleted }: DeleteDataDialogProps) 
           />
         </div>
         {error ? (
-          <p className="dialog__error" role="alert">
+          <p className="alert" role="alert">
             {error}
           </p>
         ) : null}

@@ -18,7 +18,7 @@ export function ApiKeysManager({ initial, models }: ApiKeysManagerProps) {
 
   return (
     <>
-      <p role="status" className="settings-status" data-testid="api-keys-status">
+      <p role="status" className="notice notice--success settings-status" data-testid="api-keys-status">
         {status}
       </p>
       {!overview ? (
@@ -51,7 +51,7 @@ function choicesFor(ids: string[], labels: readonly ModelChoice[]): ModelChoice[
 }
 
 function LoadState({ error, onRetry }: { error: string | null; onRetry: () => void }) {
-  if (!error) return <p className="settings-muted">Loading your keys…</p>;
+  if (!error) return <p className="muted">Loading your keys…</p>;
   return (
     <div className="settings-notice settings-notice--error" role="alert" data-testid="api-keys-load-error">
       <p>{error}</p>

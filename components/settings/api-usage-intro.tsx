@@ -18,8 +18,8 @@ export function ApiUsageIntro({ baseUrl, model }: ApiUsageIntroProps) {
   ].join("\n");
 
   return (
-    <section className="settings-panel" aria-labelledby="api-usage-title">
-      <h2 id="api-usage-title" className="settings-panel__title">
+    <section className="panel" aria-labelledby="api-usage-title">
+      <h2 id="api-usage-title" className="panel__title">
         Use Bulwark from your own code
       </h2>
       <p className="settings-text">
@@ -28,7 +28,7 @@ export function ApiUsageIntro({ baseUrl, model }: ApiUsageIntroProps) {
         key like a password, and revoke it when you no longer need it.
       </p>
       <div className="api-usage__base">
-        <span className="settings-muted">Base URL</span>
+        <span className="muted">Base URL</span>
         <code className="api-usage__url" data-testid="api-base-url">
           {baseUrl}
         </code>
@@ -37,7 +37,7 @@ export function ApiUsageIntro({ baseUrl, model }: ApiUsageIntroProps) {
       <pre className="api-usage__example" tabIndex={0} aria-label="Example request">
         <code>{example}</code>
       </pre>
-      <p className="settings-muted">See the README&apos;s “Use it from code” section for the SDKs, streaming and what the endpoint accepts.</p>
+      <p className="muted">See the README&apos;s “Use it from code” section for the SDKs, streaming and what the endpoint accepts.</p>
     </section>
   );
 }

@@ -57,13 +57,13 @@ export function CreateKeyForm({ limits, models, full, onCreate }: CreateKeyFormP
   }
 
   return (
-    <section className="settings-panel" aria-labelledby="key-form-title">
-      <h2 id="key-form-title" className="settings-panel__title">
+    <section className="panel" aria-labelledby="key-form-title">
+      <h2 id="key-form-title" className="panel__title">
         Create a key
       </h2>
       <form className="key-form" onSubmit={(event) => void onSubmit(event)} noValidate data-testid="api-key-form">
         {message ? (
-          <p className="key-form__alert" role="alert" data-testid="api-key-form-error">
+          <p className="alert" role="alert" data-testid="api-key-form-error">
             {message}
           </p>
         ) : null}

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { ApiFailure } from "@/components/chat/api-client";
-import { ConfirmPanel } from "./confirm-panel";
+import { ConfirmPanel } from "@/components/confirm-panel";
 import { RollStep } from "./roll-step";
 import type { RelayKeyView } from "./types";
 
@@ -67,7 +67,7 @@ export function KeyActions({ view, maxGraceHours, onRoll, onRevoke }: KeyActions
         onCancel={cancel}
         confirmTestId="api-key-confirm"
       >
-        <p className="key-confirm__text">Revoke “{view.name}”? It stops working at once, everywhere. This cannot be undone.</p>
+        <p className="confirm__text">Revoke “{view.name}”? It stops working at once, everywhere. This cannot be undone.</p>
       </ConfirmPanel>
     );
   }

@@ -28,22 +28,22 @@ export function KeyList({ keys, maxKeys, maxGraceHours, models, onRoll, onRevoke
   }
 
   return (
-    <section className="settings-panel" aria-labelledby="key-list-title">
-      <div className="settings-panel__head">
-        <h2 id="key-list-title" ref={titleRef} tabIndex={-1} className="settings-panel__title">
+    <section className="panel" aria-labelledby="key-list-title">
+      <div className="panel__head">
+        <h2 id="key-list-title" ref={titleRef} tabIndex={-1} className="panel__title">
           Your keys
         </h2>
-        <span className="settings-muted" data-testid="api-key-count">
+        <span className="muted" data-testid="api-key-count">
           {keys.length} of {maxKeys} allowed
         </span>
       </div>
       {keys.length === 0 ? (
-        <p className="settings-empty" data-testid="api-key-empty">
+        <p className="empty-note" data-testid="api-key-empty">
           You have no API keys yet.
         </p>
       ) : (
-        <div className="key-table-wrap">
-          <table className="key-table" data-testid="api-key-list">
+        <div className="table-wrap">
+          <table className="data-table key-table" data-testid="api-key-list">
             <thead>
               <tr>
                 {COLUMNS.map((column) => (

@@ -16,7 +16,12 @@ type KeyRowProps = {
   onRevoke: () => Promise<ApiFailure | null>;
 };
 
-const STATUS_LABELS = { active: "Active", expiring: "Expiring", expired: "Expired" } as const satisfies Record<RelayKeyView["status"], string>;
+/** Each status in words, and the shared badge tone it shows in. */
+const STATUSES = {
+  active: { label: "Active", badge: "badge badge--accent" },
+  expiring: { label: "Expiring", badge: "badge badge--warning" },
+  expired: { label: "Expired", badge: "badge badge--danger" },
+} as const satisfies Record<RelayKeyView["status"], { label: string; badge: string }>;
 
 /** One key: what it is, what it may do, how it has been used; on phones a card (see the stylesheet). */
 export function KeyRow({ view, models, maxGraceHours, onRoll, onRevoke }: KeyRowProps) {
@@ -38,18 +43,18 @@ export function KeyRow({ view, models, maxGraceHours, onRoll, onRevoke }: KeyRow
       <td data-label="Created">
         <RelativeTime iso={view.createdAt} />
       </td>
-      <td data-label="Last used">{view.lastUsedAt ? <RelativeTime iso={view.lastUsedAt} /> : <span className="settings-muted">never</span>}</td>
-      <td data-label="Expires">{view.expiresAt ? <LocalTime iso={view.expiresAt} /> : <span className="settings-muted">never</span>}</td>
+      <td data-label="Last used">{view.lastUsedAt ? <RelativeTime iso={view.lastUsedAt} /> : <span className="muted">never</span>}</td>
+      <td data-label="Expires">{view.expiresAt ? <LocalTime iso={view.expiresAt} /> : <span className="muted">never</span>}</td>
       <td data-label="Status">
-        <span className={`key-badge key-badge--${view.status}`} data-testid="api-key-status">
-          {STATUS_LABELS[view.status]}
+        <span className={STATUSES[view.status].badge} data-testid="api-key-status">
+          {STATUSES[view.status].label}
         </span>
       </td>
       <td data-label="Usage">
         <div className="key-table__usage" data-testid="api-key-usage">
           <span>{formatCount(view.usage.tokensToday)} tokens today</span>
           <span>{formatCount(view.usage.requests)} requests</span>
-          {limits.length > 0 ? <span className="settings-muted">limit {limits.join(", ")}</span> : null}
+          {limits.length > 0 ? <span className="muted">limit {limits.join(", ")}</span> : null}
         </div>
       </td>
       <td data-label="Actions">

@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
+import { ConfirmPanel } from "@/components/confirm-panel";
 import { RELAY_KEY_LIMITS } from "@/lib/keys/relay-key-limits";
-import { ConfirmPanel } from "./confirm-panel";
 import { GRACE_CHOICES } from "./key-format";
 import type { RelayKeyView } from "./types";
 
@@ -34,13 +34,13 @@ export function RollStep({ view, maxGraceHours, pending, error, onRoll, onCancel
       onCancel={onCancel}
       confirmTestId="api-key-roll-confirm"
     >
-      <p className="key-confirm__text">A new key with the same settings replaces this one. Your apps need the new key.</p>
-      <label htmlFor={graceId} className="key-confirm__label">
+      <p className="confirm__text">A new key with the same settings replaces this one. Your apps need the new key.</p>
+      <label htmlFor={graceId} className="confirm__label">
         The old key keeps working for
       </label>
       <select
         id={graceId}
-        className="field__input key-confirm__select"
+        className="field__input confirm__select"
         value={grace}
         onChange={(e) => setGrace(Number(e.target.value))}
         disabled={pending}

@@ -2,9 +2,9 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { modelLabel } from "@/components/chat/model-label";
+import { PageHeader } from "@/components/page-header";
 import { ApiKeysManager } from "@/components/settings/api-keys-manager";
 import { ApiUsageIntro } from "@/components/settings/api-usage-intro";
-import { SettingsHeader } from "@/components/settings/settings-header";
 import type { KeysOverview } from "@/components/settings/types";
 import { userControlsForPage } from "@/lib/auth/access";
 import { getPageUser } from "@/lib/auth/page-session";
@@ -31,8 +31,8 @@ export default async function ApiKeysPage() {
 
   return (
     <>
-      <SettingsHeader who={user.email ?? user.name ?? "Signed in"} />
-      <main className="settings-page">
+      <PageHeader name="Bulwark settings" who={user.email ?? user.name ?? "Signed in"} />
+      <main className="page settings-page">
         <h1 className="settings-page__title">API keys</h1>
         {enabled ? <ApiUsageIntro baseUrl={`${await appOrigin()}/api/v1`} model={ai.defaultModel.id} /> : null}
         <ApiKeysManager initial={controls ? await keysFor(user.id, controls) : undefined} models={models} />

@@ -5,20 +5,22 @@ import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
 type ConfirmPanelProps = {
   /** Names the group for screen readers, e.g. "Revoke laptop scripts". */
   label: string;
+  /** The question, and any choice to make before confirming. */
   children: ReactNode;
   confirmLabel: string;
   pendingLabel: string;
   tone: "danger" | "primary";
   pending: boolean;
-  error: string | null;
+  error?: string | null;
   onConfirm: () => void;
   onCancel: () => void;
   confirmTestId: string;
 };
 
 /**
- * The inline "are you sure?" step of a row action, like the chat's delete confirmation: focus
- * starts on Cancel (the safe answer) unless the panel has a choice to make first; Escape cancels.
+ * The inline "are you sure?" step of a row action (deleting a conversation, rolling or revoking an
+ * API key): focus starts on Cancel (the safe answer) unless the panel has a choice to make first;
+ * Escape cancels.
  */
 export function ConfirmPanel({ label, children, confirmLabel, pendingLabel, tone, pending, error, onConfirm, onCancel, confirmTestId }: ConfirmPanelProps) {
   const rootRef = useRef<HTMLDivElement>(null);
@@ -30,20 +32,21 @@ export function ConfirmPanel({ label, children, confirmLabel, pendingLabel, tone
 
   function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
     if (event.key !== "Escape" || pending) return;
+    // Stopped here, or what holds the panel would take it too (the chat's drawer would close).
     event.preventDefault();
     event.stopPropagation();
     onCancel();
   }
 
   return (
-    <div ref={rootRef} className={`key-confirm key-confirm--${tone}`} role="group" aria-label={label} onKeyDown={onKeyDown}>
+    <div ref={rootRef} className={`confirm confirm--${tone}`} role="group" aria-label={label} onKeyDown={onKeyDown}>
       {children}
       {error ? (
-        <p className="key-confirm__error" role="alert">
+        <p className="alert" role="alert">
           {error}
         </p>
       ) : null}
-      <div className="key-confirm__actions">
+      <div className="confirm__actions">
         <button type="button" className={`button button--${tone} button--small`} onClick={onConfirm} disabled={pending} data-testid={confirmTestId}>
           {pending ? pendingLabel : confirmLabel}
         </button>

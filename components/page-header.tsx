@@ -1,0 +1,32 @@
+import type { ReactNode } from "react";
+import { BrandMark } from "@/components/brand-mark";
+
+type PageHeaderProps = {
+  /** What the page is, beside the brand mark: "Bulwark admin". */
+  name: string;
+  /** Who is signed in, as the page names them. */
+  who: string;
+  /** What goes between the name and the account, e.g. the admin dashboard's section links. */
+  children?: ReactNode;
+};
+
+/** The top bar of the pages outside the chat (admin, settings): where you are, who you are, and the way back to the chat. */
+export function PageHeader({ name, who, children }: PageHeaderProps) {
+  return (
+    <header className="page-header">
+      <div className="page-header__brand">
+        <BrandMark />
+        <span className="page-header__name">{name}</span>
+      </div>
+      {children}
+      <div className="page-header__account">
+        <span className="page-header__who" title={who}>
+          {who}
+        </span>
+        <a className="button button--secondary button--small" href="/" data-testid="back-to-chat">
+          Back to chat
+        </a>
+      </div>
+    </header>
+  );
+}
