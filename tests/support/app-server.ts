@@ -13,7 +13,7 @@ export const ROOT = path.resolve(__dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
 /** `next start` on `port` with only the given environment (plus PATH), stdout and stderr piped. */
-function spawnNextStart({ port, env }: { port: number; env: Record<string, string> }): ChildProcess {
+export function spawnNextStart({ port, env }: { port: number; env: Record<string, string> }): ChildProcess {
   return spawn(process.execPath, [NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
