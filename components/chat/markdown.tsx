@@ -1,17 +1,19 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { BlockView } from "@/lib/markdown/block-dom";
+import type { StreamingMarkdown } from "@/lib/markdown/stream";
 
-type RenderModule = typeof import("@/lib/markdown/render");
+type StreamModule = typeof import("@/lib/markdown/stream");
 
 // The renderer pulls in DOMPurify, which on the server means jsdom (11 MB, half a second to load).
 // It is therefore only ever imported from an effect, which runs in the browser alone; the module is
 // kept here once loaded so later messages render without waiting.
-let renderer: RenderModule | null = null;
-let loading: Promise<RenderModule> | null = null;
+let renderer: StreamModule | null = null;
+let loading: Promise<StreamModule> | null = null;
 
-function loadRenderer(): Promise<RenderModule> {
-  loading ??= import("@/lib/markdown/render").then(
+function loadRenderer(): Promise<StreamModule> {
+  loading ??= import("@/lib/markdown/stream").then(
     (module) => {
       renderer = module;
       return module;
@@ -28,26 +30,46 @@ function loadRenderer(): Promise<RenderModule> {
 /**
  * An assistant reply rendered as sanitized markdown. Until the renderer has loaded in the
  * browser (and during server rendering) the reply is shown as plain text. While a reply streams
- * in, it is rendered at most once per animation frame, always from its latest text.
+ * in, it is rendered in an animation frame at most every {@link MIN_RENDER_INTERVAL_MS}, from its
+ * latest text, and only its open tail is rendered again: finished blocks are rendered once and
+ * their nodes stay (see lib/markdown/stream.ts and block-dom.ts).
  */
 export function Markdown({ text }: { text: string }) {
-  const html = useThrottledMarkdown(text);
-  if (html === null) return <div className="markdown markdown-plain">{text}</div>;
-  // Safe by construction: renderMarkdown only emits the elements and attributes of its policy.
-  return <div className="markdown" dangerouslySetInnerHTML={{ __html: html }} />;
+  const { ready, container } = useStreamedMarkdown(text);
+  if (!ready) return <div key="plain" className="markdown markdown-plain">{text}</div>;
+  // React leaves this element's children alone: BlockView fills it with the sanitized blocks.
+  return <div key="rendered" className="markdown" ref={container} />;
 }
 
-/** A scheduled render: waiting out a slow previous render (timer), or for the next frame. */
+/**
+ * Least time between two renders of a streaming reply. Each render changes the page, which the
+ * browser then styles, lays out and paints again, and for a long reply that costs more than the
+ * render itself. 20 updates a second still read as continuous streaming; with chunks 10 ms apart
+ * (`npm run bench:render -- --delay-ms 10`), a render every frame took 13 s of main thread for
+ * the 50 KB reply, this 8 s.
+ */
+const MIN_RENDER_INTERVAL_MS = 50;
+
+/** A scheduled render: waiting out a slow previous render or the interval (timer), or for the next frame. */
 type Pending = { kind: "timer" | "frame"; id: number };
 
-/** The HTML for `text`, or null until the renderer is available. */
-function useThrottledMarkdown(text: string): string | null {
-  // Starts null on the server and on the client alike, so hydration sees the same markup.
-  const [html, setHtml] = useState<string | null>(null);
+/** Whether the rendered blocks can be shown, and the ref that shows them. */
+function useStreamedMarkdown(text: string): { ready: boolean; container: (element: HTMLDivElement | null) => void } {
+  // Starts false on the server and on the client alike, so hydration sees the same markup.
+  const [ready, setReady] = useState(false);
   const latest = useRef(text);
   const pending = useRef<Pending | null>(null);
   const readyAt = useRef(0);
   const mounted = useRef(false);
+  const stream = useRef<StreamingMarkdown | null>(null);
+  const blocks = useRef<readonly string[]>([]);
+  const view = useRef<BlockView | null>(null);
+
+  // A new element (the first render, or React replacing it) starts empty and gets every block.
+  const container = useCallback((element: HTMLDivElement | null) => {
+    view.current = element === null ? null : new BlockView(element);
+    view.current?.show(blocks.current);
+  }, []);
 
   useEffect(() => {
     mounted.current = true;
@@ -62,17 +84,20 @@ function useThrottledMarkdown(text: string): string | null {
     latest.current = text;
     // A render already scheduled reads the latest text when it runs; scheduling one per chunk
     // would keep postponing it while chunks arrive faster than frames.
-    const schedule = (module: RenderModule) => {
+    const schedule = (module: StreamModule) => {
       if (!mounted.current || pending.current !== null) return;
       const render = () => {
         pending.current = null;
         if (!mounted.current) return;
         const started = performance.now();
-        setHtml(module.renderMarkdown(latest.current));
-        // A very long reply can take longer than a frame to render: leave the page at least as
-        // much time again before the next render, so typing and scrolling stay responsive.
+        stream.current ??= new module.StreamingMarkdown();
+        blocks.current = stream.current.render(latest.current);
+        if (view.current !== null) view.current.show(blocks.current);
+        else setReady(true);
+        // A very long open block can take longer than a frame to render: leave the page at least
+        // as much time again before the next render, so typing and scrolling stay responsive.
         const finished = performance.now();
-        readyAt.current = finished + (finished - started);
+        readyAt.current = finished + Math.max(finished - started, MIN_RENDER_INTERVAL_MS);
       };
       const frame = () => {
         pending.current = { kind: "frame", id: requestAnimationFrame(render) };
@@ -88,7 +113,7 @@ function useThrottledMarkdown(text: string): string | null {
       });
   }, [text]);
 
-  return html;
+  return { ready, container };
 }
 
 function cancel(pending: Pending | null): void {

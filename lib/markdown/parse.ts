@@ -1,4 +1,4 @@
-import { Marked, Tokenizer, type Links, type Token, type Tokens } from "marked";
+import { Lexer, Marked, Tokenizer, type Links, type Token, type Tokens } from "marked";
 import { escapeAttribute, escapeText } from "./escape";
 
 /**
@@ -20,7 +20,7 @@ export function parseMarkdown(markdown: string): string | null {
 // ---------------------------------------------------------------------------------------------
 
 /** Longer input is shown as plain text: far beyond a real reply, and it keeps the worst case bounded. */
-const MAX_MARKDOWN_CHARS = 250_000;
+export const MAX_MARKDOWN_CHARS = 250_000;
 
 /** Most characters an inline rule (a link, a code span, a raw tag, a run of text) may look at. */
 const INLINE_WINDOW = 2_000;
@@ -42,7 +42,7 @@ const MAX_DEPTH = { block: 16, inline: 16 } as const;
  * parser can multiply misnested formatting tags (each new paragraph reopens them all), and deep
  * raw nesting is slow to sanitize. Real replies use a handful of tags.
  */
-const MAX_RAW_HTML_TAGS = 300;
+export const MAX_RAW_HTML_TAGS = 300;
 
 /** Nesting level of the container being tokenized right now; see {@link withDepth}. */
 const depth: Record<keyof typeof MAX_DEPTH, number> = { block: 0, inline: 0 };
@@ -147,6 +147,12 @@ function emphasisView({ src, maskedSrc }: { src: string; maskedSrc: string }): {
 
 /** Past {@link MAX_RAW_HTML_TAGS}, every raw HTML token is shown as its text. */
 function limitRawHtml(tokens: Token[]): void {
+  const { html, startTags } = rawHtmlOf(tokens);
+  if (startTags <= MAX_RAW_HTML_TAGS) return;
+  for (const token of html) token.text = escapeText(token.text);
+}
+
+function rawHtmlOf(tokens: Token[]): { html: Array<Tokens.HTML | Tokens.Tag>; startTags: number } {
   const html: Array<Tokens.HTML | Tokens.Tag> = [];
   let startTags = 0;
   marked.walkTokens(tokens, (token) => {
@@ -154,10 +160,79 @@ function limitRawHtml(tokens: Token[]): void {
     html.push(token);
     startTags += token.text.match(/<[A-Za-z]/g)?.length ?? 0;
   });
-  if (startTags <= MAX_RAW_HTML_TAGS) return;
-  for (const token of html) token.text = escapeText(token.text);
+  return { html, startTags };
 }
 
 function isHtmlToken(token: Token): token is Tokens.HTML | Tokens.Tag {
   return token.type === "html";
+}
+
+// ---------------------------------------------------------------------------------------------
+// One document in blocks (see ./stream). A block is lexed on its own, with the document's link
+// reference definitions, and the document's raw HTML count decides for every block whether its
+// raw HTML is shown as text; so the blocks render as the whole document would.
+// ---------------------------------------------------------------------------------------------
+
+/** Link reference definitions by normalized label, as marked keeps them (the first one wins). */
+export type LinkDefinitions = Links;
+
+/** One block of a longer document, lexed. */
+export type LexedBlock = {
+  tokens: Token[];
+  /** Raw HTML start tags, which count towards the document's {@link MAX_RAW_HTML_TAGS}. */
+  rawHtmlTags: number;
+  /** Every reference label the block looked up, defined or not: its rendering depends on their definitions. */
+  labels: ReadonlySet<string>;
+};
+
+/** A lexer of this module's marked instance, starting from `links` (copied, never changed). */
+function lexerWith(links: LinkDefinitions): Lexer {
+  const lexer = new Lexer(marked.defaults);
+  lexer.tokens.links = Object.assign(Object.create(null) as LinkDefinitions, links);
+  return lexer;
+}
+
+/**
+ * The top-level block tokens of `markdown` (without their inline content, which is most of the
+ * work) and the link definitions of the document so far: `links`, from the blocks before, and
+ * those in `markdown`. The tokens' `raw` strings add up to `markdown`, whose line ends must
+ * already be "\n".
+ */
+export function lexTopLevel({ markdown, links }: { markdown: string; links: LinkDefinitions }): { tokens: Token[]; links: LinkDefinitions } {
+  const lexer = lexerWith(links);
+  const tokens = lexer.blockTokens(markdown, []);
+  return { tokens, links: lexer.tokens.links };
+}
+
+/** Lexes one block with the document's definitions, noting which labels it looked up. */
+export function lexBlock({ markdown, links }: { markdown: string; links: LinkDefinitions }): LexedBlock {
+  const lexer = lexerWith(links);
+  const labels = new Set<string>();
+  // marked reads the definitions by property access (reference links) and Object.hasOwn (the
+  // emphasis mask); both go through here.
+  lexer.tokens.links = new Proxy(lexer.tokens.links, {
+    get(target, key) {
+      if (typeof key === "string") labels.add(key);
+      return Reflect.get(target, key);
+    },
+    getOwnPropertyDescriptor(target, key) {
+      if (typeof key === "string") labels.add(key);
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+    has(target, key) {
+      if (typeof key === "string") labels.add(key);
+      return Reflect.has(target, key);
+    },
+  });
+  const tokens = lexer.lex(markdown);
+  return { tokens, rawHtmlTags: rawHtmlOf(tokens).startTags, labels };
+}
+
+/**
+ * A lexed block to (unsanitized) HTML. `escapeRawHtml` is the document's verdict: past
+ * {@link MAX_RAW_HTML_TAGS} in the whole document, raw HTML is shown as text in every block.
+ */
+export function parseBlock({ block, escapeRawHtml }: { block: LexedBlock; escapeRawHtml: boolean }): string {
+  if (escapeRawHtml) for (const token of rawHtmlOf(block.tokens).html) token.text = escapeText(token.text);
+  return marked.parser(block.tokens);
 }

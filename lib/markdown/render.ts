@@ -15,7 +15,7 @@ import {
   LINK_ATTRIBUTES,
   type AttributeRule,
 } from "./policy";
-import { parseMarkdown } from "./parse";
+import { lexBlock, parseBlock, parseMarkdown, type LinkDefinitions } from "./parse";
 import { plainTextHtml } from "./escape";
 
 /**
@@ -31,16 +31,45 @@ export function renderMarkdown(markdown: string): string {
   try {
     const html = parseMarkdown(markdown);
     if (html === null) return plainTextHtml(markdown);
-    const body = sanitize(html);
-    finishLinks(body);
-    // Fail closed: if anything slipped past (another module reconfigured the shared DOMPurify
-    // instance or removed our hooks), show the text rather than trust the HTML.
-    if (!conformsToPolicy(body)) return plainTextHtml(markdown);
-    return body.innerHTML;
+    return sanitizeOrNull(html) ?? plainTextHtml(markdown);
   } catch {
     // A parser or DOM limit was hit (stack depth, most likely); the reader still gets the text.
     return plainTextHtml(markdown);
   }
+}
+
+/** One block of a longer document, rendered: see ./stream, which puts the blocks together. */
+export type RenderedBlock = {
+  /** Safe to insert, as renderMarkdown's output is: sanitized on its own, a fragment that closes what it opens. */
+  html: string;
+  rawHtmlTags: number;
+  /** The reference labels the block looked up; its HTML is valid while their definitions stay the same. */
+  labels: ReadonlySet<string>;
+};
+
+/**
+ * Renders one block of a document, as renderMarkdown renders a document: through the same parser
+ * limits, sanitizer and policy check. `links` are the document's link definitions, and
+ * `escapeRawHtml` says whether the document holds too much raw HTML to render any of it.
+ */
+export function renderMarkdownBlock({ markdown, links, escapeRawHtml }: { markdown: string; links: LinkDefinitions; escapeRawHtml: boolean }): RenderedBlock {
+  try {
+    const block = lexBlock({ markdown, links });
+    const html = sanitizeOrNull(parseBlock({ block, escapeRawHtml })) ?? plainTextHtml(markdown);
+    return { html, rawHtmlTags: block.rawHtmlTags, labels: block.labels };
+  } catch {
+    return { html: plainTextHtml(markdown), rawHtmlTags: 0, labels: new Set() };
+  }
+}
+
+/** Sanitized HTML, or null if the result breaks the policy all the same. */
+function sanitizeOrNull(html: string): string | null {
+  const body = sanitize(html);
+  finishLinks(body);
+  // Fail closed: if anything slipped past (another module reconfigured the shared DOMPurify
+  // instance or removed our hooks), show the text rather than trust the HTML.
+  if (!conformsToPolicy(body)) return null;
+  return body.innerHTML;
 }
 
 // ---------------------------------------------------------------------------------------------
