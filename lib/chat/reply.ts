@@ -9,7 +9,7 @@ import { streamReply, type ReplyOutcome } from "../ai/reply-stream";
 import type { DoneExtra, ReplyFormat } from "../ai/stream-format";
 import { guardInput } from "../guard/input";
 import { INJECTION_THRESHOLDS } from "../guard/injection/score";
-import { findSecrets, PlaceholderRestorer } from "../guard/pii";
+import { findSecrets, PlaceholderRestorer, secretHoldStart } from "../guard/pii";
 import { canaryInstruction, newCanary } from "../guard/output/canary";
 import { createOutputGuard } from "../guard/output/pipeline";
 import { auditGuard, type AuditContext } from "../audit/audit";
@@ -87,7 +87,7 @@ export async function startReply(input: ReplyInput): Promise<Response> {
   });
   const outputGuard = createOutputGuard({
     canary,
-    findSecrets: guards.outputSecrets === "redact" ? findSecrets : () => [],
+    ...(guards.outputSecrets === "redact" ? { findSecrets, secretHoldStart } : { findSecrets: () => [], secretHoldStart: (word: string) => word.length }),
     restore: guarded.placeholders ? new PlaceholderRestorer(guarded.placeholders) : undefined,
   });
   const maxOutputTokens = Math.min(input.maxOutputTokens ?? ai.maxOutputTokens, ai.maxOutputTokens);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED_SECRET, SECRET_HOLD_LIMITS, SecretRedactor, UNTERMINATED_PEM, type SecretFinder } from "@/lib/guard/output/secrets";
+import { REDACTED_SECRET, SECRET_HOLD_LIMITS, SecretRedactor, UNTERMINATED_PEM, type SecretFinder, type SecretHoldStart } from "@/lib/guard/output/secrets";
+import { findSecrets as findPiiSecrets, secretHoldStart } from "@/lib/guard/pii";
+import { alnum, SECRET_SAMPLES } from "../support/secret-samples";
 
 // Fake keys are assembled at run time: secret scanners flag realistic keys written out in files.
 const OPENAI_KEY = ["sk", "-", "Ab3De6Gh9Jk2Mn5Pq8St1Vw4Yz7"].join("");
@@ -24,8 +26,8 @@ const findSecrets: SecretFinder = (text) => {
 
 type Run = { text: string; redacted: string[]; maxHeld: number };
 
-function run(chunks: string[], finder: SecretFinder = findSecrets): Run {
-  const redactor = new SecretRedactor(finder);
+function run(chunks: string[], finder: SecretFinder = findSecrets, holdStart?: SecretHoldStart): Run {
+  const redactor = new SecretRedactor(finder, holdStart);
   const out: string[] = [];
   const redacted: string[] = [];
   let received = 0;
@@ -183,11 +185,87 @@ describe("SecretRedactor", () => {
     for (const [name, make] of Object.entries(inputs)) {
       const text = make();
       for (const size of [text.length, 7]) {
-        const started = performance.now();
-        const result = run(chunked(text, size));
-        expect(performance.now() - started, `${name} in chunks of ${size}`).toBeLessThan(5_000);
-        expect(result.text.includes(OPENAI_KEY) || result.text.includes(AWS_KEY), name).toBe(false);
+        for (const [finder, holdStart, label] of [
+          [findSecrets, undefined, "whole words held"],
+          [findPiiSecrets, secretHoldStart, "the PII stage's finder and hold start"],
+        ] as const) {
+          const started = performance.now();
+          const result = run(chunked(text, size), finder, holdStart);
+          expect(performance.now() - started, `${name} in chunks of ${size}, ${label}`).toBeLessThan(5_000);
+          expect(result.text.includes(OPENAI_KEY) || result.text.includes(AWS_KEY), name).toBe(false);
+        }
       }
     }
+  });
+});
+
+/** The reply redacted in one piece: what streaming must give, however the reply is cut into chunks. */
+function redactWhole(text: string): string {
+  let out = "";
+  let from = 0;
+  for (const span of findPiiSecrets(text)) {
+    out += text.slice(from, span.start) + REDACTED_SECRET;
+    from = span.end;
+  }
+  return out + text.slice(from);
+}
+
+const runPii = (chunks: string[]) => run(chunks, findPiiSecrets, secretHoldStart);
+
+describe("SecretRedactor with the PII stage's finder and hold start", () => {
+  it.each(SECRET_SAMPLES)("redacts a %s as in the whole reply, split at every boundary", (_subtype, make) => {
+    const secret = make();
+    for (const text of [`Here it is: (${secret}), keep it safe.`, `KEY=${secret}\nnext`]) {
+      const expected = redactWhole(text);
+      expect(expected).not.toContain(secret);
+      for (const chunks of everySplit(text)) expect(runPii(chunks).text, JSON.stringify(chunks)).toBe(expected);
+    }
+  });
+
+  it.each(SECRET_SAMPLES)("never lets the start of a %s through before it can be judged", (_subtype, make) => {
+    const secret = make();
+    const redactor = new SecretRedactor(findPiiSecrets, secretHoldStart);
+    let out = "";
+    for (const char of `key=${secret} done`) {
+      out += redactor.push(char).text;
+      expect(out).not.toContain(secret.slice(0, 6));
+    }
+  });
+
+  it("redacts a URL's password split at every boundary, however its scheme arrived", () => {
+    const password = alnum(16);
+    for (const text of [`DATABASE_URL=postgres://admin:${password}@db.internal:5432/app ok`, `see redis://:${password}@cache:6379.`]) {
+      const expected = redactWhole(text);
+      expect(expected).not.toContain(password);
+      for (const chunks of everySplit(text)) expect(runPii(chunks).text, JSON.stringify(chunks)).toBe(expected);
+      const redactor = new SecretRedactor(findPiiSecrets, secretHoldStart);
+      let out = "";
+      for (const char of text) {
+        out += redactor.push(char).text;
+        expect(out).not.toContain(password.slice(0, 2));
+      }
+    }
+  });
+
+  it("lets ordinary words through as they arrive, without waiting for the next token", () => {
+    const tokens = ["Unit", " tests", " catch", " regressions", " early", ",", " document", " intent", ",", " and", " make", " refactoring", " safe", "."];
+    const redactor = new SecretRedactor(findPiiSecrets, secretHoldStart);
+    let received = "";
+    let out = "";
+    for (const token of tokens) {
+      received += token;
+      out += redactor.push(token).text;
+      expect(out).toBe(received);
+    }
+  });
+
+  it("holds a word only from where a secret could be starting", () => {
+    const held = (word: string) => word.slice(secretHoldStart(word));
+    expect(["s", "sk", "sk-", "(sk-pro", "AKI", "gh", "ghp_", "eyJ", "xox", "bwk", "-----BEG", "x-----BEGIN"].map(held)).toEqual([
+      "s", "sk", "sk-", "sk-pro", "AKI", "gh", "ghp_", "eyJ", "xox", "bwk", "-----BEG", "-----BEGIN",
+    ]);
+    // A letter inside a run cannot start a key (the rules' look-behind); a scheme may become a URL.
+    expect(["Hello", "task", "risky", "flask-app", "(Note:", "postgres:/", "with", "The"].map(held)).toEqual(["", "", "", "", "Note:", "postgres:/", "", ""]);
+    expect(held("https://example.com/a")).toBe("https://example.com/a");
   });
 });

@@ -1,15 +1,8 @@
-import { randomBytes, randomInt } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { withLuhn } from "../support/fake-keys";
+import { alnum, b64, b64url, digits, jwt, SECRET_SAMPLES, upperAlnum } from "../support/secret-samples";
 import { findEntities, findSecrets } from "@/lib/guard/pii";
 import type { EntityType } from "@/lib/guard/types";
-
-// Card numbers, IBANs and credentials are made at run time: no realistic value sits in the repo.
-const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join("");
-const alnum = (n: number) => Array.from(randomBytes(n), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[b % 62]).join("");
-const upperAlnum = (n: number) => Array.from(randomBytes(n), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[b % 36]).join("");
-const b64url = (bytes: number) => randomBytes(bytes).toString("base64url");
-const b64 = (bytes: number) => randomBytes(bytes).toString("base64");
 
 const breakLuhn = (card: string) => card.slice(0, -1) + ((Number(card.at(-1)) + 1) % 10);
 
@@ -212,30 +205,7 @@ describe("IP", () => {
 });
 
 describe("SECRET", () => {
-  const jwt = (header: object) =>
-    `${Buffer.from(JSON.stringify(header)).toString("base64url")}.${Buffer.from(JSON.stringify({ sub: alnum(8) })).toString("base64url")}.${b64url(32)}`;
-  const cases: [string, () => string][] = [
-    ["openai_key", () => ["sk", "proj", b64url(60)].join("-")],
-    ["openai_key", () => `sk-${alnum(20)}${["T3Blbk", "FJ"].join("")}${alnum(20)}`],
-    ["openai_key", () => `sk-${alnum(48)}`],
-    ["anthropic_key", () => ["sk", "ant", "api03", `${b64url(70)}AA`].join("-")],
-    ["aws_access_key_id", () => `AKIA${upperAlnum(16)}`],
-    ["aws_access_key_id", () => `ASIA${upperAlnum(16)}`],
-    ["github_token", () => `ghp${"_"}${alnum(36)}`],
-    ["github_token", () => `gho${"_"}${alnum(36)}`],
-    ["github_token", () => `github${"_pat_"}${alnum(22)}_${alnum(59)}`],
-    ["google_api_key", () => `AIza${alnum(35)}`],
-    ["stripe_key", () => `sk${"_live_"}${alnum(24)}`],
-    ["stripe_key", () => `rk${"_test_"}${alnum(24)}`],
-    ["stripe_key", () => `pk${"_live_"}${alnum(24)}`],
-    ["slack_token", () => `xox${"b-"}${digits(11)}-${digits(13)}-${alnum(24)}`],
-    ["slack_webhook", () => `https://hooks.slack.com/services/T${upperAlnum(8)}/B${upperAlnum(8)}/${alnum(24)}`],
-    ["jwt", () => jwt({ alg: "HS256", typ: "JWT" })],
-    ["private_key", () => `-----BEGIN ${"RSA PRIVATE"} KEY-----\n${b64(48)}\n${b64(48)}\n-----END ${"RSA PRIVATE"} KEY-----`],
-    ["private_key", () => `-----BEGIN ${"OPENSSH PRIVATE"} KEY-----\r\n${b64(60)}\r\n-----END ${"OPENSSH PRIVATE"} KEY-----`],
-  ];
-
-  it.each(cases)("finds a %s in a sentence, in quotes, after '=' and on its own", (subtype, make) => {
+  it.each(SECRET_SAMPLES)("finds a %s in a sentence, in quotes, after '=' and on its own", (subtype, make) => {
     const secret = make();
     for (const text of [secret, `my key is ${secret}, thanks`, `"${secret}"`, `KEY=${secret}\nnext`]) {
       const spans = findSecrets(text);

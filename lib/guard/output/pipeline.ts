@@ -1,7 +1,7 @@
 import type { GuardFinding } from "../types";
 import { CanaryWatch } from "./canary";
 import { auditLinks } from "./links";
-import { SecretRedactor, type SecretFinder } from "./secrets";
+import { SecretRedactor, type SecretFinder, type SecretHoldStart } from "./secrets";
 
 /** The PII stage's streaming restorer: placeholders back to the person's own values. */
 export type StreamRestorer = { push(chunk: string): string; end(): string };
@@ -30,10 +30,21 @@ export type OutputGuard = {
  * that what reaches the browser is the person's own text with secrets removed. Nothing is emitted
  * after a leak. Each stage holds back only a bounded tail, so the whole is linear in the output.
  */
-export function createOutputGuard({ canary, findSecrets, restore }: { canary: string | undefined; findSecrets: SecretFinder; restore?: StreamRestorer }): OutputGuard {
+export function createOutputGuard({
+  canary,
+  findSecrets,
+  secretHoldStart,
+  restore,
+}: {
+  canary: string | undefined;
+  findSecrets: SecretFinder;
+  /** Lets a word that cannot be a secret's beginning through at once (default: every last word is held). */
+  secretHoldStart?: SecretHoldStart;
+  restore?: StreamRestorer;
+}): OutputGuard {
   // No canary (GUARD_CANARY=off): nothing to watch for.
   const watch: Pick<CanaryWatch, "push" | "end"> = canary ? new CanaryWatch(canary) : { push: (text) => ({ text, leaked: false }), end: () => ({ text: "", leaked: false }) };
-  const redactor = new SecretRedactor(findSecrets);
+  const redactor = new SecretRedactor(findSecrets, secretHoldStart);
   const raw: string[] = [];
   const redacted: string[] = [];
   let leakFinding: GuardFinding | undefined;

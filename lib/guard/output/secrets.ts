@@ -12,6 +12,14 @@ export type SecretSpan = { start: number; end: number; type: string; subtype?: s
 /** Finds the secrets in a complete piece of text. Must be linear-time; it sees each character a bounded number of times. */
 export type SecretFinder = (text: string) => SecretSpan[];
 
+/**
+ * Where in a word (a run of non-whitespace, possibly begun in text already let through) a secret
+ * could be starting, given that more characters may follow: the word is held from there, and what
+ * comes before goes out now. `word.length` means nothing in it needs holding. The finder's own
+ * module answers this, since only it knows how its secrets begin; without one, the whole word is held.
+ */
+export type SecretHoldStart = (word: string) => number;
+
 /** What stands in the reply for a removed secret. */
 export const REDACTED_SECRET = "[REDACTED_SECRET]";
 
@@ -69,9 +77,17 @@ export class SecretRedactor {
   #searchFrom = 0;
   /** Where the buffer's last run of non-whitespace starts (kept as chunks arrive, not searched for). */
   #wordStart = 0;
+  readonly #holdStart: SecretHoldStart | undefined;
+  /**
+   * The word already let through, when the buffer continues it (at most {@link SECRET_HOLD_LIMITS.wordChars}
+   * characters): the finder sees it in front of the buffer, so a rule's look-behind, or the
+   * `scheme://user:` before a URL's password, reads as it would in the whole reply.
+   */
+  #context = "";
 
-  constructor(findSecrets: SecretFinder) {
+  constructor(findSecrets: SecretFinder, holdStart?: SecretHoldStart) {
     this.#find = findSecrets;
+    this.#holdStart = holdStart;
   }
 
   push(chunk: string): RedactionResult {
@@ -102,6 +118,7 @@ export class SecretRedactor {
       result.text += REDACTED_SECRET;
       result.redacted.push(UNTERMINATED_PEM);
       this.#consume(Math.min(held, SECRET_HOLD_LIMITS.pemChars));
+      this.#context = ""; // the block was replaced, not let through
       this.#pemStart = -1;
       this.#searchFrom = 0; // the rest of the buffer was searched for an END line only
     }
@@ -158,10 +175,19 @@ export class SecretRedactor {
     }
   }
 
-  /** Where to stop letting text through while no PEM block is open: before the last word, mostly. */
+  /**
+   * Where to stop letting text through while no PEM block is open: before the last word, or before
+   * the part of it where a secret could be starting (see {@link SecretHoldStart}), and never more
+   * than the word limit behind.
+   */
   #wordCut(): number {
-    const word = this.#buffer.length - this.#wordStart;
-    return word > 2 * SECRET_HOLD_LIMITS.wordChars ? this.#buffer.length - SECRET_HOLD_LIMITS.wordChars : this.#wordStart;
+    const buffer = this.#buffer;
+    const word = buffer.length - this.#wordStart;
+    if (word > 2 * SECRET_HOLD_LIMITS.wordChars) return buffer.length - SECRET_HOLD_LIMITS.wordChars;
+    if (this.#holdStart === undefined || word === 0) return this.#wordStart;
+    const before = this.#wordStart === 0 ? this.#context : "";
+    const holdFrom = this.#holdStart(before + buffer.slice(this.#wordStart)) - before.length;
+    return this.#wordStart + Math.min(word, Math.max(0, holdFrom));
   }
 
   /**
@@ -171,7 +197,8 @@ export class SecretRedactor {
   #emit({ result, cut, scanEnd, final }: { result: RedactionResult; cut: number; scanEnd: number; final: boolean }): void {
     if (cut <= 0) return;
     const text = this.#buffer.slice(0, scanEnd);
-    const secrets = mergeSpans(this.#find(text), text.length);
+    const context = this.#context;
+    const secrets = mergeSpans({ spans: this.#find(context + text), offset: context.length, length: text.length });
     const straddling = secrets.find((s) => s.start < cut && s.end > cut);
     if (straddling && !final && scanEnd - straddling.start <= 2 * SECRET_HOLD_LIMITS.wordChars) cut = straddling.start;
     else if (straddling) cut = straddling.end;
@@ -187,6 +214,7 @@ export class SecretRedactor {
   }
 
   #consume(count: number): void {
+    if (this.#holdStart !== undefined) this.#context = wordContext(this.#context, this.#buffer.slice(0, count));
     this.#buffer = this.#buffer.slice(count);
     this.#wordStart = Math.max(0, this.#wordStart - count);
     this.#searchFrom = Math.max(0, this.#searchFrom - count);
@@ -196,10 +224,14 @@ export class SecretRedactor {
 
 type MergedSpan = { start: number; end: number; kinds: string[] };
 
-/** The finder's spans, clamped to the text, sorted, with overlapping ones joined. */
-function mergeSpans(spans: SecretSpan[], length: number): MergedSpan[] {
+/**
+ * The finder's spans, moved back by the context in front of the text and clamped to the text (the
+ * part of a secret in the context was let through before it could be judged: only a word past the
+ * limit allows that), sorted, with overlapping ones joined.
+ */
+function mergeSpans({ spans, offset, length }: { spans: SecretSpan[]; offset: number; length: number }): MergedSpan[] {
   const valid = spans
-    .map((s) => ({ start: Math.max(0, Math.floor(s.start)), end: Math.min(length, Math.ceil(s.end)), kind: s.subtype ?? s.type }))
+    .map((s) => ({ start: Math.max(0, Math.floor(s.start) - offset), end: Math.min(length, Math.ceil(s.end) - offset), kind: s.subtype ?? s.type }))
     .filter((s) => s.start < s.end)
     .sort((a, b) => a.start - b.start);
   const merged: MergedSpan[] = [];
@@ -213,6 +245,14 @@ function mergeSpans(spans: SecretSpan[], length: number): MergedSpan[] {
     }
   }
   return merged;
+}
+
+/** The last word of `before + emitted`, when `emitted` does not end in whitespace: what the finder sees next time. */
+function wordContext(before: string, emitted: string): string {
+  let start = emitted.length;
+  while (start > 0 && !isWhitespace(emitted.charCodeAt(start - 1))) start--;
+  const word = start === 0 ? before + emitted : emitted.slice(start);
+  return word.length > SECRET_HOLD_LIMITS.wordChars ? word.slice(-SECRET_HOLD_LIMITS.wordChars) : word;
 }
 
 function isWhitespace(code: number): boolean {

@@ -4,7 +4,9 @@ import { findEmails } from "./email";
 import { findIbans } from "./iban";
 import { findIps } from "./ip";
 import { findPhones } from "./phone";
-import { findSecretCandidates } from "./secrets";
+import { findSecretCandidates, secretHoldStart } from "./secrets";
+
+export { secretHoldStart };
 import { findSsns } from "./ssn";
 
 /** Every entity type, in the order overlaps are settled. */

@@ -26,6 +26,22 @@ const TOKEN_RULES: readonly TokenRule[] = [
   { subtype: "jwt", pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g, valid: jwtHeaderValid },
 ];
 
+/**
+ * How every secret above begins, for a reply that is still streaming (`secretHoldStart`): a word
+ * that is, or could still become, one of these is held back; any other goes out at once. Adding a
+ * rule means adding its beginning here; the unit tests check every rule's examples against it.
+ */
+const SECRET_BEGINNINGS: readonly string[] = [
+  ...["sk-", "AKIA", "ASIA", "ABIA", "ACCA", "github_pat_", "bwk_", "AIza", "xapp-", "eyJ"],
+  ...["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+  ...["sk", "rk", "pk"].flatMap((kind) => [`${kind}_live_`, `${kind}_test_`]),
+  ...["a", "b", "p", "o", "s", "r"].map((kind) => `xox${kind}-`),
+  // slack_webhook has no look-behind, but what follows "https://" is held as a URL anyway.
+  "https://hooks.slack.com/",
+];
+/** The PEM marker may start anywhere in a word. */
+const PEM_MARKER = "-----BEGIN ";
+
 const PEM_BEGIN = /-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
 const PEM_END = /-----END (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY(?: BLOCK)?-----/g;
 /** Whole lines of base64 after the header: the body of a block whose footer is missing. */
@@ -33,6 +49,52 @@ const PEM_BODY = /(?:[ \t]*\r?\n[ \t]*[A-Za-z0-9+/=]+(?=[ \t]*(?:\r?\n|$)))*/y;
 
 /** scheme://user:password@host; the scheme and the user part are bounded, so is the password. */
 const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/?#:@]{0,256}:([^\s/?#@]{1,256})@/g;
+
+/**
+ * Where, in a word still arriving (it may go on in the next chunk), a credential could be
+ * starting; `word.length` if nowhere. The streaming output guard holds the word back from there
+ * and lets the rest through at once, so ordinary prose is not delayed by a token.
+ * - A token rule starts where a run of letters and digits starts (the loosest of the rules'
+ *   look-behinds), with text that is one of SECRET_BEGINNINGS or could still grow into one.
+ * - The PEM marker, at any position.
+ * - A word ending in `scheme:` or `scheme:/` is held from the scheme, and once a word holds "://"
+ *   all of it is: a URL's password may follow. The finder is shown the part of a word already let
+ *   through in front of what follows, so a URL begun in one chunk is still read whole.
+ */
+export function secretHoldStart(word: string): number {
+  if (word.includes("://")) return 0;
+  const limit = schemeTailStart(word);
+  for (let at = 0; at < limit; at++) {
+    const rest = word.slice(at, at + 24);
+    if (couldBecome(rest, PEM_MARKER)) return at;
+    if (at > 0 && isAlphanumeric(word.charCodeAt(at - 1))) continue;
+    if (SECRET_BEGINNINGS.some((beginning) => couldBecome(rest, beginning))) return at;
+  }
+  return limit;
+}
+
+/** Where a word ending in `scheme:` or `scheme:/` (what may become a URL's `scheme://`) has its scheme; else its length. */
+function schemeTailStart(word: string): number {
+  let end = word.length;
+  if (word.endsWith("/")) end--;
+  if (!word.startsWith(":", end - 1)) return word.length;
+  let start = end - 1;
+  while (start > 0 && isSchemeChar(word.charCodeAt(start - 1))) start--;
+  return start;
+}
+
+/** Whether `text` (the start of what follows) is, starts with, or could still grow into `beginning`. */
+function couldBecome(text: string, beginning: string): boolean {
+  return text.length >= beginning.length ? text.startsWith(beginning) : beginning.startsWith(text);
+}
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
+function isSchemeChar(code: number): boolean {
+  return isAlphanumeric(code) || code === 0x2b || code === 0x2e || code === 0x2d; // + . -
+}
 
 /** All credentials in the text, each with its subtype; spans of different rules may overlap. */
 export function findSecretCandidates(text: string): Span[] {
