@@ -8,6 +8,7 @@ import { env } from "../env";
 import { ApiError } from "../http/errors";
 import { describeError, log } from "../log/logger";
 import { formatWait } from "../ratelimit/format-wait";
+import type { Reservation } from "../ratelimit/ledger";
 import { CAPS } from "../ratelimit/policies";
 import { storeOp } from "../store/call";
 import { budgetLedger, usageStore } from "../store/index";
@@ -79,34 +80,32 @@ export async function admitChat({
   // Every key's tokens are counted, with or without a budget of its own, so the owner can see them.
   const keyTokens = keys.apiKeyTokens;
   const lease = { key: keys.streams, id: randomUUID() };
-  const slot = await storeOp("budget.acquire_stream", () =>
-    ledger.acquireLease({ ...lease, max: config.chat.maxConcurrentStreams, ttlMs: config.ai.timeoutMs + LEASE_MARGIN_MS, now }),
+  const maxStreams = config.chat.maxConcurrentStreams;
+  const keyCap = keyTokens ? apiKey?.dailyTokens : undefined;
+  const reservation = (key: string, amount: number, cap: number): Reservation => ({ key, amount, cap, ttlSeconds: DAY_TTL_SECONDS });
+  // Checked in this order, each with what a refusal there answers (`used`: the counter it refused on).
+  const limits: (Reservation & { refusal(used: number): Promise<ApiError> })[] = [
+    { ...reservation(keys.tokens, reservedTokens, tokenBudget), refusal: async () => tokenBudgetExhausted(tokenBudget, now) },
+    ...(keyTokens && keyCap ? [{ ...reservation(keyTokens, reservedTokens, keyCap), refusal: async () => keyBudgetExhausted(keyCap, now) }] : []),
+    {
+      ...reservation(keys.spend, reservedCost, spendCap),
+      async refusal(used) {
+        // The cap itself is the last threshold: alerted here too, in case no settle crossed it.
+        await checkSpendThresholds({ day, spentMicroUsd: Math.max(used, spendCap), capMicroUsd: spendCap });
+        return spendCapReached(now);
+      },
+    },
+  ];
+  // The stream slot and every reservation in one store round trip, all or nothing: a refused request
+  // holds nothing, not even for a moment, and leaves nothing to roll back.
+  const admission = await storeOp("budget.admit", () =>
+    ledger.admit({ lease: { ...lease, max: maxStreams, ttlMs: config.ai.timeoutMs + LEASE_MARGIN_MS, now }, reservations: limits }),
   );
-  if (!slot.ok) throw await refuse({ userId, day, where }, tooManyStreams(config.chat.maxConcurrentStreams));
-
-  const undo: (() => Promise<unknown>)[] = [() => ledger.releaseLease(lease)];
-  const rollback = () => Promise.allSettled(undo.map((step) => step()));
-  try {
-    const tokens = await storeOp("budget.reserve_tokens", () => ledger.reserve({ key: keys.tokens, amount: reservedTokens, cap: tokenBudget, ttlSeconds: DAY_TTL_SECONDS }));
-    if (!tokens.ok) throw await refuse({ userId, day, where }, tokenBudgetExhausted(tokenBudget, now));
-    undo.push(() => ledger.adjust({ key: keys.tokens, delta: -reservedTokens, ttlSeconds: DAY_TTL_SECONDS }));
-
-    if (keyTokens && apiKey?.dailyTokens) {
-      const cap = apiKey.dailyTokens;
-      const reservedKey = await storeOp("budget.reserve_key_tokens", () => ledger.reserve({ key: keyTokens, amount: reservedTokens, cap, ttlSeconds: DAY_TTL_SECONDS }));
-      if (!reservedKey.ok) throw await refuse({ userId, day, where }, keyBudgetExhausted(cap, now));
-      undo.push(() => ledger.adjust({ key: keyTokens, delta: -reservedTokens, ttlSeconds: DAY_TTL_SECONDS }));
-    }
-
-    const spend = await storeOp("budget.reserve_spend", () => ledger.reserve({ key: keys.spend, amount: reservedCost, cap: spendCap, ttlSeconds: DAY_TTL_SECONDS }));
-    if (!spend.ok) {
-      // The cap itself is the last threshold: alerted here too, in case no settle crossed it.
-      await checkSpendThresholds({ day, spentMicroUsd: Math.max(spend.used, spendCap), capMicroUsd: spendCap });
-      throw await refuse({ userId, day, where }, spendCapReached(now));
-    }
-  } catch (error) {
-    await rollback();
-    throw error;
+  if (!admission.ok) {
+    const error = admission.refused === "lease" ? tooManyStreams(maxStreams) : await limits[admission.refused]?.refusal(admission.used);
+    // The ledger names the index of a reservation it was given; anything else is a bug (a logged 500).
+    if (!error) throw new Error(`ledger refused an unknown limit: ${admission.refused}`);
+    throw await refuse({ userId, day, where }, error);
   }
 
   let settled: Promise<BudgetView | undefined> | undefined;

@@ -3,38 +3,68 @@ import type { Redis } from "@upstash/redis";
 import type { StoreBackend } from "../store/backend";
 
 /**
- * The two atomic primitives behind the concurrency cap and the budgets, on either backend:
+ * The atomic step behind the concurrency cap and the budgets, on either backend, built from two
+ * primitives:
  * - leases: at most `max` live members of a set; each expires on its own, so a lease held by an
  *   instance that died frees itself;
- * - capped counters: `reserve` adds an amount only while the counter is below its cap, so that
- *   concurrent requests cannot all pass on the same stale reading; `adjust` settles it later.
- * On Redis each operation is one Lua script (atomic across instances); in memory, one
- * synchronous step (atomic within the process).
+ * - capped counters: a reservation adds its amount only while the counter is below its cap, so
+ *   that concurrent requests cannot all pass on the same stale reading; `adjust` settles it later.
+ * `admit` takes a lease and makes every reservation, or refuses and changes nothing: on Redis it is
+ * one Lua script (one round trip, atomic across instances); in memory, one synchronous step
+ * (atomic within the process).
  */
 export interface Ledger {
-  acquireLease(args: { key: string; id: string; max: number; ttlMs: number; now: number }): Promise<{ ok: boolean; held: number }>;
+  admit(args: { lease: LeaseRequest; reservations: readonly Reservation[] }): Promise<Admission>;
   releaseLease(args: { key: string; id: string }): Promise<void>;
-  reserve(args: { key: string; amount: number; cap: number; ttlSeconds: number }): Promise<{ ok: boolean; used: number }>;
   adjust(args: { key: string; delta: number; ttlSeconds: number }): Promise<number>;
   read(key: string): Promise<number>;
 }
 
-// KEYS[1] a sorted set of lease ids scored by expiry; ARGV: now, ttl, max, id.
-const ACQUIRE = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-local held = redis.call('ZCARD', KEYS[1])
-if held >= tonumber(ARGV[3]) then return {0, held} end
-redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[4])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return {1, held + 1}`;
+/** A lease `id` in the set `key`, live until `now + ttlMs`, granted while fewer than `max` are live. */
+export type LeaseRequest = { key: string; id: string; max: number; ttlMs: number; now: number };
 
-// KEYS[1] a counter; ARGV: amount, cap, ttl in seconds. Adds only while the counter is below the cap.
-const RESERVE = `
-local used = tonumber(redis.call('GET', KEYS[1]) or '0')
-if used >= tonumber(ARGV[2]) then return {0, used} end
-used = redis.call('INCRBY', KEYS[1], ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-return {1, used}`;
+/** Adds `amount` to the counter `key` if it is below `cap`; the counter lives `ttlSeconds` after its last write. */
+export type Reservation = { key: string; amount: number; cap: number; ttlSeconds: number };
+
+/**
+ * The outcome of `admit`, as if the lease and then each reservation in order had been tried one by
+ * one, stopping at the first refusal. Admitted: the live leases now held and each counter after its
+ * reservation. Refused: which limit refused (`"lease"`, or the index of the reservation), with the
+ * reading it refused on; nothing was written.
+ */
+export type Admission =
+  | { ok: true; held: number; used: number[] }
+  | { ok: false; refused: "lease"; held: number }
+  | { ok: false; refused: number; used: number };
+
+/*
+ * KEYS[1] a sorted set of lease ids scored by expiry, KEYS[2..] the counters.
+ * ARGV: now, ttl in ms, max, id, then amount, cap, ttl in seconds for each counter.
+ * Everything is checked before anything is written, so a refusal leaves every key as it was (expired
+ * leases are not counted, and are removed only by an admission). A counter named twice sees its
+ * first reservation when the second is checked, as sequential reservations would.
+ * Replies {1, held, used...} or {0, 0, held} (lease refused) or {0, i, used} (counter i refused).
+ */
+const ADMIT = `
+local held = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
+if held >= tonumber(ARGV[3]) then return {0, 0, held} end
+local pending = {}
+for i = 2, #KEYS do
+  local arg = 3 * i - 1
+  local used = pending[KEYS[i]] or tonumber(redis.call('GET', KEYS[i]) or '0')
+  if used >= tonumber(ARGV[arg + 1]) then return {0, i - 1, used} end
+  pending[KEYS[i]] = used + tonumber(ARGV[arg])
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+held = held + redis.call('ZADD', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[2]), ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local reply = {1, held}
+for i = 2, #KEYS do
+  local arg = 3 * i - 1
+  reply[i + 1] = redis.call('INCRBY', KEYS[i], ARGV[arg])
+  redis.call('EXPIRE', KEYS[i], ARGV[arg + 2])
+end
+return reply`;
 
 // KEYS[1] a counter; ARGV: delta, ttl in seconds.
 const ADJUST = `
@@ -49,21 +79,20 @@ export function createLedger(backend: StoreBackend): Ledger {
 class RedisLedger implements Ledger {
   private readonly scripts;
   constructor(private readonly redis: Redis) {
-    this.scripts = { acquire: redis.createScript<[number, number]>(ACQUIRE), reserve: redis.createScript<[number, number]>(RESERVE), adjust: redis.createScript<number>(ADJUST) };
+    this.scripts = { admit: redis.createScript<number[]>(ADMIT), adjust: redis.createScript<number>(ADJUST) };
   }
 
-  async acquireLease({ key, id, max, ttlMs, now }: { key: string; id: string; max: number; ttlMs: number; now: number }) {
-    const [ok, held] = await this.scripts.acquire.exec([key], [String(now), String(ttlMs), String(max), id]);
-    return { ok: Number(ok) === 1, held: Number(held) };
+  async admit({ lease, reservations }: { lease: LeaseRequest; reservations: readonly Reservation[] }): Promise<Admission> {
+    const keys = [lease.key, ...reservations.map((r) => r.key)];
+    const args = [String(lease.now), String(lease.ttlMs), String(lease.max), lease.id, ...reservations.flatMap((r) => [String(r.amount), String(r.cap), String(r.ttlSeconds)])];
+    const [ok, which, ...values] = (await this.scripts.admit.exec(keys, args)).map(Number);
+    if (ok === 1) return { ok: true, held: Number(which), used: values };
+    const reading = Number(values[0]);
+    return which === 0 ? { ok: false, refused: "lease", held: reading } : { ok: false, refused: Number(which) - 1, used: reading };
   }
 
   async releaseLease({ key, id }: { key: string; id: string }) {
     await this.redis.zrem(key, id);
-  }
-
-  async reserve({ key, amount, cap, ttlSeconds }: { key: string; amount: number; cap: number; ttlSeconds: number }) {
-    const [ok, used] = await this.scripts.reserve.exec([key], [String(amount), String(cap), String(ttlSeconds)]);
-    return { ok: Number(ok) === 1, used: Number(used) };
   }
 
   async adjust({ key, delta, ttlSeconds }: { key: string; delta: number; ttlSeconds: number }) {
@@ -81,25 +110,33 @@ export class MemoryLedger implements Ledger {
   private readonly counters = new Map<string, { value: number; expiresAt: number }>();
   private swept = 0;
 
-  async acquireLease({ key, id, max, ttlMs, now }: { key: string; id: string; max: number; ttlMs: number; now: number }) {
+  // No await inside: the checks and the writes run as one step, so no other admission interleaves.
+  async admit({ lease, reservations }: { lease: LeaseRequest; reservations: readonly Reservation[] }): Promise<Admission> {
+    const { key, id, max, ttlMs, now } = lease;
     const live = this.leases.get(key) ?? new Map<string, number>();
-    for (const [lease, expiresAt] of live) if (expiresAt <= now) live.delete(lease);
-    this.leases.set(key, live);
-    if (live.size >= max) return { ok: false, held: live.size };
+    const held = [...live.values()].filter((expiresAt) => expiresAt > now).length;
+    if (held >= max) return { ok: false, refused: "lease", held };
+    // What each counter reads before its reservation; a counter named twice reads its first one.
+    const pending = new Map<string, number>();
+    const readings: number[] = [];
+    for (const [index, { key: counter, amount, cap }] of reservations.entries()) {
+      const used = pending.get(counter) ?? this.value(counter);
+      if (used >= cap) return { ok: false, refused: index, used };
+      readings.push(used);
+      pending.set(counter, used + amount);
+    }
+
+    for (const [other, expiresAt] of live) if (expiresAt <= now) live.delete(other);
     live.set(id, now + ttlMs);
-    return { ok: true, held: live.size };
+    this.leases.set(key, live);
+    const used = reservations.map(({ key: counter, amount, ttlSeconds }, index) => this.set(counter, (readings[index] ?? 0) + amount, ttlSeconds));
+    return { ok: true, held: live.size, used };
   }
 
   async releaseLease({ key, id }: { key: string; id: string }) {
     const live = this.leases.get(key);
     live?.delete(id);
     if (live?.size === 0) this.leases.delete(key);
-  }
-
-  async reserve({ key, amount, cap, ttlSeconds }: { key: string; amount: number; cap: number; ttlSeconds: number }) {
-    const used = this.value(key);
-    if (used >= cap) return { ok: false, used };
-    return { ok: true, used: this.set(key, used + amount, ttlSeconds) };
   }
 
   async adjust({ key, delta, ttlSeconds }: { key: string; delta: number; ttlSeconds: number }) {

@@ -8,7 +8,7 @@ import IORedis from "ioredis";
 import { Redis } from "@upstash/redis";
 import { Ratelimit } from "@upstash/ratelimit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLedger } from "../../lib/ratelimit/ledger";
+import { createLedger, type Reservation } from "../../lib/ratelimit/ledger";
 import { tcpRequester, StoreConnectionError } from "../../lib/store/tcp-requester";
 import { createUsageStore } from "../../lib/store/usage";
 import { startRedisRig, type RedisRig } from "../support/redis-clients";
@@ -41,28 +41,135 @@ describe.each([
     expect(results).toEqual([true, true, true, false, false]);
   });
 
+  const lease = ({ key, id, max = 2, ttlMs = 1_000, now = Date.now() }: { key: string; id: string; max?: number; ttlMs?: number; now?: number }) => ({ key, id, max, ttlMs, now });
+  const counter = (key: string, amount: number, cap: number, ttlSeconds = 60): Reservation => ({ key, amount, cap, ttlSeconds });
+
+  /** Every key under `base` with its value and time to live, to prove a refusal wrote nothing. */
+  async function snapshot(redis: Redis, base: string) {
+    const keys = (await redis.keys(`${base}:*`)).sort();
+    return Promise.all(
+      keys.map(async (key) => {
+        const type = await redis.type(key);
+        const value = type === "zset" ? await redis.zrange(key, 0, -1, { withScores: true }) : await redis.get(key);
+        return { key, type, value, pttl: await redis.pttl(key) };
+      }),
+    );
+  }
+
   it("leases: at most `max` at once, freed on release, and by expiry", async () => {
     const ledger = createLedger({ kind: "redis", prefix: "x", redis: make() });
     const key = `${prefix()}:streams`;
     const now = Date.now();
-    const take = (id: string, at = now) => ledger.acquireLease({ key, id, max: 2, ttlMs: 1_000, now: at });
-    expect(await take("a")).toEqual({ ok: true, held: 1 });
-    expect(await take("b")).toEqual({ ok: true, held: 2 });
-    expect(await take("c")).toEqual({ ok: false, held: 2 });
+    const take = (id: string, at = now) => ledger.admit({ lease: lease({ key, id, now: at }), reservations: [] });
+    expect(await take("a")).toEqual({ ok: true, held: 1, used: [] });
+    expect(await take("b")).toEqual({ ok: true, held: 2, used: [] });
+    expect(await take("c")).toEqual({ ok: false, refused: "lease", held: 2 });
     await ledger.releaseLease({ key, id: "a" });
-    expect((await take("c")).ok).toBe(true);
+    // The same id again refreshes its lease instead of counting twice.
+    expect(await take("b", now + 1)).toEqual({ ok: true, held: 1, used: [] });
+    expect(await take("c")).toEqual({ ok: true, held: 2, used: [] });
     // Past their expiry, leases of a dead instance no longer count.
-    expect(await take("d", now + 5_000)).toEqual({ ok: true, held: 1 });
+    expect(await take("d", now + 5_000)).toEqual({ ok: true, held: 1, used: [] });
   });
 
-  it("capped counters: 30 reservations at once against a cap of 10 units of 3 → exactly 4 admitted", async () => {
+  it("admit: takes the lease and makes every reservation in one step", async () => {
+    const redis = make();
+    const ledger = createLedger({ kind: "redis", prefix: "x", redis });
+    const base = prefix();
+    const reservations = [counter(`${base}:tokens`, 40, 100), counter(`${base}:key`, 40, 50), counter(`${base}:spend`, 7, 1_000, 120)];
+    expect(await ledger.admit({ lease: lease({ key: `${base}:streams`, id: "a", ttlMs: 60_000 }), reservations })).toEqual({ ok: true, held: 1, used: [40, 40, 7] });
+    expect(await ledger.admit({ lease: lease({ key: `${base}:streams`, id: "b", ttlMs: 60_000 }), reservations })).toEqual({ ok: true, held: 2, used: [80, 80, 14] });
+    expect(await Promise.all(reservations.map((r) => ledger.read(r.key)))).toEqual([80, 80, 14]);
+    expect(await redis.zrange(`${base}:streams`, 0, -1)).toEqual(["a", "b"]);
+    // Every key written expires: the counters after their ttlSeconds, the lease set after its ttlMs.
+    const ttls = await Promise.all([`${base}:tokens`, `${base}:spend`, `${base}:streams`].map((key) => redis.pttl(key)));
+    expect(ttls[0]).toBeGreaterThan(55_000);
+    expect(ttls[0]).toBeLessThanOrEqual(60_000);
+    expect(ttls[1]).toBeGreaterThan(115_000);
+    expect(ttls[2]).toBeGreaterThan(55_000);
+    expect(ttls[2]).toBeLessThanOrEqual(60_000);
+  });
+
+  const CAPS = { tokens: 100, key: 50, spend: 1_000 };
+  const COUNTERS = ["tokens", "key", "spend"] as const;
+  const refusals: { refused: "lease" | number; full: "streams" | (typeof COUNTERS)[number] }[] = [
+    { refused: "lease", full: "streams" },
+    { refused: 0, full: "tokens" },
+    { refused: 1, full: "key" },
+    { refused: 2, full: "spend" },
+  ];
+
+  it.each(refusals)("admit refused at $full: names that limit and changes no key, not even a time to live", async ({ refused, full }) => {
+    const redis = make();
+    const ledger = createLedger({ kind: "redis", prefix: "x", redis });
+    const base = prefix();
+    const now = Date.now();
+    // One live lease and the counters at 10, 20, 30, or the one under test at its cap.
+    const seed = { tokens: 10, key: 20, spend: 30 };
+    await ledger.admit({
+      lease: lease({ key: `${base}:streams`, id: "live", ttlMs: 60_000, now }),
+      reservations: COUNTERS.map((name) => counter(`${base}:${name}`, name === full ? CAPS[name] : seed[name], 10_000)),
+    });
+    // And an expired lease, which a refusal must not sweep either.
+    await redis.zadd(`${base}:streams`, { score: now - 1_000, member: "expired" });
+    const before = await snapshot(redis, base);
+    expect(before.map((k) => k.key)).toEqual([`${base}:key`, `${base}:spend`, `${base}:streams`, `${base}:tokens`]);
+
+    // Longer times to live than the keys have, so a stray EXPIRE or PEXPIRE would show.
+    const result = await ledger.admit({
+      lease: lease({ key: `${base}:streams`, id: "new", max: full === "streams" ? 1 : 5, ttlMs: 600_000, now }),
+      reservations: COUNTERS.map((name) => counter(`${base}:${name}`, 5, CAPS[name], 3_600)),
+    });
+    expect(result).toEqual(full === "streams" ? { ok: false, refused, held: 1 } : { ok: false, refused, used: CAPS[full] });
+
+    const after = await snapshot(redis, base);
+    expect(after.map(({ pttl, ...rest }) => rest)).toEqual(before.map(({ pttl, ...rest }) => rest));
+    for (const [i, key] of after.entries()) expect(key.pttl).toBeLessThanOrEqual(before[i]?.pttl ?? -1);
+  });
+
+  it("admit: a counter named twice sees its first reservation when the second is checked", async () => {
+    const ledger = createLedger({ kind: "redis", prefix: "x", redis: make() });
+    const base = prefix();
+    const twice = [counter(`${base}:k`, 60, 100), counter(`${base}:k`, 10, 100)];
+    expect(await ledger.admit({ lease: lease({ key: `${base}:streams`, id: "a" }), reservations: twice })).toEqual({ ok: true, held: 1, used: [60, 70] });
+    expect(await ledger.admit({ lease: lease({ key: `${base}:streams`, id: "b" }), reservations: twice })).toEqual({ ok: false, refused: 1, used: 130 });
+    expect(await ledger.read(`${base}:k`)).toBe(70);
+  });
+
+  it("capped counters: 30 admissions at once against a cap of 10 units of 3 → exactly 4 admitted", async () => {
     const ledger = createLedger({ kind: "redis", prefix: "x", redis: make() });
     const key = `${prefix()}:tokens`;
-    const results = await Promise.all(Array.from({ length: 30 }, () => ledger.reserve({ key, amount: 3, cap: 10, ttlSeconds: 60 })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => ledger.admit({ lease: lease({ key: `${key}:streams`, id: `r${i}`, max: 100 }), reservations: [counter(key, 3, 10)] })),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(4);
     expect(await ledger.read(key)).toBe(12); // overshoot by less than one reservation
     expect(await ledger.adjust({ key, delta: -5, ttlSeconds: 60 })).toBe(7);
     expect(await ledger.read(key)).toBe(7);
+  });
+
+  it("two instances admitting at once never pass the stream cap or a budget, and refusals take nothing", async () => {
+    const redis = make();
+    const [one, two] = [createLedger({ kind: "redis", prefix: "x", redis }), createLedger({ kind: "redis", prefix: "x", redis: make() })];
+    const base = prefix();
+    const admitAll = (count: number, max: number, reservation: Reservation) =>
+      Promise.all(
+        Array.from({ length: count }, (_, i) =>
+          (i % 2 ? two : one).admit({ lease: lease({ key: `${base}:streams`, id: `${reservation.key}-${i}`, max, ttlMs: 60_000 }), reservations: [reservation] }),
+        ),
+      );
+
+    const capped = await admitAll(80, 6, counter(`${base}:tokens`, 10, 10_000));
+    expect(capped.filter((r) => r.ok)).toHaveLength(6);
+    expect(await redis.zcard(`${base}:streams`)).toBe(6);
+    expect(await two.read(`${base}:tokens`)).toBe(60);
+
+    await redis.del(`${base}:streams`);
+    const budgeted = await admitAll(80, 1_000, counter(`${base}:spend`, 7, 50));
+    expect(budgeted.filter((r) => r.ok)).toHaveLength(8); // 0, 7, …, 49 are below 50
+    expect(await one.read(`${base}:spend`)).toBe(56);
+    // Only the admitted hold a stream slot: the refused never took one, not even for a moment.
+    expect(await redis.zcard(`${base}:streams`)).toBe(8);
   });
 
   it("usage records: sums, refusals by reason and the day's users by cost", async () => {
