@@ -100,7 +100,9 @@ export function words(...phrases: string[]): string {
   const root: TrieNode = { end: false, next: new Map() };
   for (const phrase of phrases) {
     let node = root;
-    for (const atom of atomsOf(phrase)) {
+    const chars = Array.from(phrase);
+    for (let i = 0; i < chars.length; i++) {
+      const atom = atomOf(chars[i] as string, i === chars.length - 1);
       let child = node.next.get(atom);
       if (!child) {
         child = { end: false, next: new Map() };
@@ -120,23 +122,38 @@ const SPECIAL: Readonly<Record<string, string>> = {
   "'": "['’]?",
   "-": String.raw`[-\s]?`,
 };
+const ESCAPED = new Set(".?+*()[]{}|^$\\/");
+const WORD_TAIL = `[${WORD_CHAR}]*`;
 
-/** A phrase as regex atoms: one per character, with the special characters translated. */
-function atomsOf(phrase: string): string[] {
-  const atoms: string[] = [];
-  const chars = Array.from(phrase);
-  chars.forEach((ch, i) => {
-    if (ch === "*" && i === chars.length - 1) atoms.push(`[${WORD_CHAR}]*`);
-    else atoms.push(SPECIAL[ch] ?? ch.replace(/[.?+*()[\]{}|^$\\/]/g, (c) => `\\${c}`));
-  });
-  return atoms;
+/**
+ * One character of a phrase as a regex atom, special characters translated. (The patterns are built
+ * on every server start, before the first chat is scored: ~4,000 phrases, so no regex or array per
+ * character here.)
+ */
+function atomOf(ch: string, last: boolean): string {
+  if (ch === "*" && last) return WORD_TAIL;
+  return SPECIAL[ch] ?? (ESCAPED.has(ch) ? `\\${ch}` : ch);
 }
 
 function emit(node: TrieNode): string {
-  const branches = [...node.next].map(([atom, child]) => atom + emit(child));
-  if (branches.length === 0) return "";
-  const body = branches.length === 1 ? (branches[0] ?? "") : `(?:${branches.join("|")})`;
-  return node.end ? `(?:${body})?` : body;
+  // A run of single children (most of a phrase) is one string, without a call per character.
+  let prefix = "";
+  while (node.next.size === 1 && !node.end) {
+    const [atom, child] = node.next.entries().next().value as [string, TrieNode];
+    prefix += atom;
+    node = child;
+  }
+  if (node.next.size === 0) return prefix;
+  let body: string;
+  if (node.next.size === 1) {
+    const [atom, child] = node.next.entries().next().value as [string, TrieNode];
+    body = atom + emit(child);
+  } else {
+    const branches: string[] = [];
+    for (const [atom, child] of node.next) branches.push(atom + emit(child));
+    body = `(?:${branches.join("|")})`;
+  }
+  return prefix + (node.end ? `(?:${body})?` : body);
 }
 
 /** A non-capturing alternation of regex sources. */
@@ -144,12 +161,14 @@ export function alt(...parts: string[]): string {
   return `(?:${parts.join("|")})`;
 }
 
+const LEAD_SEPARATOR = new RegExp(`[^${WORD_CHAR}*]+`);
+
 /**
  * The token filter for a lead phrase: its tokens as the tokenizer cuts them ("don't" is "don", "t").
  * A joined spelling the regex also accepts ("dont", "roleplay") needs its own lead.
  */
 function leadOf(phrase: string): Lead {
-  const tokens = phrase.split(new RegExp(`[^${WORD_CHAR}*]+`)).filter(Boolean);
+  const tokens = phrase.split(LEAD_SEPARATOR).filter(Boolean);
   const key = tokens[0] ?? phrase;
   const stem = tokens.length === 1 && key.endsWith("*");
   return { key: key.replace(/\*$/, ""), stem, then: tokens.slice(1) };
