@@ -52,3 +52,17 @@ export function findPublicSecrets(source: Record<string, string | undefined>): s
     .filter(([name, value = ""]) => SECRET_NAME.test(name) || SECRET_VALUE.test(value) || secretValues.has(value))
     .map(([name]) => name);
 }
+
+/**
+ * Fails the build when `findPublicSecrets` finds anything: such a value would be inlined into the
+ * JavaScript every visitor downloads. Needs no zod, so next.config.ts can run it on every load cheaply.
+ */
+export function assertNoPublicSecrets(source: Record<string, string | undefined>): void {
+  const publicSecrets = findPublicSecrets(source);
+  if (publicSecrets.length > 0) {
+    throw new Error(
+      `Refusing to build: ${publicSecrets.join(", ")} would be shipped to every browser (NEXT_PUBLIC_ variables are public). ` +
+        "Rename them without the NEXT_PUBLIC_ prefix and read them on the server through lib/env.ts.",
+    );
+  }
+}
