@@ -6,8 +6,10 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { assertEnvAtStartup } = await import("./lib/env");
-  const { assertStoreAtStartup, logStartup } = await import("./lib/startup");
+  const { assertStoreAtStartup, logStartup, warmChatRoute } = await import("./lib/startup");
   const config = assertEnvAtStartup();
   logStartup(config);
   await assertStoreAtStartup(config);
+  // PORT is Next's own: `next start` sets it to the port it listens on.
+  if (config.isProduction) warmChatRoute({ port: process.env.PORT });
 }
