@@ -5,13 +5,14 @@
  * upstream answers at once, so the times are the app's.
  *
  * The chat is sent as soon as Next prints "Ready" (`idleMs` 0: what the first user after a restart
- * meets, while Next is still loading routes in the background), or `idleMs` later (only the first
- * request's own cost). Per run:
+ * meets, while the server is still starting up), or `idleMs` later (after the start-up work, the
+ * chat route's warm-up included: see lib/startup.ts). Per run:
  *   listenMs       spawn → "Ready" (the port accepts connections);
  *   first…Ms       sending the first chat → its first byte, first text and end of stream;
  *   requireMs      Next's require() of the route's compiled module and chunks (./route-load-hook.cjs),
  *                  and when it happened after process start (requireAtMs);
- *   userlandMs     the evaluation of the route's own modules, on its first request (same hook);
+ *   userlandMs     the evaluation of the route's own modules, on its first request (same hook; the
+ *                  warm-up GET's, when it came first);
  *   secondChatMs   the same chat again, on the now-warm server.
  */
 import { createInterface } from "node:readline";
@@ -39,7 +40,9 @@ export async function coldStart({ env, cookie, body, idleMs }: { env: Record<str
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const spawned = performance.now();
-  const child = spawnNextStart({ port, env: { NEXTAUTH_URL: url, ...env, NODE_OPTIONS: `--require ${HOOK}` } });
+  // Kept beside the caller's own preloads (the CPU profiler's, with --cpu-prof).
+  const nodeOptions = [`--require ${HOOK}`, env.NODE_OPTIONS].filter(Boolean).join(" ");
+  const child = spawnNextStart({ port, env: { NEXTAUTH_URL: url, ...env, NODE_OPTIONS: nodeOptions } });
   let output = "";
   const route = { requireMs: Number.NaN, requireAtMs: Number.NaN, userlandMs: Number.NaN };
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));

@@ -1,9 +1,11 @@
 // Preloaded into `next start` by the cold-start benchmark (NODE_OPTIONS=--require …). Times, inside the
 // real server, the two steps of loading the chat route:
 //   require   the first require() of .next/server/app/api/chat/route.js: Next's route wrapper and the
-//             chunk files it lists (Next does this itself shortly after it starts listening);
+//             chunk files it lists (on the route's first request; with Next's default
+//             preloadEntriesOnStart, shortly after it starts listening);
 //   userland  the first ensureUserland() of that route module: Turbopack evaluates the route's own
-//             module graph (lib/…, the SDKs) here, on the first request to the route.
+//             module graph (lib/…, zod, next-auth) here, on the first request to the route (which may
+//             be instrumentation.ts's warm-up GET, see lib/startup.ts).
 // Each is printed once on stderr: `[bench:route-load] <step> <ms> <ms since process start>`. Plain
 // CommonJS because it runs before anything could compile TypeScript.
 const Module = require("node:module");

@@ -162,7 +162,7 @@ ${floorTable({ floors, rows })}
 ${notes({ settings, context }).map((n) => `- ${n}`).join("\n")}`;
 }
 
-export function coldStartSection({ machine, command, runs }: { machine: string; command: string; runs: ColdStart[] }): string {
+export function coldStartSection({ machine, command, runs, alone = false }: { machine: string; command: string; runs: ColdStart[]; alone?: boolean }): string {
   const atOnce = runs.filter((r) => r.idleMs === 0);
   const idle = runs.filter((r) => r.idleMs > 0);
   const idleMs = idle[0]?.idleMs ?? 0;
@@ -176,23 +176,27 @@ export function coldStartSection({ machine, command, runs }: { machine: string; 
 
 ${machine}
 
-Command: \`${command}\` (the same run as the server section).
+Command: \`${command}\`${alone ? "" : " (the same run as the server section)"}.
 
 Spawn \`next start\` (production build, store in the process, an upstream that answers at once), wait for
 Next's "Ready" line, then send one chat with a session cookie made earlier on another server with the same
 \`NEXTAUTH_SECRET\` (a returning user after a deploy), so \`POST /api/chat\` is the first request the server
-gets. ${atOnce.length} times sending it at once (what the first user after a restart meets) and ${idle.length} times
-${idleMs} ms after "Ready" (the first request's own cost, with Next's start-up work done). Times in ms.
+gets from outside. ${atOnce.length} times sending it at once (what the first user after a restart meets) and ${idle.length} times
+${idleMs} ms after "Ready" (with the server's start-up work done). Times in ms.
 
 Loading the route happens in two steps, both timed inside the server by a \`--require\` hook
 (\`scripts/bench/route-load-hook.cjs\`): Next \`require()\`s \`.next/server/app/api/chat/route.js\` and the
-chunks it lists shortly after it starts listening, in the background ("route require"); Turbopack then
-evaluates the route's own module graph (lib/, the SDKs, the injection model's weights) on the route's first
-request ("route module evaluation"), inside the first chat. A chat sent at once also waits for the work
-Next does after printing "Ready" on the same thread: compiling \`next.config.ts\` with SWC, running
-\`instrumentation.ts\`'s \`register()\` and requiring every route (a profile with \`-- --cpu-prof DIR\` shows them;
-"… done at" above is when the chat route's turn came). Files come from the page cache (the same build is
-started again and again), as on a restart on the same machine; a fresh container reads them from disk.
+chunks it lists ("route require"), then Turbopack evaluates the route's own module graph (lib/, zod,
+next-auth, the injection patterns and model weights: "route module evaluation"). Both happen on the route's
+first request: Next's loading of every route at start is turned off (\`preloadEntriesOnStart\` in
+\`next.config.ts\`), and \`instrumentation.ts\` sends that first request itself as soon as it has checked the
+environment, a GET that the route answers 405 (\`warmChatRoute\` in \`lib/startup.ts\`). A chat sent at once
+arrives before that GET and pays both steps (the GET shares them); one sent ${idleMs} ms later finds the route
+loaded, and the hook's times are the GET's. A chat sent at once also waits for what Next does after printing
+"Ready": loading \`next.config.ts\` (compiled with SWC) and running \`instrumentation.ts\`'s \`register()\` (a
+profile with \`-- --cpu-prof DIR\` shows them; "… done at" is when the route's code was loaded, from process
+start). Files come from the page cache (the same build is started again and again), as on a restart on the
+same machine; a fresh container reads them from disk.
 
 | | at once: median | min | max | after ${idleMs} ms: median | min | max |
 |---|---|---|---|---|---|---|
@@ -200,9 +204,9 @@ ${row("spawn → listening (\"Ready\")", (c) => c.listenMs)}
 ${row("first chat: first byte", (c) => c.firstByteMs)}
 ${row("first chat: first text", (c) => c.firstTextMs)}
 ${row("first chat: answered (done event)", (c) => c.firstDoneMs)}
-${row("… of which route module evaluation", (c) => c.userlandMs)}
-${row("route require (Next, in the background)", (c) => c.requireMs)}
+${row("route require (Next)", (c) => c.requireMs)}
 ${row("… done at, from process start", (c) => c.requireAtMs + c.requireMs)}
+${row("route module evaluation", (c) => c.userlandMs)}
 ${row("spawn → first chat answered", (c) => c.spawnToFirstChatMs, { idleToo: false })}
 ${row("second chat, same server (warm)", (c) => c.secondChatMs)}
 

@@ -8,6 +8,10 @@
  *   npm run -s bench -- [--ttft-ms 200] [--tokens-per-s 100] [--tokens 30] [--concurrency 1,16,64,256]
  *     [--rounds 3] [--requests 20] [--users 32] [--cold-starts 5] [--log-level info]
  *     [--build | --no-build] [--no-write] [--paths direct,app-memory,app-redis] [--cpu-prof DIR]
+ *     [--only cold-start]
+ *
+ * --only cold-start skips the load (one server signs one user in for the cookie, then stops) and
+ * writes only the "cold-start" section.
  *
  * --cpu-prof DIR profiles the app servers (./cpu-prof-hook.cjs): per server, DIR gets a profile of
  * start-up and warm-up and one of the measured load; summarise one with
@@ -52,6 +56,7 @@ const { values: args } = parseArgs({
     "no-build": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
+    only: { type: "string" },
   },
 });
 
@@ -70,7 +75,10 @@ const settings: Settings = {
   logLevel: String(args["log-level"]),
   concurrency: String(args.concurrency).split(",").map(Number).filter((c) => c > 0),
 };
-const paths = String(args.paths).split(",").filter((p): p is PathName => (PATHS as readonly string[]).includes(p));
+if (args.only !== undefined && args.only !== "cold-start") throw new Error("--only takes cold-start");
+const coldOnly = args.only === "cold-start";
+if (coldOnly) Object.assign(settings, { users: 1, concurrency: [] });
+const paths = coldOnly ? ["app-memory" as const] : String(args.paths).split(",").filter((p): p is PathName => (PATHS as readonly string[]).includes(p));
 const profileDir = args["cpu-prof"] ? path.resolve(args["cpu-prof"]) : undefined;
 const write = !args["no-write"] && !profileDir;
 
@@ -168,7 +176,7 @@ async function main(): Promise<void> {
     }
 
     // Warm-up, not counted: JIT, connection pools, each user's first chat, lazily made clients.
-    for (const target of targets.values()) await runLoad({ target, concurrency: 16, requests: Math.max(64, settings.users * 2) });
+    if (!coldOnly) for (const target of targets.values()) await runLoad({ target, concurrency: 16, requests: Math.max(64, settings.users * 2) });
     // A profiled server starts a fresh profile now, so start-up and warm-up stay out of the load profile.
     if (profileDir) for (const pid of pids.values()) process.kill(pid, "SIGUSR2");
 
@@ -206,8 +214,8 @@ async function main(): Promise<void> {
     }
     cells.sort((a, b) => a.concurrency - b.concurrency || PATHS.indexOf(a.path) - PATHS.indexOf(b.path));
     const rows = toRows(cells);
-    console.log(`\n${table(rows)}\n`);
-    const floors = (await measureMemoryFloors?.()) ?? [];
+    if (!coldOnly) console.log(`\n${table(rows)}\n`);
+    const floors = coldOnly ? [] : ((await measureMemoryFloors?.()) ?? []);
     for (const f of floors) console.log(`${f.label}: ${f.cpuPerRequest.toFixed(2)} ms app CPU per request${f.failed ? ` (${f.failed} unexpected answers)` : ""}`);
     await stopAll();
 
@@ -234,9 +242,9 @@ async function main(): Promise<void> {
     const context = { loadAtStart, loadAtEnd: os.loadavg(), redisCommandsPerChat: redisCommands.chats > 0 ? redisCommands.commands / redisCommands.chats : undefined };
     if (cold.length > 0) console.log(`\n${coldStartSection({ machine, command, runs: cold }).split("\n").filter((l) => l.startsWith("|")).join("\n")}\n`);
     if (write) {
-      writeSection("server", serverSection({ machine, command, settings, rows, cold, floors, context }));
-      if (cold.length > 0) writeSection("cold-start", coldStartSection({ machine, command, runs: cold }));
-      console.log("wrote docs/benchmarks.md (sections server, cold-start)");
+      if (!coldOnly) writeSection("server", serverSection({ machine, command, settings, rows, cold, floors, context }));
+      if (cold.length > 0) writeSection("cold-start", coldStartSection({ machine, command, runs: cold, alone: coldOnly }));
+      console.log(`wrote docs/benchmarks.md (sections ${coldOnly ? "" : "server, "}cold-start)`);
     }
     if (profileDir) console.log(`CPU profiles in ${profileDir} (summarise: npx tsx scripts/bench/cpu-profile.ts FILE)`);
   } finally {
