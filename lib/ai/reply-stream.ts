@@ -35,6 +35,9 @@ export type StreamGuard = { push(chunk: string): { text: string; leaked: boolean
 
 const PASS_THROUGH: StreamGuard = { push: (text) => ({ text, leaked: false }), end: () => ({ text: "", leaked: false }) };
 
+/** What `readyPart` resolves to when the provider's next part is not there yet. */
+const NOT_YET = Symbol("not yet");
+
 /** The error event sent when an output guard cuts a reply (the canary of the system prompt appeared). */
 export const REPLY_BLOCKED = {
   code: "reply_blocked",
@@ -75,15 +78,22 @@ export async function streamReply({ provider, request, conversationId = "", form
     if (timeout.aborted) return new ProviderError("timeout", undefined);
     return error instanceof ProviderError ? error : new ProviderError("connection", undefined);
   };
-  /** Sends what the guard lets out of one step; after a leak, an error event and nothing more. */
+  // Text let out by the guard and not yet written: parts that were already waiting are sent as one
+  // event (see `pull`), so a busy server makes fewer, larger writes instead of falling further behind.
+  let unsent = "";
+  const flush = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    if (!unsent) return;
+    controller.enqueue(wire.text(unsent));
+    unsent = "";
+  };
+  /** Takes what the guard lets out of one step; after a leak, an error event and nothing more. */
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, step: { text: string; leaked: boolean }): boolean => {
-    if (step.text) {
-      text += step.text;
-      controller.enqueue(wire.text(step.text));
-    }
+    text += step.text;
+    unsent += step.text;
     if (!step.leaked) return false;
     leaked = true;
     cancel.abort();
+    flush(controller);
     controller.enqueue(wire.error(REPLY_BLOCKED));
     controller.close();
     void settle("failed");
@@ -114,28 +124,42 @@ export async function streamReply({ provider, request, conversationId = "", form
     throw toApiError(failure);
   }
 
+  // The provider's next part, asked for once and kept until it is taken.
+  let pending: Promise<IteratorResult<StreamPart>> | undefined;
+  const nextPart = () => (pending ??= parts.next());
+  /** The next part if it has already arrived (the SDK had it buffered), else NOT_YET once the event loop turns. */
+  const readyPart = () => Promise.race([nextPart(), new Promise<typeof NOT_YET>((resolve) => setImmediate(resolve, NOT_YET))]);
+
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      if (!first.done) take(controller, first.value);
+      if (!first.done && !take(controller, first.value)) flush(controller);
     },
+    // Waits for the provider until there is text to send, then also takes every part that is already
+    // there, and writes them as one event.
     async pull(controller) {
       if (leaked) return;
       try {
         for (;;) {
-          const next = first.done ? first : await parts.next();
+          const next = first.done ? first : await (unsent ? readyPart() : nextPart());
+          if (next === NOT_YET) {
+            flush(controller);
+            return;
+          }
+          pending = undefined;
           if (next.done) {
             if (signal.aborted) throw cutOff();
             if (send(controller, guard.end())) return;
+            flush(controller);
             // Settled before `done`, so the event can carry the budget left after this reply.
             const extra = await settle("completed");
             controller.enqueue(wire.done(usage ?? estimateUsage(request, produced), extra || undefined));
             controller.close();
             return;
           }
-          const sentBefore = text.length;
-          if (take(controller, next.value) || text.length > sentBefore) return;
+          if (take(controller, next.value)) return;
         }
       } catch (error) {
+        flush(controller);
         if (leaked) return;
         if (clientSignal.aborted || cancel.signal.aborted) {
           void settle("aborted");

@@ -97,10 +97,10 @@ describe("streamReply: a normal reply", () => {
     expect(res.headers.get("cache-control")).toContain("no-store");
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("x-request-id")).toBe("req-1");
+    // The first part goes out alone; the two after it were already there, so they go out as one event.
     expect(await events(res)).toEqual([
       { type: "text", text: "Hel" },
-      { type: "text", text: "lo, " },
-      { type: "text", text: "world" },
+      { type: "text", text: "lo, world" },
       { type: "done", conversationId, usage: { inputTokens: 12, outputTokens: 3 } },
     ]);
 
@@ -112,6 +112,22 @@ describe("streamReply: a normal reply", () => {
     expect(typeof settled.firstTokenMs).toBe("number");
   });
 
+
+  it("sends each part as it arrives when the parts come apart in time", async () => {
+    const provider = fakeProvider(async function* () {
+      for (const piece of ["One", " two", " three"]) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        yield text(piece);
+      }
+    });
+    const { response } = start(provider);
+    const received = await events(await response);
+    expect(received.filter((e) => e.type === "text")).toEqual([
+      { type: "text", text: "One" },
+      { type: "text", text: " two" },
+      { type: "text", text: " three" },
+    ]);
+  });
   it("hands the provider the server's request and a live abort signal", async () => {
     const provider = fakeProvider(async function* () {
       yield text("ok");
