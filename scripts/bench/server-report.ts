@@ -7,7 +7,7 @@ import type { ColdStart } from "./cold-start";
 import type { Floor } from "./floors";
 import { percentile } from "./report";
 
-export const PATHS = ["direct", "app-memory", "app-redis"] as const;
+export const PATHS = ["direct", "next-floor", "app-memory", "app-redis"] as const;
 export type PathName = (typeof PATHS)[number];
 
 /** Everything measured for one path at one concurrency, summed over the rounds. */
@@ -23,6 +23,8 @@ export type Row = {
   total: [number, number];
   addedTtft: [number, number] | undefined;
   addedTotal: [number, number] | undefined;
+  /** An app path's TTFT p50 and CPU per chat minus next-floor's: what Bulwark adds to any Next.js route. */
+  overFloor: { ttft: number; cpu: number } | undefined;
   cpuPerChat: number | undefined;
   redisCpuPerChat: number | undefined;
   upstreamCpuPerChat: number;
@@ -43,6 +45,7 @@ export function toRows(cells: Cell[]): Row[] {
       total: p50p99(ok.map((s) => s.totalMs)),
       addedTtft: undefined,
       addedTotal: undefined,
+      overFloor: undefined,
       cpuPerChat: cell.path === "direct" ? undefined : cell.cpuMs / cell.samples.length,
       redisCpuPerChat: cell.path === "app-redis" ? cell.redisCpuMs / cell.samples.length : undefined,
       upstreamCpuPerChat: cell.upstreamCpuMs / cell.samples.length,
@@ -54,6 +57,11 @@ export function toRows(cells: Cell[]): Row[] {
     row.addedTtft = [row.ttft[0] - direct.ttft[0], row.ttft[1] - direct.ttft[1]];
     row.addedTotal = [row.total[0] - direct.total[0], row.total[1] - direct.total[1]];
   }
+  for (const row of rows) {
+    const floor = rows.find((r) => r.concurrency === row.concurrency && r.path === "next-floor");
+    if (!floor || !row.path.startsWith("app-") || row.cpuPerChat === undefined || floor.cpuPerChat === undefined) continue;
+    row.overFloor = { ttft: row.ttft[0] - floor.ttft[0], cpu: row.cpuPerChat - floor.cpuPerChat };
+  }
   return rows;
 }
 
@@ -61,13 +69,14 @@ const ms = (v: number | undefined, digits = 1) => (v === undefined || Number.isN
 const signed = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? "–" : `${v >= 0 ? "+" : ""}${v.toFixed(1)}`);
 
 export function table(rows: Row[]): string {
-  const head = "| concurrency | path | n | req/s | TTFT p50 | TTFT p99 | total p50 | total p99 | added TTFT p50 | added TTFT p99 | added total p50 | app CPU ms/chat | upstream CPU ms/chat |";
+  const head =
+    "| concurrency | path | n | req/s | TTFT p50 | TTFT p99 | total p50 | total p99 | added TTFT p50 | added TTFT p99 | added total p50 | app CPU ms/chat | upstream CPU ms/chat | over floor: TTFT p50 | over floor: CPU ms/chat |";
   const lines = rows.map((r) => {
     const cpu = r.cpuPerChat === undefined ? "–" : `${ms(r.cpuPerChat, 2)}${r.redisCpuPerChat === undefined ? "" : ` (+${ms(r.redisCpuPerChat, 2)} redis)`}`;
     const n = r.errors > 0 ? `${r.n} (${r.errors} failed)` : String(r.n);
-    return `| ${r.concurrency} | ${r.path} | ${n} | ${r.rps.toFixed(1)} | ${ms(r.ttft[0])} | ${ms(r.ttft[1])} | ${ms(r.total[0])} | ${ms(r.total[1])} | ${signed(r.addedTtft?.[0])} | ${signed(r.addedTtft?.[1])} | ${signed(r.addedTotal?.[0])} | ${cpu} | ${ms(r.upstreamCpuPerChat, 2)} |`;
+    return `| ${r.concurrency} | ${r.path} | ${n} | ${r.rps.toFixed(1)} | ${ms(r.ttft[0])} | ${ms(r.ttft[1])} | ${ms(r.total[0])} | ${ms(r.total[1])} | ${signed(r.addedTtft?.[0])} | ${signed(r.addedTtft?.[1])} | ${signed(r.addedTotal?.[0])} | ${cpu} | ${ms(r.upstreamCpuPerChat, 2)} | ${signed(r.overFloor?.ttft)} | ${r.overFloor ? `${r.overFloor.cpu >= 0 ? "+" : ""}${ms(r.overFloor.cpu, 2)}` : "–"} |`;
   });
-  return [head, `|${"---|".repeat(13)}`, ...lines].join("\n");
+  return [head, `|${"---|".repeat(15)}`, ...lines].join("\n");
 }
 
 export type Settings = { ttftMs: number; tokensPerSecond: number; tokens: number; rounds: number; minRequests: number; users: number; logLevel: string; concurrency: number[] };
@@ -84,13 +93,30 @@ function targets({ rows, cold }: { rows: Row[]; cold: ColdStart[] }): string {
     const shown = values.map((v, i) => `${signed(v)} ms (${i === 0 ? "memory" : "redis"})`).join(", ");
     lines.push(`| added TTFT p50 at concurrency ${c} ≤ ${limit} ms | ${shown} | ${verdict(values.every((v) => (v as number) <= limit))} |`);
   }
-  const cpu = rows.filter((r) => r.cpuPerChat !== undefined).map((r) => r.cpuPerChat as number);
+  const cpu = rows.filter((r) => r.path.startsWith("app-") && r.cpuPerChat !== undefined).map((r) => r.cpuPerChat as number);
   if (cpu.length > 0) lines.push(`| app CPU per chat ≤ 2 ms | ${ms(Math.min(...cpu), 2)} to ${ms(Math.max(...cpu), 2)} ms | ${verdict(Math.max(...cpu) <= 2)} |`);
   if (cold.some((c) => c.idleMs === 0)) {
     const ready = median(cold.filter((c) => c.idleMs === 0).map((c) => c.firstDoneMs));
     lines.push(`| chat route ready ≤ 300 ms after the server starts (median, listening → first chat answered) | ${ms(ready, 0)} ms | ${verdict(ready <= 300)} |`);
   }
   return ["| target (from the issue) | measured | |", "|---|---|---|", ...lines].join("\n");
+}
+
+/** The same measures against next-floor: what the secure pipeline adds to a route that only relays the stream. */
+function overFloor(rows: Row[]): string {
+  const lines = rows
+    .filter((r) => r.overFloor !== undefined)
+    .map((r) => {
+      const floor = rows.find((f) => f.concurrency === r.concurrency && f.path === "next-floor") as Row;
+      return `| ${r.concurrency} | ${r.path} | ${signed(floor.addedTtft?.[0])} | ${signed(r.overFloor?.ttft)} | ${ms(floor.cpuPerChat, 2)} | ${r.overFloor && r.overFloor.cpu >= 0 ? "+" : ""}${ms(r.overFloor?.cpu, 2)} |`;
+    });
+  if (lines.length === 0) return "";
+  return `What Bulwark adds to a Next.js route, as opposed to what any Next.js route that relays a model's stream costs on this machine
+(next-floor): the app path's TTFT p50 and CPU per chat minus next-floor's at the same concurrency.
+
+| concurrency | path | next-floor's added TTFT p50 (over direct) | Bulwark's added TTFT p50 (over next-floor) | next-floor CPU ms/chat | Bulwark's added CPU ms/chat (over next-floor) |
+|---|---|---|---|---|---|
+${lines.join("\n")}`;
 }
 
 function floorTable({ floors, rows }: { floors: Floor[]; rows: Row[] }): string {
@@ -113,7 +139,7 @@ function notes({ settings, context }: { settings: Settings; context: RunContext 
   const interval = settings.tokensPerSecond > 0 ? 1000 / settings.tokensPerSecond : 0;
   const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(", ");
   return [
-    `Added TTFT includes about one token interval (${interval.toFixed(0)} ms here) by design: the output guard that redacts secrets holds back the last run of non-whitespace (a key may continue in the next chunk), and model tokens start with their space, so the first word reaches the browser only when the second token arrives. Slower models add more: with \`--tokens-per-s 10\` the added TTFT p50 at concurrency 1 was 109 ms (one run, app-memory).`,
+    `The output guard that redacts secrets holds back only a word in which a credential could be starting (\`sk\`, \`AKIA\`, \`eyJ\`, \`-----BEGIN\`, a URL with \`://\`…; \`secretHoldStart\` in lib/guard/pii/secrets.ts) until the next token shows whether it is one; before, it held every reply's last word, so the first word reached the browser one token interval late (${interval.toFixed(0)} ms here, +17 ms added TTFT at concurrency 1 in all).`,
     ...(context.redisCommandsPerChat === undefined
       ? []
       : [`app-redis ran ${context.redisCommandsPerChat.toFixed(1)} Redis commands per chat (INFO commandstats): the user's controls, the rate limit, the stream slot, the token and spend budgets, the usage records, the conversation.`]),
@@ -124,6 +150,7 @@ function notes({ settings, context }: { settings: Settings; context: RunContext 
 
 export function serverSection({ machine, command, settings, rows, cold, floors, context }: { machine: string; command: string; settings: Settings; rows: Row[]; cold: ColdStart[]; floors: Floor[]; context: RunContext }): string {
   const interval = settings.tokensPerSecond > 0 ? 1000 / settings.tokensPerSecond : 0;
+  const floorNote = overFloor(rows);
   return `## Server: the chat route against the model called directly
 
 ${machine}
@@ -131,10 +158,14 @@ ${machine}
 Command: \`${command}\` (builds first when \`.next\` is missing or older than the sources; \`-- --no-build\` uses
 \`.next\` as it is; every flag is listed at the top of \`scripts/bench/server.ts\`). Not part of \`npm test\`.
 
-The same streaming request three ways, interleaved (every round runs each path once, in a rotating
-order, so a burst of noise on the machine lands on all three alike):
+The same streaming request four ways, interleaved (every round runs each path once, in a rotating
+order, so a burst of noise on the machine lands on all of them alike):
 
 - **direct**: the bench upstream's \`/v1/chat/completions\` called as the OpenAI SDK calls it;
+- **next-floor**: \`POST /api/chat\` of [\`scripts/bench/floor-app\`](../scripts/bench/floor-app/app/api/chat/route.ts), a Next.js app (same Next.js,
+  \`next start\`) whose one route handler relays the model's stream through the OpenAI SDK in the same event
+  format and does nothing else: no session, rate limit, guards, budgets or store. It is the floor any Next.js
+  route that streams a model pays on this machine, so app minus next-floor is what Bulwark's security adds;
 - **app-memory**: \`POST /api/chat\` on \`next start\`, signed in, every guard on (defaults), store in the process;
 - **app-redis**: the same with \`REDIS_URL\` on a local \`redis-server\` (conversations encrypted at rest).
 
@@ -156,7 +187,7 @@ the added times grow with the queue, not with the route's own latency.
 ${table(rows)}
 
 ${targets({ rows, cold })}
-
+${floorNote ? `\n${floorNote}\n` : ""}
 ${floorTable({ floors, rows })}
 
 ${notes({ settings, context }).map((n) => `- ${n}`).join("\n")}`;

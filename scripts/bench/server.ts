@@ -1,13 +1,13 @@
 /**
  * `npm run bench`: what the app adds to a chat. Starts the production build (building it first when
  * missing or stale), a paced OpenAI-compatible upstream (./upstream.ts) and a local redis-server, then
- * measures, interleaved, the upstream called directly against POST /api/chat with the store in the
- * process and on Redis, at each concurrency; then cold starts. Prints the tables and writes the
+ * measures, interleaved, the upstream called directly, a bare Next.js route relaying it (./floor-app)
+ * and POST /api/chat with the store in the process and on Redis, at each concurrency; then cold starts. Prints the tables and writes the
  * "server" and "cold-start" sections of docs/benchmarks.md.
  *
  *   npm run -s bench -- [--ttft-ms 200] [--tokens-per-s 100] [--tokens 30] [--concurrency 1,16,64,256]
  *     [--rounds 3] [--requests 20] [--users 32] [--cold-starts 5] [--log-level info]
- *     [--build | --no-build] [--no-write] [--paths direct,app-memory,app-redis] [--cpu-prof DIR]
+ *     [--build | --no-build] [--no-write] [--paths direct,next-floor,app-memory,app-redis] [--cpu-prof DIR]
  *     [--only cold-start]
  *
  * --only cold-start skips the load (one server signs one user in for the cookie, then stops) and
@@ -39,6 +39,7 @@ import { redisCommandCount } from "./redis-stats";
 import { machineLine, writeSection } from "./report";
 import { coldStartSection, PATHS, serverSection, table, toRows, type Cell, type PathName, type Settings } from "./server-report";
 import { spawnUpstream } from "./upstream";
+import { startFloor } from "./floor";
 
 const { values: args } = parseArgs({
   options: {
@@ -153,6 +154,13 @@ async function main(): Promise<void> {
     let measureMemoryFloors: (() => Promise<Floor[]>) | undefined;
     if (paths.includes("direct")) {
       targets.set("direct", { name: "direct", url: `${upstream.url}/chat/completions`, headers: () => ({ Authorization: `Bearer ${runSecrets.openaiKey}` }), body: directBody, ...openAIStream });
+    }
+    if (paths.includes("next-floor")) {
+      const profile: Record<string, string> = profileDir ? { NODE_OPTIONS: `--require ${path.join(__dirname, "cpu-prof-hook.cjs")}`, BENCH_CPU_PROF_DIR: profileDir } : {};
+      const floor = await startFloor({ upstreamUrl: upstream.url, upstreamKey: runSecrets.openaiKey, extraEnv: profile });
+      stops.push(floor.stop);
+      targets.set("next-floor", { name: "next-floor", url: `${floor.url}/api/chat`, headers: () => ({}), body: (i) => JSON.stringify({ message: message(i) }), ...appStream });
+      pids.set("next-floor", floor.pid);
     }
     if (paths.includes("app-memory")) {
       const app = await startApp({ name: "bench-memory", env: base({ ALLOW_IN_MEMORY_STORE: "true" }) });
