@@ -3,11 +3,22 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { SIGN_IN_URL } from "./api-client";
 import { openChatStream, type ChatFailure } from "./chat-api";
+import { throttleCommit, type ThrottledCommit } from "./commit-throttle";
 import type { ChatError, ChatMessage, Conversation, MessageStatus, TokenBudget } from "./types";
 
 export { SIGN_IN_URL };
 
 const CONNECTION_LOST = "The connection was lost before the reply finished. Please try again.";
+
+/**
+ * Least time between two commits of a streaming reply's text: the markdown's least time between two
+ * renders (MIN_RENDER_INTERVAL_MS in ./markdown.tsx), since a commit in between would render the
+ * chat again for text the reply does not show yet. For the 50 KB reply of `npm run bench:render`,
+ * a commit per chunk cost about 2 s of main thread, one per animation frame 1.0 s, this 0.8 s. A
+ * timer, unlike a frame, also fires in a hidden tab (about once a second there), so a reply still
+ * streams into a background tab.
+ */
+const COMMIT_INTERVAL_MS = 50;
 
 /** `restore` is the text to put back in the composer: the message never reached the conversation. */
 export type SendResult = { restore?: string };
@@ -40,13 +51,21 @@ export function useChatStream() {
   const conversationId = useRef<string | undefined>(undefined);
   const [currentId, setCurrentId] = useState<string | undefined>(undefined);
   const active = useRef<AbortController | null>(null);
+  // The streaming reply's text commits: a scheduled one is cancelled on unmount and on replace.
+  const pendingCommit = useRef<ThrottledCommit | null>(null);
 
   const setConversation = useCallback((id: string | undefined) => {
     conversationId.current = id;
     setCurrentId(id);
   }, []);
 
-  useEffect(() => () => active.current?.abort(), []);
+  useEffect(
+    () => () => {
+      active.current?.abort();
+      pendingCommit.current?.cancel();
+    },
+    [],
+  );
 
   const showError = useCallback((next: ChatError) => setError({ ...next, id: nextErrorId() }), []);
 
@@ -68,12 +87,18 @@ export function useChatStream() {
         { id: userId, role: "user", text },
         { id: replyId, role: "assistant", text: "", status: "streaming" },
       ]);
+      // Streamed text collects here and reaches React at most every COMMIT_INTERVAL_MS, not once a
+      // chunk: every commit renders the chat again, and a long reply arrives in thousands of chunks.
+      let reply = "";
+      const commit = throttleCommit({ commit: () => patchReply(replyId, { text: reply, status: "streaming" }), intervalMs: COMMIT_INTERVAL_MS });
+      pendingCommit.current = commit;
       const finishWith = (patch: AssistantPatch): SendResult => {
-        patchReply(replyId, patch);
+        // Whatever arrived since the last commit goes in with the final status, in one commit.
+        commit.cancel();
+        patchReply(replyId, { text: reply, ...patch });
         if (patch.status === "interrupted" && patch.note) showError({ message: patch.note });
         return {};
       };
-      let reply = "";
       try {
         const opened = await openChatStream({
           request: { message: text, model, ...(conversationId.current ? { conversationId: conversationId.current } : {}) },
@@ -98,7 +123,7 @@ export function useChatStream() {
           if (controller.signal.aborted) break;
           if (event.type === "text") {
             reply += event.text;
-            patchReply(replyId, { text: reply, status: "streaming" });
+            commit.request();
           } else if (event.type === "error") {
             return finishWith({ status: "interrupted", note: event.message });
           } else if (event.type === "done") {
@@ -111,6 +136,8 @@ export function useChatStream() {
       } catch {
         return finishWith(controller.signal.aborted ? { status: "stopped" } : { status: "interrupted", note: CONNECTION_LOST });
       } finally {
+        commit.cancel();
+        if (pendingCommit.current === commit) pendingCommit.current = null;
         if (active.current === controller) {
           active.current = null;
           setStreaming(false);
@@ -127,6 +154,8 @@ export function useChatStream() {
     ({ id, messages: next }: { id: string | undefined; messages: ChatMessage[] }) => {
       active.current?.abort();
       active.current = null;
+      // The aborted reply's next commit would only patch a message that is no longer shown.
+      pendingCommit.current?.cancel();
       setConversation(id);
       setStreaming(false);
       setMessages(next);
