@@ -1,6 +1,6 @@
 "use client";
 
-import type { RefObject } from "react";
+import { memo, type RefObject } from "react";
 import { BrandMark } from "@/components/brand-mark";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { AccountMenu } from "./account-menu";
@@ -23,7 +23,8 @@ type ChatHeaderProps = {
   inert: boolean;
 };
 
-export function ChatHeader({ models, model, onModelChange, onNewChat, canStartNew, user, budget, onDataDeleted, drawer, inert }: ChatHeaderProps) {
+/** The top bar: drawer toggle, model, New chat, budget and account. Memoized: nothing it shows changes while a reply streams. */
+export const ChatHeader = memo(function ChatHeader({ models, model, onModelChange, onNewChat, canStartNew, user, budget, onDataDeleted, drawer, inert }: ChatHeaderProps) {
   const who = user.email ?? user.name ?? "Signed in";
   return (
     <header className="chat-header" inert={inert}>
@@ -50,4 +51,4 @@ export function ChatHeader({ models, model, onModelChange, onNewChat, canStartNe
       </div>
     </header>
   );
-}
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import { ChatHeader } from "./chat-header";
 import { Composer } from "./composer";
 import { ConversationSidebar } from "./conversation-sidebar";
@@ -36,43 +36,51 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
   const [model, setModel] = useState(defaultModel);
   const [notice, setNotice] = useState<string | null>(null);
   const composerRef = useRef<HTMLTextAreaElement>(null);
-  const focusComposer = () => composerRef.current?.focus();
+  const focusComposer = useCallback(() => composerRef.current?.focus(), []);
+
+  // Every callback below is stable while a reply streams, and so are the props built from them:
+  // the header, the sidebar and the composer are memoized and skip the many renders of a stream.
+  const { load, showError, reset, stop, send, streaming, conversationId } = chat;
+  const { noteActivity, forget, remove, clear } = conversations;
+  const { update: updateBudget, reload: reloadBudget, exhaust: exhaustBudget } = tokens;
+  const { close: closeDrawer } = drawer;
 
   const opener = useOpenConversation({
     onOpened: (conversation) => {
-      chat.load(conversation);
+      load(conversation);
       focusComposer();
     },
     onFailed: ({ id, failure }) => {
       // Deleted elsewhere (another tab, or it expired): it should not stay in the list.
-      if (failure.code === "conversation_not_found") conversations.forget(id);
-      chat.showError({ message: failure.message });
+      if (failure.code === "conversation_not_found") forget(id);
+      showError({ message: failure.message });
     },
   });
+  const { cancel: cancelOpening, open: openConversation } = opener;
 
-  async function onSend() {
+  const onSend = useCallback(async () => {
     const sent = draft;
     const text = sent.trim();
-    if (!text || text.length > maxMessageChars || chat.streaming) return;
-    opener.cancel();
+    if (!text || text.length > maxMessageChars || streaming) return;
+    cancelOpening();
     setNotice(null);
     setDraft("");
     focusComposer();
-    const continuing = chat.conversationId;
-    const { restore } = await chat.send({
+    const continuing = conversationId;
+    const { restore } = await send({
       text,
       model,
       hooks: {
-        onAccepted: (id) => conversations.noteActivity({ id, firstMessage: text }),
-        onDone: ({ conversationId, budget }) => {
-          conversations.noteActivity({ id: conversationId, firstMessage: text });
-          if (budget) tokens.update(budget);
-          else void tokens.reload();
+        onAccepted: (id) => noteActivity({ id, firstMessage: text }),
+        onDone: ({ conversationId: id, budget }) => {
+          noteActivity({ id, firstMessage: text });
+          if (budget) updateBudget(budget);
+          else void reloadBudget();
         },
         onRefused: (failure) => {
-          if (failure.code === "token_budget_exhausted") tokens.exhaust(failure.resetsAt);
+          if (failure.code === "token_budget_exhausted") exhaustBudget(failure.resetsAt);
           // Deleted in another tab or expired: the retry starts a new conversation, so drop this one.
-          if (failure.code === "conversation_not_found" && continuing) conversations.forget(continuing);
+          if (failure.code === "conversation_not_found" && continuing) forget(continuing);
         },
       },
     });
@@ -80,43 +88,83 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
     // Put the message back so it can be retried; keep anything typed since, after it.
     setDraft((current) => (current.trim() ? `${sent}\n${current}` : sent));
     focusComposer();
-  }
+  }, [
+    draft,
+    maxMessageChars,
+    streaming,
+    cancelOpening,
+    focusComposer,
+    conversationId,
+    send,
+    model,
+    noteActivity,
+    updateBudget,
+    reloadBudget,
+    exhaustBudget,
+    forget,
+  ]);
 
-  function onStop() {
-    chat.stop();
+  const onSubmit = useCallback(() => void onSend(), [onSend]);
+
+  const onStop = useCallback(() => {
+    stop();
     focusComposer();
-  }
+  }, [stop, focusComposer]);
 
-  function onNewChat() {
-    opener.cancel();
-    chat.reset();
+  const onNewChat = useCallback(() => {
+    cancelOpening();
+    reset();
     focusComposer();
-  }
+  }, [cancelOpening, reset, focusComposer]);
 
-  function onPick(prompt: string) {
-    setDraft(prompt);
-    focusComposer();
-  }
+  const onPick = useCallback(
+    (prompt: string) => {
+      setDraft(prompt);
+      focusComposer();
+    },
+    [focusComposer],
+  );
 
-  function onOpen(id: string) {
-    drawer.close({ focus: composerRef });
-    // Already on screen (perhaps still streaming): reloading it would only cut the reply short.
-    if (id !== chat.conversationId) void opener.open(id);
-  }
+  const onOpen = useCallback(
+    (id: string) => {
+      closeDrawer({ focus: composerRef });
+      // Already on screen (perhaps still streaming): reloading it would only cut the reply short.
+      if (id !== conversationId) void openConversation(id);
+    },
+    [closeDrawer, conversationId, openConversation],
+  );
 
-  async function onDelete(id: string) {
-    const failure = await conversations.remove(id);
-    if (!failure && id === chat.conversationId) chat.reset();
-    return failure;
-  }
+  const onDelete = useCallback(
+    async (id: string) => {
+      const failure = await remove(id);
+      if (!failure && id === conversationId) reset();
+      return failure;
+    },
+    [remove, conversationId, reset],
+  );
 
-  function onDataDeleted(count: number) {
-    opener.cancel();
-    chat.reset();
-    conversations.clear();
-    setNotice(`Deleted ${count.toLocaleString("en")} ${count === 1 ? "conversation" : "conversations"}.`);
-    focusComposer();
-  }
+  const onDataDeleted = useCallback(
+    (count: number) => {
+      cancelOpening();
+      reset();
+      clear();
+      setNotice(`Deleted ${count.toLocaleString("en")} ${count === 1 ? "conversation" : "conversations"}.`);
+      focusComposer();
+    },
+    [cancelOpening, reset, clear, focusComposer],
+  );
+
+  const onDismissNotice = useCallback(() => setNotice(null), []);
+
+  // Objects as props, so made once per change: a new one each render would defeat the memo.
+  const headerDrawer = useMemo(
+    () => ({ open: drawer.open, onToggle: drawer.toggle, toggleRef: drawer.toggleRef }),
+    [drawer.open, drawer.toggle, drawer.toggleRef],
+  );
+  const sidebarDrawer = useMemo(
+    () => ({ open: drawer.open, onClose: drawer.close, panelRef: drawer.panelRef }),
+    [drawer.open, drawer.close, drawer.panelRef],
+  );
 
   return (
     <div className="chat-app">
@@ -125,11 +173,11 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
         model={model}
         onModelChange={setModel}
         onNewChat={onNewChat}
-        canStartNew={chat.messages.length > 0 || chat.streaming}
+        canStartNew={chat.messages.length > 0 || streaming}
         user={user}
         budget={tokens.budget}
         onDataDeleted={onDataDeleted}
-        drawer={{ open: drawer.open, onToggle: drawer.toggle, toggleRef: drawer.toggleRef }}
+        drawer={headerDrawer}
         inert={drawer.open}
       />
       <div className="chat-body">
@@ -137,9 +185,9 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
           items={conversations.items}
           status={conversations.status}
           onRetry={conversations.retry}
-          currentId={chat.conversationId}
+          currentId={conversationId}
           openingId={opener.openingId}
-          drawer={{ open: drawer.open, onClose: drawer.close, panelRef: drawer.panelRef }}
+          drawer={sidebarDrawer}
           onOpen={onOpen}
           onRename={conversations.rename}
           onDelete={onDelete}
@@ -151,14 +199,14 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
           </main>
           <footer className="composer-dock">
             <div className="composer-dock__inner">
-              <StatusNotice message={notice} onDismiss={() => setNotice(null)} />
+              <StatusNotice message={notice} onDismiss={onDismissNotice} />
               {chat.error ? <ErrorBanner key={chat.error.id} error={chat.error} onDismiss={chat.dismissError} /> : null}
               <Composer
                 value={draft}
                 onChange={setDraft}
-                onSend={() => void onSend()}
+                onSend={onSubmit}
                 onStop={onStop}
-                streaming={chat.streaming}
+                streaming={streaming}
                 paused={chat.error?.retryAt !== undefined}
                 maxChars={maxMessageChars}
                 inputRef={composerRef}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useLayoutEffect, type KeyboardEvent, type RefObject } from "react";
+import { memo, useLayoutEffect, type KeyboardEvent, type RefObject } from "react";
 import { ComposerHint } from "./composer-hint";
 
 type ComposerProps = {
@@ -17,8 +17,11 @@ type ComposerProps = {
 
 const MAX_ROWS = 8;
 
-/** The message box: Enter sends, Shift+Enter breaks the line, and the length limit is visible before it bites. */
-export function Composer({ value, onChange, onSend, onStop, streaming, paused, maxChars, inputRef }: ComposerProps) {
+/**
+ * The message box: Enter sends, Shift+Enter breaks the line, and the length limit is visible before
+ * it bites. Memoized: nothing it shows changes while a reply streams in.
+ */
+export const Composer = memo(function Composer({ value, onChange, onSend, onStop, streaming, paused, maxChars, inputRef }: ComposerProps) {
   const length = value.trim().length;
   const over = length > maxChars;
   const canSend = length > 0 && !over && !streaming && !paused;
@@ -84,4 +87,4 @@ export function Composer({ value, onChange, onSend, onStop, streaming, paused, m
       <ComposerHint length={length} maxChars={maxChars} />
     </form>
   );
-}
+});

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, type RefObject } from "react";
+import { memo, useRef, type RefObject } from "react";
 import { ConversationItem, type ConversationActions } from "./conversation-item";
 import { Icon } from "./icons";
 import type { ConversationSummary } from "./types";
@@ -19,8 +19,11 @@ type ConversationSidebarProps = ConversationActions & {
 
 export const SIDEBAR_ID = "conversation-sidebar";
 
-/** The conversation list: a sidebar on wide screens, a drawer on phones (see useDrawer). */
-export function ConversationSidebar({ items, status, onRetry, currentId, openingId, drawer, onOpen, onRename, onDelete }: ConversationSidebarProps) {
+/**
+ * The conversation list: a sidebar on wide screens, a drawer on phones (see useDrawer). Memoized:
+ * its props stay the same while a reply streams, and every item formats its dates when rendered.
+ */
+export const ConversationSidebar = memo(function ConversationSidebar({ items, status, onRetry, currentId, openingId, drawer, onOpen, onRename, onDelete }: ConversationSidebarProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   // The deleted item took focus with it: the list's heading is the nearest sensible place.
@@ -77,7 +80,7 @@ export function ConversationSidebar({ items, status, onRetry, currentId, opening
       {drawer.open ? <div className="sidebar-backdrop" aria-hidden="true" onClick={() => drawer.onClose({ focus: "toggle" })} /> : null}
     </>
   );
-}
+});
 
 /** Loading, empty and error states; a failed refresh keeps the list it already has and says so above it. */
 function ListStatusLine({ items, status, onRetry }: { items: ConversationSummary[]; status: ListStatus; onRetry: () => void }) {

@@ -1,13 +1,18 @@
 "use client";
 
+import { memo } from "react";
 import { BrandMark } from "@/components/brand-mark";
 import { Markdown } from "@/components/chat/markdown";
 import { CopyButton } from "./copy-button";
 import { TypingDots } from "./typing-dots";
 import type { ChatMessage } from "./types";
 
-/** One turn: the person's text verbatim, or the assistant's reply rendered as sanitized markdown. */
-export function Message({ message }: { message: ChatMessage }) {
+/**
+ * One turn: the person's text verbatim, or the assistant's reply rendered as sanitized markdown.
+ * Memoized: a finished message keeps its object while another streams (see useChatStream's
+ * patchReply), so only the streaming one renders again.
+ */
+export const Message = memo(function Message({ message }: { message: ChatMessage }) {
   if (message.role === "user") {
     return (
       <article className="message message--user" aria-label="You">
@@ -48,4 +53,4 @@ export function Message({ message }: { message: ChatMessage }) {
       </div>
     </article>
   );
-}
+});
