@@ -6,11 +6,11 @@ import { useAutoScroll } from "./use-auto-scroll";
 
 /** The conversation, scrolled along with a streaming reply unless the reader has scrolled up. */
 export function MessageList({ messages }: { messages: ChatMessage[] }) {
-  const { ref, onScroll, away, jumpToEnd } = useAutoScroll<HTMLDivElement>({ content: messages, count: messages.length });
+  const { ref, contentRef, onScroll, away, jumpToEnd } = useAutoScroll<HTMLDivElement, HTMLOListElement>({ count: messages.length });
 
   return (
     <div className="chat-scroll" ref={ref} onScroll={onScroll}>
-      <ol className="message-list" aria-label="Conversation">
+      <ol className="message-list" aria-label="Conversation" ref={contentRef}>
         {messages.map((message) => (
           <li key={message.id} className="message-list__item">
             <Message message={message} />
