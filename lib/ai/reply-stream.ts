@@ -35,8 +35,17 @@ export type StreamGuard = { push(chunk: string): { text: string; leaked: boolean
 
 const PASS_THROUGH: StreamGuard = { push: (text) => ({ text, leaked: false }), end: () => ({ text: "", leaked: false }) };
 
-/** What `readyPart` resolves to when the provider's next part is not there yet. */
-const NOT_YET = Symbol("not yet");
+/**
+ * Text that arrives within this long of the reply's last write waits for the interval to end and goes
+ * out with it, as one event: a reply is written at most about 60 times a second (more than a screen
+ * shows), so a fast model's thousands of tokens are not thousands of writes for the server, nor
+ * thousands of network reads and renders for the browser. The first text goes out at once, and text
+ * after a pause longer than this, as soon as it comes.
+ */
+export const WRITE_INTERVAL_MS = 16;
+
+/** What `partOrWrite` resolves to when it is time to write before the provider's next part has come. */
+const WRITE_NOW = Symbol("write now");
 
 /** The error event sent when an output guard cuts a reply (the canary of the system prompt appeared). */
 export const REPLY_BLOCKED = {
@@ -78,13 +87,14 @@ export async function streamReply({ provider, request, conversationId = "", form
     if (timeout.aborted) return new ProviderError("timeout", undefined);
     return error instanceof ProviderError ? error : new ProviderError("connection", undefined);
   };
-  // Text let out by the guard and not yet written: parts that were already waiting are sent as one
-  // event (see `pull`), so a busy server makes fewer, larger writes instead of falling further behind.
+  // Text let out by the guard and not yet written (see WRITE_INTERVAL_MS).
   let unsent = "";
+  let lastWriteAt = Number.NEGATIVE_INFINITY;
   const flush = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     if (!unsent) return;
     controller.enqueue(wire.text(unsent));
     unsent = "";
+    lastWriteAt = performance.now();
   };
   /** Takes what the guard lets out of one step; after a leak, an error event and nothing more. */
   const send = (controller: ReadableStreamDefaultController<Uint8Array>, step: { text: string; leaked: boolean }): boolean => {
@@ -127,21 +137,36 @@ export async function streamReply({ provider, request, conversationId = "", form
   // The provider's next part, asked for once and kept until it is taken.
   let pending: Promise<IteratorResult<StreamPart>> | undefined;
   const nextPart = () => (pending ??= parts.next());
-  /** The next part if it has already arrived (the SDK had it buffered), else NOT_YET once the event loop turns. */
-  const readyPart = () => Promise.race([nextPart(), new Promise<typeof NOT_YET>((resolve) => setImmediate(resolve, NOT_YET))]);
+  /**
+   * The next part if it comes before the next write is due, else WRITE_NOW. Once the interval is
+   * over, WRITE_NOW comes when the event loop turns, so parts already buffered still join the write.
+   */
+  const partOrWrite = async (): Promise<IteratorResult<StreamPart> | typeof WRITE_NOW> => {
+    const wait = lastWriteAt + WRITE_INTERVAL_MS - performance.now();
+    let timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
+    const due = new Promise<typeof WRITE_NOW>((resolve) => {
+      timer = wait > 0 ? setTimeout(resolve, wait, WRITE_NOW) : setImmediate(resolve, WRITE_NOW);
+    });
+    try {
+      return await Promise.race([nextPart(), due]);
+    } finally {
+      if (wait > 0) clearTimeout(timer as ReturnType<typeof setTimeout>);
+      else clearImmediate(timer as ReturnType<typeof setImmediate>);
+    }
+  };
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       if (!first.done && !take(controller, first.value)) flush(controller);
     },
-    // Waits for the provider until there is text to send, then also takes every part that is already
-    // there, and writes them as one event.
+    // Waits for the provider until there is text to send, then for more until the write is due
+    // (WRITE_INTERVAL_MS), and writes it all as one event.
     async pull(controller) {
       if (leaked) return;
       try {
         for (;;) {
-          const next = first.done ? first : await (unsent ? readyPart() : nextPart());
-          if (next === NOT_YET) {
+          const next = first.done ? first : await (unsent ? partOrWrite() : nextPart());
+          if (next === WRITE_NOW) {
             flush(controller);
             return;
           }

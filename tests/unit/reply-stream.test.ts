@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import { streamReply, type ReplyOutcome } from "@/lib/ai/reply-stream";
+import { streamReply, WRITE_INTERVAL_MS, type ReplyOutcome } from "@/lib/ai/reply-stream";
 import { ProviderError } from "@/lib/ai/provider-error";
 import type { ChatEvent } from "@/lib/ai/stream-format";
 import type { ChatProvider, ChatRequest, StreamPart } from "@/lib/ai/types";
@@ -113,10 +113,10 @@ describe("streamReply: a normal reply", () => {
   });
 
 
-  it("sends each part as it arrives when the parts come apart in time", async () => {
+  it("sends each part as it arrives when the parts come further apart than the write interval", async () => {
     const provider = fakeProvider(async function* () {
       for (const piece of ["One", " two", " three"]) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
+        await new Promise((resolve) => setTimeout(resolve, 3 * WRITE_INTERVAL_MS));
         yield text(piece);
       }
     });
@@ -127,6 +127,24 @@ describe("streamReply: a normal reply", () => {
       { type: "text", text: " two" },
       { type: "text", text: " three" },
     ]);
+  });
+
+  it("writes parts that come closer together than the write interval as fewer events, losing nothing", async () => {
+    const pieces = Array.from({ length: 40 }, (_, i) => ` w${i}`);
+    const provider = fakeProvider(async function* () {
+      for (const piece of pieces) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        yield text(piece);
+      }
+    });
+    const started = performance.now();
+    const { response } = start(provider);
+    const texts = (await events(await response)).flatMap((e) => (e.type === "text" ? [e.text] : []));
+    const elapsed = performance.now() - started;
+    expect(texts.join("")).toBe(pieces.join(""));
+    expect(texts[0]).toBe(pieces[0]); // the first text is not held back
+    // At most one write per interval, plus the first and the last (a slow machine only loosens this).
+    expect(texts.length).toBeLessThanOrEqual(Math.floor(elapsed / WRITE_INTERVAL_MS) + 2);
   });
   it("hands the provider the server's request and a live abort signal", async () => {
     const provider = fakeProvider(async function* () {
