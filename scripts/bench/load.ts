@@ -99,7 +99,13 @@ export async function runLoad({ target, concurrency, requests, firstIndex = 0 }:
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, worker));
-  return { samples, wallMs: performance.now() - start };
+  const wallMs = performance.now() - start;
+  // Idle kept-alive connections are closed after each run: while the other paths run, a server may
+  // close them itself (keep-alive timeout), and a request sent on one just then fails with "socket hang up".
+  const origin = new URL(target.url).origin;
+  agents.get(origin)?.destroy();
+  agents.delete(origin);
+  return { samples, wallMs };
 }
 
 /** The app's event stream: `data: {"type":"text",…}` events, then `done`. */
