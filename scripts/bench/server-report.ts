@@ -133,16 +133,24 @@ ${lines.join("\n")}`;
 }
 
 /** What the run saw besides the samples. */
-export type RunContext = { loadAtStart: number[]; loadAtEnd: number[]; redisCommandsPerChat: number | undefined };
+export type RunContext = { loadAtStart: number[]; loadAtEnd: number[]; redisCommandsPerChat: number | undefined; idleCpuPerSecond: Map<PathName, number>; idleSampleMs: number };
 
-function notes({ settings, context }: { settings: Settings; context: RunContext }): string[] {
+function notes({ settings, context, rows }: { settings: Settings; context: RunContext; rows: Row[] }): string[] {
+  const idle = [...context.idleCpuPerSecond].map(([path, perSecond]) => {
+    const atOne = rows.find((r) => r.concurrency === 1 && r.path === path);
+    const share = atOne && atOne.rps > 0 ? ` (${ms(perSecond / atOne.rps, 1)} ms of each chat's figure at concurrency 1)` : "";
+    return `${path} ${ms(perSecond, 1)} ms/s${share}`;
+  });
   const interval = settings.tokensPerSecond > 0 ? 1000 / settings.tokensPerSecond : 0;
   const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(", ");
   return [
     `The output guard that redacts secrets holds back only a word in which a credential could be starting (\`sk\`, \`AKIA\`, \`eyJ\`, \`-----BEGIN\`, a URL with \`://\`…; \`secretHoldStart\` in lib/guard/pii/secrets.ts) until the next token shows whether it is one; before, it held every reply's last word, so the first word reached the browser one token interval late (${interval.toFixed(0)} ms here, +17 ms added TTFT at concurrency 1 in all).`,
     ...(context.redisCommandsPerChat === undefined
       ? []
-      : [`app-redis ran ${context.redisCommandsPerChat.toFixed(1)} Redis commands per chat (INFO commandstats): the user's controls, the rate limit, the stream slot, the token and spend budgets, the usage records, the conversation.`]),
+      : [`app-redis ran ${context.redisCommandsPerChat.toFixed(1)} Redis commands per chat (INFO commandstats): the user's controls, the rate limit, one admission script (the stream slot and the token and spend budgets, one round trip), the usage records, the conversation.`]),
+    ...(idle.length === 0
+      ? []
+      : [`CPU while idle, sampled for ${ms(context.idleSampleMs / 1000, 0)} s after the warm-up (timers, the garbage collector), is in every CPU-per-chat figure: ${idle.join(", ")}. It weighs most at concurrency 1, where each chat has a path to itself for half a second.`]),
     "Added values are differences of percentiles (the path's p50 minus direct's p50), not percentiles of differences.",
     `Load average (1, 5, 15 min) ${load(context.loadAtStart)} at the start, ${load(context.loadAtEnd)} at the end: other jobs on the machine take CPU from all three paths alike.`,
   ];
@@ -190,7 +198,7 @@ ${targets({ rows, cold })}
 ${floorNote ? `\n${floorNote}\n` : ""}
 ${floorTable({ floors, rows })}
 
-${notes({ settings, context }).map((n) => `- ${n}`).join("\n")}`;
+${notes({ settings, context, rows }).map((n) => `- ${n}`).join("\n")}`;
 }
 
 export function coldStartSection({ machine, command, runs, alone = false }: { machine: string; command: string; runs: ColdStart[]; alone?: boolean }): string {
