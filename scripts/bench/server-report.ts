@@ -133,14 +133,9 @@ ${lines.join("\n")}`;
 }
 
 /** What the run saw besides the samples. */
-export type RunContext = { loadAtStart: number[]; loadAtEnd: number[]; redisCommandsPerChat: number | undefined; idleCpuPerSecond: Map<PathName, number>; idleSampleMs: number };
+export type RunContext = { loadAtStart: number[]; loadAtEnd: number[]; redisCommandsPerChat: number | undefined };
 
-function notes({ settings, context, rows }: { settings: Settings; context: RunContext; rows: Row[] }): string[] {
-  const idle = [...context.idleCpuPerSecond].map(([path, perSecond]) => {
-    const atOne = rows.find((r) => r.concurrency === 1 && r.path === path);
-    const share = atOne && atOne.rps > 0 ? ` (${ms(perSecond / atOne.rps, 1)} ms of each chat's figure at concurrency 1)` : "";
-    return `${path} ${ms(perSecond, 1)} ms/s${share}`;
-  });
+function notes({ settings, context }: { settings: Settings; context: RunContext }): string[] {
   const interval = settings.tokensPerSecond > 0 ? 1000 / settings.tokensPerSecond : 0;
   const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(", ");
   return [
@@ -148,11 +143,8 @@ function notes({ settings, context, rows }: { settings: Settings; context: RunCo
     ...(context.redisCommandsPerChat === undefined
       ? []
       : [`app-redis ran ${context.redisCommandsPerChat.toFixed(1)} Redis commands per chat (INFO commandstats): the user's controls, the rate limit, one admission script (the stream slot and the token and spend budgets, one round trip), the usage records, the conversation.`]),
-    ...(idle.length === 0
-      ? []
-      : [`CPU while idle, sampled for ${ms(context.idleSampleMs / 1000, 0)} s after the warm-up (timers, the garbage collector), is in every CPU-per-chat figure: ${idle.join(", ")}. It weighs most at concurrency 1, where each chat has a path to itself for half a second.`]),
     "Added values are differences of percentiles (the path's p50 minus direct's p50), not percentiles of differences.",
-    `Load average (1, 5, 15 min) ${load(context.loadAtStart)} at the start, ${load(context.loadAtEnd)} at the end: other jobs on the machine take CPU from all three paths alike.`,
+    `Load average (1, 5, 15 min) ${load(context.loadAtStart)} at the start, ${load(context.loadAtEnd)} at the end: other jobs on the machine take CPU from all paths alike.`,
   ];
 }
 
@@ -198,7 +190,7 @@ ${targets({ rows, cold })}
 ${floorNote ? `\n${floorNote}\n` : ""}
 ${floorTable({ floors, rows })}
 
-${notes({ settings, context, rows }).map((n) => `- ${n}`).join("\n")}`;
+${notes({ settings, context }).map((n) => `- ${n}`).join("\n")}`;
 }
 
 export function coldStartSection({ machine, command, runs, alone = false }: { machine: string; command: string; runs: ColdStart[]; alone?: boolean }): string {

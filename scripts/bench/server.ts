@@ -92,8 +92,6 @@ const MESSAGES = [
 ];
 /** How long after "Ready" the second kind of cold start waits, so Next's own start-up work is over. */
 const COLD_IDLE_MS = 2_000;
-/** How long each server's idle CPU is sampled before the load. */
-const IDLE_SAMPLE_MS = 10_000;
 const message = (i: number) => MESSAGES[i % MESSAGES.length] as string;
 
 /** The body the OpenAI SDK sends for the app's request: the same prompt shape, fence and canary included. */
@@ -187,14 +185,6 @@ async function main(): Promise<void> {
 
     // Warm-up, not counted: JIT, connection pools, each user's first chat, lazily made clients.
     if (!coldOnly) for (const target of targets.values()) await runLoad({ target, concurrency: 16, requests: Math.max(64, settings.users * 2) });
-    // Each server's CPU while idle (Next's own timers, the garbage collector): part of every "CPU per chat"
-    // figure, most of all at concurrency 1, where a path's phases last longest per chat.
-    const idleCpuPerSecond = new Map<PathName, number>();
-    if (!coldOnly) {
-      const before = new Map([...pids].map(([name, pid]) => [name, treeCpuMs(pid)]));
-      await new Promise((resolve) => setTimeout(resolve, IDLE_SAMPLE_MS));
-      for (const [name, pid] of pids) idleCpuPerSecond.set(name, ((treeCpuMs(pid) - (before.get(name) ?? 0)) / IDLE_SAMPLE_MS) * 1000);
-    }
     // A profiled server starts a fresh profile now, so start-up and warm-up stay out of the load profile.
     if (profileDir) for (const pid of pids.values()) process.kill(pid, "SIGUSR2");
 
@@ -261,8 +251,6 @@ async function main(): Promise<void> {
       loadAtStart,
       loadAtEnd: os.loadavg(),
       redisCommandsPerChat: redisCommands.chats > 0 ? redisCommands.commands / redisCommands.chats : undefined,
-      idleCpuPerSecond,
-      idleSampleMs: IDLE_SAMPLE_MS,
     };
     if (cold.length > 0) console.log(`\n${coldStartSection({ machine, command, runs: cold }).split("\n").filter((l) => l.startsWith("|")).join("\n")}\n`);
     if (write) {
