@@ -88,9 +88,25 @@ function summarize(lhr: Result, formFactor: FormFactor, scores: number[]): Light
   };
 }
 
+/**
+ * Lighthouse now and then fails to record a page load's trace (NO_NAVSTART, NO_FCP…: "Please run
+ * Lighthouse again"); such a run is repeated, up to twice. Any other failure stops the benchmark.
+ */
+async function runWithRetry(options: Parameters<typeof runOnce>[0]): Promise<Result> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runOnce(options);
+    } catch (error) {
+      const retryable = error instanceof Error && /^Lighthouse: NO_[A-Z_]+ /.test(error.message);
+      if (!retryable || attempt > 2) throw error;
+      console.log(`${(error as Error).message.split(" ").slice(0, 2).join(" ")}: running again`);
+    }
+  }
+}
+
 export async function runLighthouse(options: { url: string; cookie: string; chromePath: string; formFactor: FormFactor; runs: number }): Promise<LighthouseRun> {
   const results: Result[] = [];
-  for (let i = 0; i < options.runs; i++) results.push(await runOnce(options));
+  for (let i = 0; i < options.runs; i++) results.push(await runWithRetry(options));
   const score = (r: Result) => r.categories.performance?.score ?? 0;
   const sorted = [...results].sort((a, b) => score(a) - score(b));
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
