@@ -4,15 +4,16 @@ import { assertNoPublicSecrets } from "./lib/config/secrets";
 
 // Fail the build, not the first request: a secret behind NEXT_PUBLIC_ would be inlined into the
 // JavaScript every visitor downloads, and a malformed variable is better found now.
-assertNoPublicSecrets(process.env);
-// The schema check is left out at `next start`: the build it serves has passed it, and
-// instrumentation.ts checks the stricter runtime rules before the first request is answered. Loading it
-// here (zod: 95 files, each compiled by the TypeScript hook Next puts around this file) would hold back
-// every request after a restart by ~160 ms. A require(), not an import: only what this file loads
-// while it is being evaluated goes through that hook.
-if (process.argv[2] !== "start") {
+// At `next start` only the first check runs: the build it serves has passed the schema, and
+// instrumentation.ts checks the stricter runtime rules before the first request is answered. Loading
+// the schema here (zod: 95 files, each compiled by the TypeScript hook Next puts around this file)
+// would hold back every request after a restart by ~160 ms. A require(), not an import: only what
+// this file loads while it is being evaluated goes through that hook.
+if (process.argv[2] === "start") {
+  assertNoPublicSecrets(process.env);
+} else {
   const checks = require("./lib/config/build-checks") as { assertBuildEnvironment: typeof assertBuildEnvironment };
-  checks.assertBuildEnvironment(process.env);
+  checks.assertBuildEnvironment(process.env); // the public-secret check, then the schema
 }
 
 const nextConfig: NextConfig = {

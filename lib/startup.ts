@@ -37,7 +37,7 @@ const WARM_UP_TIMEOUT_MS = 30_000;
 /**
  * Loads the chat route in the background, without waiting: one GET to this server, which the route
  * answers 405 after Next has loaded its code and evaluated its modules (the injection patterns, zod,
- * next-auth; ~75 ms). A chat that comes later finds the route ready; one that comes sooner shares the
+ * next-auth; ~50 ms). A chat that comes later finds the route ready; one that comes sooner shares the
  * same loading. The route's modules cannot be warmed from here by importing them: this file is
  * bundled apart from the routes, so it would get copies of its own. Nothing of the app runs for the
  * GET (no session, no handler), so it leaves no log line. Skipped without a port (a custom server);
