@@ -159,8 +159,8 @@ async function main(): Promise<void> {
       const profile: Record<string, string> = profileDir ? { NODE_OPTIONS: `--require ${path.join(__dirname, "cpu-prof-hook.cjs")}`, BENCH_CPU_PROF_DIR: profileDir } : {};
       const floor = await startFloor({ upstreamUrl: upstream.url, upstreamKey: runSecrets.openaiKey, extraEnv: profile });
       stops.push(floor.stop);
-      targets.set("next-floor", { name: "next-floor", url: `${floor.url}/api/chat`, headers: () => ({}), body: (i) => JSON.stringify({ message: message(i) }), ...appStream });
-      pids.set("next-floor", floor.pid);
+      targets.set("next-floor", { name: "next-floor", url: `http://127.0.0.1:${floor.port}/api/chat`, headers: () => ({}), body: (i) => JSON.stringify({ message: message(i) }), ...appStream });
+      pids.set("next-floor", floor.process.pid as number);
     }
     if (paths.includes("app-memory")) {
       const app = await startApp({ name: "bench-memory", env: base({ ALLOW_IN_MEMORY_STORE: "true" }) });

@@ -33,10 +33,10 @@ function collectOutput(child: ChildProcess, onChunk: (chunk: Buffer) => void = (
   return () => output;
 }
 
-export async function startApp({ env, name = "app" }: { env: Record<string, string>; name?: string }): Promise<AppServer> {
+export async function startApp({ env, name = "app", dir }: { env: Record<string, string>; name?: string; dir?: string }): Promise<AppServer> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
-  const child = spawnNextStart({ port, env: { NEXTAUTH_URL: url, ...env } });
+  const child = spawnNextStart({ port, dir, env: { NEXTAUTH_URL: url, ...env } });
   mkdirSync(path.join(ROOT, ".test-run/logs"), { recursive: true });
   const file = createWriteStream(path.join(ROOT, `.test-run/logs/${name}-${port}.log`));
   const logs = collectOutput(child, (chunk) => file.write(chunk));
