@@ -143,15 +143,20 @@ export async function streamReply({ provider, request, conversationId = "", form
    */
   const partOrWrite = async (): Promise<IteratorResult<StreamPart> | typeof WRITE_NOW> => {
     const wait = lastWriteAt + WRITE_INTERVAL_MS - performance.now();
-    let timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | undefined;
+    let clear = () => {};
     const due = new Promise<typeof WRITE_NOW>((resolve) => {
-      timer = wait > 0 ? setTimeout(resolve, wait, WRITE_NOW) : setImmediate(resolve, WRITE_NOW);
+      if (wait > 0) {
+        const timer = setTimeout(resolve, wait, WRITE_NOW);
+        clear = () => clearTimeout(timer);
+      } else {
+        const immediate = setImmediate(resolve, WRITE_NOW);
+        clear = () => clearImmediate(immediate);
+      }
     });
     try {
       return await Promise.race([nextPart(), due]);
     } finally {
-      if (wait > 0) clearTimeout(timer as ReturnType<typeof setTimeout>);
-      else clearImmediate(timer as ReturnType<typeof setImmediate>);
+      clear();
     }
   };
 
