@@ -65,10 +65,12 @@ export function secretHoldStart(word: string): number {
   if (word.includes("://")) return 0;
   const limit = schemeTailStart(word);
   for (let at = 0; at < limit; at++) {
+    const startsRun = at === 0 || !isAlphanumeric(word.charCodeAt(at - 1));
+    // Inside a run only the PEM marker can start, and it starts with "-".
+    if (!startsRun && word.charCodeAt(at) !== 0x2d) continue;
     const rest = word.slice(at, at + 24);
     if (couldBecome(rest, PEM_MARKER)) return at;
-    if (at > 0 && isAlphanumeric(word.charCodeAt(at - 1))) continue;
-    if (SECRET_BEGINNINGS.some((beginning) => couldBecome(rest, beginning))) return at;
+    if (startsRun && SECRET_BEGINNINGS.some((beginning) => couldBecome(rest, beginning))) return at;
   }
   return limit;
 }
