@@ -1,5 +1,6 @@
 import type { EntityType, Span } from "../types";
 import { findCards } from "./card";
+import { findContextSecrets } from "./context-secrets";
 import { findEmails } from "./email";
 import { findIbans } from "./iban";
 import { findIps } from "./ip";
@@ -12,8 +13,11 @@ import { findSsns } from "./ssn";
 /** Every entity type, in the order overlaps are settled. */
 export const ENTITY_TYPES = ["SECRET", "CARD", "IBAN", "EMAIL", "SSN", "IP", "PHONE"] as const satisfies readonly EntityType[];
 
+/** Credentials in what a person sends: by prefix (./secrets) and by label or shape (./context-secrets). */
+const findInputSecrets = (text: string): Span[] => [...findSecretCandidates(text), ...findContextSecrets(text)];
+
 const DETECTORS = {
-  SECRET: findSecretCandidates,
+  SECRET: findInputSecrets,
   CARD: findCards,
   IBAN: findIbans,
   EMAIL: findEmails,
@@ -39,9 +43,13 @@ export function findEntities(text: string, { types = ENTITY_TYPES }: { types?: r
   return settleOverlaps({ candidates, length: text.length });
 }
 
-/** Credentials only; the output guard runs this over model replies. */
+/**
+ * Credentials by prefix only; the output guard runs this over model replies. A labelled password or
+ * a bare AWS secret key has no beginning that secretHoldStart could hold back on, and one the person
+ * pasted was replaced before the model saw it.
+ */
 export function findSecrets(text: string): Span[] {
-  return findEntities(text, { types: ["SECRET"] });
+  return settleOverlaps({ candidates: findSecretCandidates(text), length: text.length });
 }
 
 /**

@@ -1,0 +1,108 @@
+import type { Span } from "../types";
+
+/**
+ * Credentials known by where they stand, not by a prefix: the value after a label such as
+ * `password=`, `client_secret:`, `"api_key": "…"`, `Authorization: Bearer …`, and AWS secret access
+ * keys (40 characters of base64's alphabet), with their label or bare. Input only: a reply is
+ * streamed, and these have no beginning the output guard could hold back on (./secrets.ts,
+ * secretHoldStart); what a person pasted is replaced before the model ever sees it.
+ */
+
+/**
+ * A label word at the start of a word or after `_`, `-` or `.` (`DB_PASSWORD`, `x-api-key`,
+ * `aws_secret_access_key`, `SecretAccessKey`), a bounded suffix, then `=`, `:`, `=>` or "is", with
+ * optional quotes, and the value. Every part is bounded or reads a class the next part cannot
+ * start with, so each attempt costs at most a few hundred characters.
+ */
+const LABELLED = new RegExp(
+  [
+    String.raw`(?<![A-Za-z0-9])`,
+    String.raw`(password|passwd|passphrase|passcode|pwd|passwort|kennwort|contrase[ñn]a|senha|mot de passe|secret|token|api[_ -]?key|apikey|auth|authorization|bearer|private[_-]?key|access[_-]?key|credentials?)`,
+    String.raw`((?:[_ -]?access[_ -]?key|[_-]?(?:key|id|value|hash|token|secret|string))?)`,
+    String.raw`["']?`,
+    String.raw`(?:[ \t]{0,4}(?:[:=]|=>|:=)[ \t]{0,4}(?:\r?\n[ \t]{0,16})?|[ \t]{1,4}(?:is|was|ist|est|es|é)[ \t]{1,4}:?[ \t]{0,4}|(?<=bearer)[ \t]{1,4})`,
+    String.raw`(?:(?:Bearer|Basic|Token)[ \t]{1,4})?`,
+    String.raw`["'\x60]?`,
+    String.raw`([^\s"'\x60,;&<>()[\]{}]{8,256})(?![^\s"'\x60,;&<>()[\]{}])`,
+  ].join(""),
+  "gi",
+);
+
+/** Forty characters of [A-Za-z0-9/+] that are not part of a longer run, a path, a name or padded base64. */
+const AWS_SECRET = /(?<![A-Za-z0-9/+_.=-])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+_.=-])/g;
+
+/**
+ * What stands in examples, templates and code instead of a value: placeholders, variables, a
+ * member path (`process.env.API_KEY`), a hex literal, a URL or a path.
+ */
+const NOT_A_VALUE =
+  /^(?:x+|\*+|\.+|#+)$|your|example|changeme|change[_-]?me|placeholder|redacted|dummy|sample|^<|^\$|^%|^\{\{|:\/\/|^\.?\/|^0x[0-9a-f]+$|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/i;
+
+export function findContextSecrets(text: string): Span[] {
+  const spans: Span[] = [];
+  for (const match of text.matchAll(LABELLED)) {
+    const [whole, word = "", suffix = "", value = ""] = match;
+    if (!looksSecret(value)) continue;
+    const end = match.index + whole.length;
+    spans.push({ start: end - value.length, end, type: "SECRET", subtype: subtypeOf({ label: (word + suffix).toLowerCase(), value }) });
+  }
+  for (const match of text.matchAll(AWS_SECRET)) {
+    if (looksLikeAwsSecret(match[0])) spans.push({ start: match.index, end: match.index + 40, type: "SECRET", subtype: "aws_secret_access_key" });
+  }
+  return spans;
+}
+
+function subtypeOf({ label, value }: { label: string; value: string }): string {
+  if (/secret/.test(label) && /access/.test(label)) return "aws_secret_access_key";
+  if (/^(?:pass|pwd|kenn|contra|senha|mot)/.test(label)) return "password";
+  if (/token|bearer|auth/.test(label)) return "token";
+  if (/api|access/.test(label)) return "api_key";
+  if (/private/.test(label)) return "private_key";
+  return value.length === 40 && looksLikeAwsSecret(value) ? "aws_secret_access_key" : "secret";
+}
+
+/**
+ * A value after a label is a secret when it is not prose or a placeholder: at least three of
+ * lower case, upper case, digits and other characters ("Tr0ub4dor&3"), or letters and digits over
+ * 16 characters or more (a hex or base64 token), with at least six distinct characters.
+ */
+function looksSecret(value: string): boolean {
+  if (NOT_A_VALUE.test(value) || new Set(value).size < 6) return false;
+  const lower = /[a-z]/.test(value);
+  const upper = /[A-Z]/.test(value);
+  const digit = /\d/.test(value);
+  const other = /[^A-Za-z0-9]/.test(value);
+  const classes = Number(lower) + Number(upper) + Number(digit) + Number(other);
+  return classes >= 3 || (digit && (lower || upper) && value.length >= 16);
+}
+
+/**
+ * A bare AWS secret access key: upper case, lower case and digits, not hex alone (a git SHA-1 is
+ * forty characters too), and random: a key's character class changes at about two positions in
+ * three, while a long identifier ("AbstractSingletonProxyFactoryBean2024…") changes at word edges
+ * only. Base64 of text ("V2hhdCBpcyB0aGUg…" is "What is the…") decodes to printable characters;
+ * a key's thirty random bytes almost never do.
+ */
+function looksLikeAwsSecret(value: string): boolean {
+  if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/\d/.test(value) || /^[0-9a-fA-F]+$/.test(value) || decodesToText(value)) return false;
+  let changes = 0;
+  for (let i = 1; i < value.length; i++) if (classOf(value.charCodeAt(i)) !== classOf(value.charCodeAt(i - 1))) changes++;
+  return changes >= 14 && new Set(value).size >= 20;
+}
+
+function decodesToText(value: string): boolean {
+  let printable = 0;
+  const bytes = atob(value);
+  for (let i = 0; i < bytes.length; i++) {
+    const code = bytes.charCodeAt(i);
+    if ((code >= 0x20 && code < 0x7f) || code === 0x0a || code === 0x0d || code === 0x09) printable++;
+  }
+  return printable >= 0.9 * bytes.length;
+}
+
+function classOf(code: number): number {
+  if (code >= 0x61 && code <= 0x7a) return 0;
+  if (code >= 0x41 && code <= 0x5a) return 1;
+  if (code >= 0x30 && code <= 0x39) return 2;
+  return 3;
+}
