@@ -45,6 +45,19 @@ export const HOSTILE_PII: readonly (readonly [string, string])[] = [
   ["SECRET: URL credentials without '@'", `a://${fill("b:")}`],
   ["SECRET: dotted schemes", fill("a.a:/")],
   ["mixed: brackets and placeholders", fill("[EMAIL_1")],
+  ["PHONE: digits and slashes", fill("1/")],
+  ["PHONE: spaced slashes and dashes", fill("1 / 2 - ")],
+  ["PHONE: trunk prefixes without a number", fill("+44(0)")],
+  ["PHONE: numbers glued to words", fill("Tel1 a")],
+  ["PHONE: labels glued to digits", fill("call me on1")],
+  ["IBAN: dotted and dashed groups", `GB82${fill(".W-1")}`],
+  ["IBAN: country codes set apart", fill("GB 8 ")],
+  ["SECRET: a label repeated", fill("password=")],
+  ["SECRET: a label, then one endless value", `password=${fill("aB3$")}`],
+  ["SECRET: labels before spaces", fill("token   ")],
+  ["SECRET: labelled words joined by underscores", fill("db_password_")],
+  ["SECRET: base64 alphabet without a break", fill("aB3/")],
+  ["SECRET: forty-character runs", fill(`${"aB3+x9Zq".repeat(5)} `)],
 ];
 
 /** For the prompt-injection scorer. */

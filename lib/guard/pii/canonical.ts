@@ -2,8 +2,8 @@ import type { EntityType } from "../types";
 
 /**
  * The form two writings of one value share, so they get one placeholder: "A@B.com" and
- * "a@b.com"; "4111 1111 1111 1111" and "4111-1111-1111-1111"; "+44 (0)20 7946 0958" and
- * "0044 20 7946 0958". Used as a map key only, never shown.
+ * "a@b.com"; "4111 1111 1111 1111" and "4111-1111-1111-1111"; "DE89.3704…" and "de89 3704…";
+ * "+44 (0)20 7946 0958" and "0044 20 7946 0958". Used as a map key only, never shown.
  */
 export function canonicalValue({ type, value }: { type: EntityType; value: string }): string {
   switch (type) {
@@ -11,7 +11,7 @@ export function canonicalValue({ type, value }: { type: EntityType; value: strin
     case "IP":
       return value.toLowerCase();
     case "IBAN":
-      return value.replace(/\s/g, "").toUpperCase();
+      return value.replace(/[\s.\-]/g, "").toUpperCase();
     case "CARD":
     case "SSN":
       return value.replace(/\D/g, "");

@@ -19,9 +19,12 @@ export function hasContextBefore({
   keywords: RegExp;
   window?: number;
 }): boolean {
-  const before = text.slice(Math.max(0, index - window), index);
+  const from = Math.max(0, index - window);
+  const before = text.slice(from, index);
+  // The window may start inside a word: "st|ring" is not "ring".
+  const cutWord = from > 0 && /[\p{L}\p{N}]/u.test(text[from - 1] ?? "");
   let lastEnd = -1;
-  for (const match of before.matchAll(keywords)) lastEnd = match.index + match[0].length;
+  for (const match of before.matchAll(keywords)) if (match.index > 0 || !cutWord) lastEnd = match.index + match[0].length;
   return lastEnd !== -1 && !/\d/.test(before.slice(lastEnd));
 }
 

@@ -23,11 +23,12 @@ const SEP = String.raw`(?:\) ?(?:[.\-\/] ?)?| ?[.\-\/] ?| ?\(| )`;
  * A run of digit groups, each joined by one separator, optionally led by "+" or "(" and followed
  * by an extension. Each repetition starts with a non-digit, so the groups split one way only; the
  * look-behind refuses starts inside a number (after a digit and a separator, or a thousands
- * comma: "11,600-4000-4800"), a price or a hash mark, and the look-ahead refuses a run that continues as a decimal, range or word. A letter just
- * before is allowed here and judged by {@link gluedToLabel}.
+ * comma: "11,600-4000-4800"), a price or a hash mark, and the look-ahead refuses a run that
+ * continues as a decimal, range, time or word. A letter just before is allowed here and judged by
+ * {@link gluedToLabel}.
  */
 const RUN = new RegExp(
-  String.raw`(?<![\p{N}_+\\$€£¥#@]|\d[ .()\-\/]{1,3}|\d,)(?:\+|\(\+?)?\d+(?:${SEP}\d+)*(?: ?(?:x|ext\.?|extension) ?\d{1,6})?(?![\p{L}\p{N}_]|[.,\-\/]?\d)`,
+  String.raw`(?<![\p{N}_+\\$€£¥#@]|\d[ .()\-\/]{1,3}|\d,)(?:\+|\(\+?)?\d+(?:${SEP}\d+)*(?: ?(?:x|ext\.?|extension) ?\d{1,6})?(?![\p{L}\p{N}_]|[.,:\-\/]?\d)`,
   "giu",
 );
 
@@ -116,6 +117,8 @@ function isPhone({ text, start, raw, labelled }: { text: string; start: number; 
   if (digits.length < 7 || digits.length > 15 || /^(\d)\1*$/.test(digits)) return false;
   // The shape of a US SSN (./ssn decides); read as a phone number it would be an odd one.
   if (/^\d{3}-\d{2}-\d{4}$/.test(body)) return false;
+  // Slashes twice are a date ("20/03/2023"), not an area code set apart.
+  if (body.indexOf("/") !== body.lastIndexOf("/")) return false;
   if (hasContextBefore({ text, index: start, keywords: OTHER_NUMBER_CONTEXT, window: 24 })) return false;
   if (hasPhoneShape(parts)) return true;
   if (groups.some((group) => group.length < 2) || isDate(parts) || /[()]/.test(body.replace(/^\(\d+\) ?/, ""))) return false;
