@@ -12,6 +12,8 @@ const EMAIL =
 
 export function findEmails(text: string): Span[] {
   const spans: Span[] = [];
+  // Most messages hold no "@"; the pattern would still try every word (about 0.4 ms over 8,000 characters).
+  if (!text.includes("@")) return spans;
   for (const match of text.matchAll(EMAIL)) {
     // A local part cannot start with a dot, and a leading quote is the sentence's ('a@b.com').
     let start = match.index;

@@ -25,10 +25,11 @@ const SEP = String.raw`(?:\) ?(?:[.\-\/] ?)?| ?[.\-\/] ?| ?\(| )`;
  * look-behind refuses starts inside a number (after a digit and a separator, or a thousands
  * comma: "11,600-4000-4800"), a price or a hash mark, and the look-ahead refuses a run that
  * continues as a decimal, range, time or word. A letter just before is allowed here and judged by
- * {@link gluedToLabel}.
+ * {@link gluedToLabel}. The first look-ahead only lets the costlier look-behind run where a number
+ * can start.
  */
 const RUN = new RegExp(
-  String.raw`(?<![\p{N}_+\\$€£¥#@]|\d[ .()\-\/]{1,3}|\d,)(?:\+|\(\+?)?\d+(?:${SEP}\d+)*(?: ?(?:x|ext\.?|extension) ?\d{1,6})?(?![\p{L}\p{N}_]|[.,:\-\/]?\d)`,
+  String.raw`(?=[+(\d])(?<![\p{N}_+\\$€£¥#@]|\d[ .()\-\/]{1,3}|\d,)(?:\+|\(\+?)?\d+(?:${SEP}\d+)*(?: ?(?:x|ext\.?|extension) ?\d{1,6})?(?![\p{L}\p{N}_]|[.,:\-\/]?\d)`,
   "giu",
 );
 
@@ -70,6 +71,8 @@ export function findPhones(text: string): Span[] {
   for (const match of text.matchAll(RUN)) {
     let start = match.index;
     let raw = match[0];
+    // Most runs are short numbers (counts, prices, years): settled before any other check.
+    if (countDigits(raw) < 7) continue;
     const glued = isGlued({ text, start });
     if (glued && !gluedToLabel({ text, start })) continue;
     // "(555-1234)": the opening parenthesis belongs to the sentence, not the number.
@@ -90,6 +93,15 @@ export function findPhones(text: string): Span[] {
     if (from > 0) pushPart({ spans, text, start: start + from, raw: raw.slice(from), labelled: false });
   }
   return spans;
+}
+
+function countDigits(raw: string): number {
+  let digits = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (code >= 0x30 && code <= 0x39) digits++;
+  }
+  return digits;
 }
 
 function pushPart({ spans, text, start, raw, labelled }: { spans: Span[]; text: string; start: number; raw: string; labelled: boolean }): void {
