@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { REDACTED_SECRET, SECRET_HOLD_LIMITS, SecretRedactor, UNTERMINATED_PEM, type SecretFinder, type SecretHoldStart } from "@/lib/guard/output/secrets";
 import { findSecrets as findPiiSecrets, secretHoldStart } from "@/lib/guard/pii";
-import { alnum, SECRET_SAMPLES } from "../support/secret-samples";
+import { fakeAnthropicKey, fakeOpenAIKey } from "../support/fake-keys";
+import { alnum, digits, SECRET_SAMPLES, upperAlnum } from "../support/secret-samples";
 
 // Fake keys are assembled at run time: secret scanners flag realistic keys written out in files.
 const OPENAI_KEY = ["sk", "-", "Ab3De6Gh9Jk2Mn5Pq8St1Vw4Yz7"].join("");
@@ -267,5 +268,84 @@ describe("SecretRedactor with the PII stage's finder and hold start", () => {
     // A letter inside a run cannot start a key (the rules' look-behind); a scheme may become a URL.
     expect(["Hello", "task", "risky", "flask-app", "(Note:", "postgres:/", "with", "The"].map(held)).toEqual(["", "", "", "", "Note:", "postgres:/", "", ""]);
     expect(held("https://example.com/a")).toBe("https://example.com/a");
+  });
+});
+
+describe("SecretRedactor with the PII stage's finder: keys split by markdown, spaces, invisible characters or a line break", () => {
+  const KEYS: readonly (readonly [string, () => string])[] = [
+    ["an OpenAI project key", fakeOpenAIKey],
+    ["an Anthropic key", fakeAnthropicKey],
+    ["an AWS access key id", () => ["AK", "IA", upperAlnum(16)].join("")],
+    ["a GitHub token", () => `ghp${"_"}${alnum(36)}`],
+    ["a Slack bot token", () => `xox${"b-"}${digits(11)}-${digits(13)}-${alnum(24)}`],
+  ];
+  const SEPARATORS = [["markdown bold", "**"], ["underscores", "__"], ["a backtick", "`"], ["a space", " "], ["a zero-width space", "\u200b"], ["a line break", "\n"], ["bold around a space", "** **"]] as const;
+  /** The key with `separator` put in at `at` (a position inside its prefix, or in its body). */
+  const splitAt = ({ key, at, separator }: { key: string; at: number; separator: string }) => key.slice(0, at) + separator + key.slice(at);
+  /** Every run of six characters of the key's body, for checking that no piece of it got through. */
+  const pieces = (key: string) => Array.from({ length: key.length - 12 }, (_, i) => key.slice(8 + i, 14 + i));
+  const joined = (text: string) => text.replace(/[\s*_`\u200b]/g, "");
+
+  it.each(KEYS.flatMap(([name, make]) => SEPARATORS.map(([how, separator]) => [name, how, make, separator] as const)))(
+    "redacts %s split by %s, however the reply is cut into chunks",
+    (_name, _how, make, separator) => {
+      const key = make();
+      for (const at of [2, Math.floor(key.length / 2), key.length - 3]) {
+        const text = `Here you go: ${splitAt({ key, at, separator })} — keep it safe.`;
+        const expected = `Here you go: ${REDACTED_SECRET} — keep it safe.`;
+        expect(redactWhole(text), JSON.stringify(text)).toBe(expected);
+        for (const size of [1, 2, 3, 5, 8, 13, text.length]) expect(runPii(chunked(text, size)).text, `${JSON.stringify(text)} in chunks of ${size}`).toBe(expected);
+      }
+    },
+  );
+
+  it.each(KEYS)("never lets a piece of %s split in two through before it can be judged", (_name, make) => {
+    const key = make();
+    for (const separator of ["**", " ", "\u200b", "\n"]) {
+      const redactor = new SecretRedactor(findPiiSecrets, secretHoldStart);
+      let out = "";
+      for (const char of `Sure: ${splitAt({ key, at: Math.floor(key.length / 2), separator })} done`) {
+        out += redactor.push(char).text;
+        for (const piece of pieces(key)) expect(joined(out)).not.toContain(piece);
+      }
+      expect(out + redactor.end().text).toBe(`Sure: ${REDACTED_SECRET} done`);
+    }
+  });
+
+  it("redacts a key split into groups of eight by spaces", () => {
+    const key = fakeOpenAIKey();
+    const text = `key: ${key.replace(/(.{8})(?=.)/g, "$1 ")}\nthanks`;
+    expect(runPii(chunked(text, 4)).text).toBe(`key: ${REDACTED_SECRET}\nthanks`);
+  });
+
+  it("keeps two keys separated by a space apart, and the words after a key outside it", () => {
+    const [openai, aws] = [fakeOpenAIKey(), ["AK", "IA", upperAlnum(16)].join("")];
+    const text = `${openai} ${aws} and then the rest of the answer.`;
+    const result = runPii(chunked(text, 3));
+    expect(result.text).toBe(`${REDACTED_SECRET} ${REDACTED_SECRET} and then the rest of the answer.`);
+    expect(result.redacted).toEqual(["openai_key", "aws_access_key_id"]);
+  });
+
+  it.each([
+    "Use the sk- prefix for OpenAI keys, AKIA for AWS ids and ghp_ for GitHub; tokens are 40 characters.",
+    "**Note:** `sk-learn` 1.2 and **AKIA** keys **rotate** every 90 days.",
+    "A KIA car, an AI model, xo xo, gh pages, sk ant and pk 2 are not keys.",
+    "The  sk-proj-  prefix and the AWS prefix AKIA  2024 ROTATION POLICY DOCUMENT are prose.",
+    "Visit https://example.com/docs/sk-proj-guide for the guide.\n\n- item one\n- item two",
+  ])("leaves prose that mentions key prefixes unchanged: %j", (text) => {
+    for (const size of [1, 4, text.length]) expect(runPii(chunked(text, size)).text).toBe(text);
+  });
+
+  it("does not hold ordinary words after a word that looks like a prefix longer than before", () => {
+    const tokens = ["Use", " sk", "-learn", " for", " models", ",", " and", " AI", " tools", " daily", "."];
+    const redactor = new SecretRedactor(findPiiSecrets, secretHoldStart);
+    let received = "";
+    let out = "";
+    for (const token of tokens) {
+      received += token;
+      out += redactor.push(token).text;
+      // At most the last word is held, as for any text.
+      expect(received.slice(out.length)).not.toMatch(/\s\S/);
+    }
   });
 });

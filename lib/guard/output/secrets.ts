@@ -13,12 +13,15 @@ export type SecretSpan = { start: number; end: number; type: string; subtype?: s
 export type SecretFinder = (text: string) => SecretSpan[];
 
 /**
- * Where in a word (a run of non-whitespace, possibly begun in text already let through) a secret
- * could be starting, given that more characters may follow: the word is held from there, and what
- * comes before goes out now. `word.length` means nothing in it needs holding. The finder's own
- * module answers this, since only it knows how its secrets begin; without one, the whole word is held.
+ * Where in the text not yet let through (usually the last word alone, a run of non-whitespace,
+ * possibly begun in text already let through) a secret could be starting, given that more
+ * characters may follow: the text is held from there, and what comes before goes out now.
+ * `text.length` means nothing in it needs holding. The text holds earlier words only while an
+ * earlier answer held them: a key split across white space is held from its first piece until its
+ * last has arrived. The finder's own module answers this, since only it knows how its secrets
+ * begin; without one, the whole last word is held.
  */
-export type SecretHoldStart = (word: string) => number;
+export type SecretHoldStart = (text: string) => number;
 
 /** What stands in the reply for a removed secret. */
 export const REDACTED_SECRET = "[REDACTED_SECRET]";
@@ -177,17 +180,19 @@ export class SecretRedactor {
 
   /**
    * Where to stop letting text through while no PEM block is open: before the last word, or before
-   * the part of it where a secret could be starting (see {@link SecretHoldStart}), and never more
-   * than the word limit behind.
+   * the part of what is held where a secret could be starting (see {@link SecretHoldStart}), and
+   * never more than the word limit behind.
    */
   #wordCut(): number {
     const buffer = this.#buffer;
     const word = buffer.length - this.#wordStart;
     if (word > 2 * SECRET_HOLD_LIMITS.wordChars) return buffer.length - SECRET_HOLD_LIMITS.wordChars;
-    if (this.#holdStart === undefined || word === 0) return this.#wordStart;
+    if (this.#holdStart === undefined) return this.#wordStart;
+    if (buffer.length === 0) return 0;
+    // The whole buffer: it holds earlier words only while a split key may still be arriving.
     const before = this.#wordStart === 0 ? this.#context : "";
-    const holdFrom = this.#holdStart(before + buffer.slice(this.#wordStart)) - before.length;
-    return this.#wordStart + Math.min(word, Math.max(0, holdFrom));
+    const holdFrom = this.#holdStart(before + buffer) - before.length;
+    return Math.min(buffer.length, Math.max(0, holdFrom, buffer.length - 2 * SECRET_HOLD_LIMITS.wordChars));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Span } from "../types";
+import { findSplitSecrets, splitHoldStart } from "./split-secrets";
 
 /**
  * Credentials by shape. Every token pattern starts only where a run of token characters starts
@@ -51,17 +52,37 @@ const PEM_BODY = /(?:[ \t]*\r?\n[ \t]*[A-Za-z0-9+/=]+(?=[ \t]*(?:\r?\n|$)))*/y;
 const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s/?#:@]{0,256}:([^\s/?#@]{1,256})@/g;
 
 /**
- * Where, in a word still arriving (it may go on in the next chunk), a credential could be
- * starting; `word.length` if nowhere. The streaming output guard holds the word back from there
- * and lets the rest through at once, so ordinary prose is not delayed by a token.
+ * Where, in text still arriving (it may go on in the next chunk), a credential could be
+ * starting; `text.length` if nowhere. The streaming output guard passes what it has not let through
+ * (usually the last word alone), holds it back from there and lets the rest through at once, so
+ * ordinary prose is not delayed by a token. In the last word (a run without white space):
  * - A token rule starts where a run of letters and digits starts (the loosest of the rules'
  *   look-behinds), with text that is one of SECRET_BEGINNINGS or could still grow into one.
  * - The PEM marker, at any position.
  * - A word ending in `scheme:` or `scheme:/` is held from the scheme, and once a word holds "://"
  *   all of it is: a URL's password may follow. The finder is shown the part of a word already let
  *   through in front of what follows, so a URL begun in one chunk is still read whole.
+ * Across words: a key split by markdown, invisible characters, spaces or a line break that may
+ * still be arriving (./split-secrets, splitHoldStart) is held from its prefix.
  */
-export function secretHoldStart(word: string): number {
+export function secretHoldStart(text: string): number {
+  const wordStart = lastWordStart(text);
+  return Math.min(wordStart + wordHoldStart(text.slice(wordStart)), splitHoldStart(text));
+}
+
+/** Where the last word starts: after the last white space, as the output guard's redactor counts it. */
+function lastWordStart(text: string): number {
+  let start = text.length;
+  while (start > 0 && !isWhitespace(text.charCodeAt(start - 1))) start--;
+  return start;
+}
+
+/** The same characters as lib/guard/output/secrets.ts counts as white space between words. */
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 0x3000 || code === 0xfeff || (code >= 0x2000 && code <= 0x200a);
+}
+
+function wordHoldStart(word: string): number {
   if (word.includes("://")) return 0;
   const limit = schemeTailStart(word);
   for (let at = 0; at < limit; at++) {
@@ -98,6 +119,19 @@ function isSchemeChar(code: number): boolean {
   return isAlphanumeric(code) || code === 0x2b || code === 0x2e || code === 0x2d; // + . -
 }
 
+/** The token rules' verdict on a key joined from pieces (./split-secrets): the key at its start, if any. */
+export function judgeJoinedKey(joined: string): { length: number; subtype: string } | null {
+  for (const { subtype, sticky, valid } of STICKY_RULES) {
+    sticky.lastIndex = 0;
+    const match = sticky.exec(joined);
+    if (match !== null && (valid === undefined || valid(match[0]))) return { length: match[0].length, subtype };
+  }
+  return null;
+}
+
+/** The token rules anchored at the start of the text they are run on. */
+const STICKY_RULES = TOKEN_RULES.map((rule) => ({ ...rule, sticky: new RegExp(rule.pattern.source, "y") }));
+
 /** All credentials in the text, each with its subtype; spans of different rules may overlap. */
 export function findSecretCandidates(text: string): Span[] {
   const spans: Span[] = [];
@@ -107,7 +141,7 @@ export function findSecretCandidates(text: string): Span[] {
       spans.push({ start: match.index, end: match.index + match[0].length, type: "SECRET", subtype });
     }
   }
-  spans.push(...findPrivateKeys(text), ...findUrlPasswords(text));
+  spans.push(...findPrivateKeys(text), ...findUrlPasswords(text), ...findSplitSecrets({ text, judge: judgeJoinedKey }));
   return spans;
 }
 
@@ -144,6 +178,8 @@ function findPrivateKeys(text: string): Span[] {
 /** Only the password of scheme://user:password@host is secret; the rest stays readable. */
 function findUrlPasswords(text: string): Span[] {
   const spans: Span[] = [];
+  // The pattern reads every word up to a colon; without "://" in the text it cannot match.
+  if (!text.includes("://")) return spans;
   for (const match of text.matchAll(URL_CREDENTIALS)) {
     const password = match[1] ?? "";
     const end = match.index + match[0].length - 1; // the "@"
