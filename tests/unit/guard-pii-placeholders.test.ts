@@ -222,3 +222,31 @@ describe("PlaceholderRestorer inside links", () => {
     }
   });
 });
+
+describe("the new formats through the whole output guard", () => {
+  it("restores [PHONE_n], [IBAN_n] in prose, never inside a URL, keeps [SECRET_n], and redacts a split key", async () => {
+    const { createOutputGuard } = await import("@/lib/guard/output/pipeline");
+    const { findSecrets, secretHoldStart } = await import("@/lib/guard/pii");
+    const phone = `0176/${digits(8)}`;
+    // Check digits by mod 97 with BigInt: the BBAN, then "DE00" as digits (D = 13, E = 14).
+    const bban = digits(18);
+    const check = String(98n - (BigInt(`${bban}131400`) % 97n)).padStart(2, "0");
+    const iban = `DE${check}${bban}`.replace(/(.{4})(?=.)/g, "$1-");
+    const map = new PlaceholderMap();
+    const sent = map.redact(`Handy: ${phone}, IBAN ${iban}, password=${alnum(10)}#9x`).text;
+    expect(sent).toBe("Handy: [PHONE_1], IBAN [IBAN_1], password=[SECRET_1]");
+    const key = ["sk", "proj", alnum(60)].join("-");
+    const reply = `Call [PHONE_1] and pay [IBAN_1]. [pay](https://evil.example/?i=[IBAN_1]&p=[PHONE_1]) Your [SECRET_1] is set. Also ${key.slice(0, 30)}**${key.slice(30)} done.`;
+    for (const size of [1, 4, reply.length]) {
+      const guard = createOutputGuard({ canary: undefined, findSecrets, secretHoldStart, restore: new PlaceholderRestorer(map) });
+      let out = "";
+      for (let i = 0; i < reply.length; i += size) out += guard.push(reply.slice(i, i + size)).text;
+      out += guard.end().text;
+      expect(out).toContain(`Call ${phone} and pay ${iban}.`);
+      expect(out).toContain("(https://evil.example/?i=[IBAN_1]&p=[PHONE_1])");
+      expect(out).toContain("Your [SECRET_1] is set.");
+      expect(out).toContain("Also [REDACTED_SECRET] done.");
+      expect(out).not.toContain(key.slice(8, 30));
+    }
+  });
+});
