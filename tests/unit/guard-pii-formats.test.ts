@@ -97,6 +97,10 @@ describe("PHONE: national and international layouts", () => {
     "ISBN 978-3-16-148410-0, tracking 1Z 999 AA1 01 2345 6784",
     "v1.0176.1234567 and -0176 1234567 and .0176 1234567",
     "Resolution 1920x1080, 3840x2160 at 60 Hz",
+    // A phone word inside a longer word of another script is no phone word: "Möbel" is not "bel".
+    "Galerien für die Themen Möbel und Europa 1600-1800 verteilt",
+    "roiectate pentru Mobilă și Europa între 1600-1800, și",
+    "El número primo más grande conocido tiene 22 338 618 dígitos decimales.",
   ])("finds no phone number in %j", (text) => {
     expect(found(text, ["PHONE"])).toEqual([]);
   });

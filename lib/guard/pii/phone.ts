@@ -35,9 +35,14 @@ const RUN = new RegExp(
 
 const EXTENSION = / ?(?:x|ext\.?|extension) ?\d{1,6}$/i;
 
-/** Words that say a number is a phone number when they stand just before it. */
+/**
+ * Words that say a number is a phone number when they stand just before it. Word edges are
+ * letters of any script (JavaScript's \b knows ASCII only, so "Möbel" would hold "bel" and
+ * "Mobilă" "mobil"); a bare "number" or "número" says nothing ("the prime has 22 338 618 digits"),
+ * so only "my number", "mi número", "numéro de téléphone" do.
+ */
 const PHONE_CONTEXT =
-  /\b(?:phone|telephone|tel|mobile|mobil|mob|cell|cellphone|fax|desk|landline|hotline|helpline|whatsapp|signal|telegram|sms|text(?:ed)? me|call(?:ed|ing)?|ring|dial(?:led|ed)?|reach(?:ed)?|contact|voicemail|messages?|answering|extension|(?:my|his|her|their|your|our) (?:new |private |personal |work |home )?number|telefon[eo]?|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|m[oó]vil|handy|rufnummer|cellulare|portable|n[uú]mero|num[eé]ro|celular|kom[oó]rka|mobiel|bel)\b/giu;
+  /(?<![\p{L}\p{N}_])(?:phone|telephone|tel|mobile|mobil|mob|cell|cellphone|fax|desk|landline|hotline|helpline|whatsapp|signal|telegram|sms|text(?:ed)? me|call(?:ed|ing)?|ring|dial(?:led|ed)?|reach(?:ed)?|contact|voicemail|messages?|answering|extension|(?:my|his|her|their|your|our) (?:new |private |personal |work |home )?number|telefon[eo]?|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|m[oó]vil|handy|rufnummer|cellulare|portable|celular|kom[oó]rka|mobiel|(?:mi|tu|su|mon|ton|son|votre|notre|meu|seu|mio|suo) (?:n[uú]mero|num[eé]ro)|n[uú]mero de (?:tel[eé]fono|m[oó]vil|celular|telefone)|num[eé]ro de (?:t[eé]l[eé]phone|portable))(?![\p{L}\p{N}_])/giu;
 
 /** A capital letter that labels a number in a signature, just before it: "T: 020 7946 0958", "M:+44…". */
 const SIGNATURE_LABEL = /(?:^|[^\p{L}])(?:[TMFPH]|Ph|Mob|Tel)\s?:\s*$/u;
