@@ -36,7 +36,7 @@ export function findIps(text: string): Span[] {
     if (VERSION_CONTEXT.test(text.slice(Math.max(0, match.index - 24), match.index))) continue;
     spans.push({ start: match.index, end: match.index + match[0].length, type: "IP" });
   }
-  for (const match of text.matchAll(IPV6_CANDIDATE)) {
+  for (const match of hasHexColonPair(text) ? text.matchAll(IPV6_CANDIDATE) : []) {
     let raw = match[0];
     // At least two colons; the cheap test first, as most candidates are plain numbers or "a:".
     const colon = raw.indexOf(":");
@@ -46,6 +46,20 @@ export function findIps(text: string): Span[] {
     if (isIpv6(raw)) spans.push({ start: match.index, end: match.index + raw.length, type: "IP" });
   }
   return spans.sort((a, b) => a.start - b.start);
+}
+
+/** Whether a colon stands between two hex digits or next to another colon somewhere: no IPv6 address without one. */
+function hasHexColonPair(text: string): boolean {
+  for (let at = text.indexOf(":"); at !== -1; at = text.indexOf(":", at + 1)) {
+    const before = text.charCodeAt(at - 1);
+    const after = text.charCodeAt(at + 1);
+    if ((isHex(before) || before === 0x3a) && (isHex(after) || after === 0x3a)) return true;
+  }
+  return false;
+}
+
+function isHex(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x46) || (code >= 0x61 && code <= 0x66);
 }
 
 function isIpv6(address: string): boolean {
