@@ -1,4 +1,5 @@
 import type { Span } from "../types";
+import { classOf } from "./key-chars";
 
 /**
  * Credentials known by where they stand, not by a prefix: the value after a label such as
@@ -125,11 +126,4 @@ function decodesToText(value: string): boolean {
     if ((code >= 0x20 && code < 0x7f) || code === 0x0a || code === 0x0d || code === 0x09) printable++;
   }
   return printable >= 0.9 * bytes.length;
-}
-
-function classOf(code: number): number {
-  if (code >= 0x61 && code <= 0x7a) return 0;
-  if (code >= 0x41 && code <= 0x5a) return 1;
-  if (code >= 0x30 && code <= 0x39) return 2;
-  return 3;
 }

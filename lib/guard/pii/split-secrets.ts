@@ -1,4 +1,5 @@
 import type { Span } from "../types";
+import { classOf, INVISIBLE, isBody, isDoubleUnderscore, isJoiner, isMarker, readGap, readPiece } from "./key-chars";
 
 /**
  * Provider keys written in pieces: "sk-proj-Ab3…**dE7…**", "AKIA​Q7X2…" with zero-width characters,
@@ -47,8 +48,6 @@ for (const rule of SPLIT_RULES) {
   RULES_BY_FIRST.set(first, [...(RULES_BY_FIRST.get(first) ?? []), rule]);
 }
 
-/** Zero-width and other invisible characters: soft hyphen, CGJ, Mongolian vowel separator, ZWSP to RLM, word joiner to invisible plus, BOM, variation selectors. */
-const INVISIBLE = "\\u00ad\\u034f\\u180e\\u200b-\\u200f\\u2060-\\u2064\\ufeff\\ufe00-\\ufe0f";
 /**
  * A key starts where a run of letters, digits, "_" and "-" starts (invisible characters do not
  * count as a break), with the first character of a prefix: the look-behind the token rules use.
@@ -57,8 +56,6 @@ const ANCHOR = new RegExp(`(?<![A-Za-z0-9_-][${INVISIBLE}]*)[${[...new Set(SPLIT
 /** A character that is neither part of a key nor a joiner: no key runs across it. */
 const STOPPER = new RegExp(`[^A-Za-z0-9_\\-\\s*\x60~\\\\${INVISIBLE}]`, "g");
 
-/** Limits of one gap between two pieces of a key. */
-const GAP = { maxChars: 16, maxLineBreaks: 2 } as const;
 /** Most characters from a key's start to its end, gaps included (the output guard holds at most this). */
 export const SPLIT_KEY_MAX_CHARS = 512;
 
@@ -123,7 +120,7 @@ type FollowedKey = {
 function followKey({ text, start }: { text: string; start: number }): FollowedKey | null {
   for (const rule of RULES_BY_FIRST.get(text.charCodeAt(start)) ?? []) {
     // Most anchors are words ("some", "people"): refused by their second character, without a gap in between.
-    if (text[start + 1] !== rule.prefix[1] && isBody(text, start + 1)) continue;
+    if (text[start + 1] !== rule.prefix[1] && isBody({ text, at: start + 1 })) continue;
     const prefix = matchPrefix({ text, start, rule });
     if (prefix === null) continue;
     const { end, origins, gapped, spaced } = prefix;
@@ -143,7 +140,7 @@ function extendBody({ text, rule, key }: { text: string; rule: SplitRule; key: F
       key.open = true;
       break;
     }
-    if (isBody(text, i)) {
+    if (isBody({ text, at: i })) {
       body += text[i];
       key.origins.push(i);
       i++;
@@ -155,7 +152,7 @@ function extendBody({ text, rule, key }: { text: string; rule: SplitRule; key: F
       key.open = true;
       break;
     }
-    if (!isBody(text, gap.end)) break;
+    if (!isBody({ text, at: gap.end })) break;
     if (gap.spaced) {
       // Settled without waiting for the next piece: a word such as "sk-learn" ends at a space.
       if (!rule.fixed && (tailJoined || (body.length >= 5 && !looksRandom(body)))) break;
@@ -172,7 +169,7 @@ function extendBody({ text, rule, key }: { text: string; rule: SplitRule; key: F
     key.gapped = true;
     i = gap.end;
   }
-  key.overrun = rule.fixed && body.length === rule.max && i < text.length && isBody(text, i);
+  key.overrun = rule.fixed && body.length === rule.max && i < text.length && isBody({ text, at: i });
   key.joined += body;
   key.end = i;
 }
@@ -221,7 +218,7 @@ function matchPrefix({ text, start, rule }: { text: string; start: number; rule:
   let gapped = false;
   let spaced = false;
   for (let k = 0; k < rule.prefix.length; k++) {
-    if (k > 0 && text[i] !== rule.prefix[k] && !isBody(text, i)) {
+    if (k > 0 && text[i] !== rule.prefix[k] && !isBody({ text, at: i })) {
       const gap = readGap({ text, at: i });
       if (gap === null) return null;
       gapped = true;
@@ -239,8 +236,8 @@ function matchPrefix({ text, start, rule }: { text: string; start: number; rule:
 function prefixMayContinue({ text, start }: { text: string; start: number }): boolean {
   let folded = "";
   for (let i = start; i < text.length; i++) {
-    if (isBody(text, i)) folded += text[i];
-    else if (!isJoiner(text.charCodeAt(i)) && !isDoubleUnderscore(text, i)) return false;
+    if (isBody({ text, at: i })) folded += text[i];
+    else if (!isJoiner(text.charCodeAt(i)) && !isDoubleUnderscore({ text, at: i })) return false;
     if (folded.length >= 12) return false;
   }
   const couldBecome = (part: string) => SPLIT_RULES.some((rule) => rule.prefix.startsWith(part) && part.length < rule.prefix.length);
@@ -248,71 +245,9 @@ function prefixMayContinue({ text, start }: { text: string; start: number }): bo
   return couldBecome(folded) || (text.endsWith("_") && !text.endsWith("__") && couldBecome(folded.slice(0, -1)));
 }
 
-/** A run of joiners of at most GAP.maxChars characters and GAP.maxLineBreaks line breaks; null if too long or empty. */
-function readGap({ text, at }: { text: string; at: number }): { end: number; spaced: boolean } | null {
-  let i = at;
-  let breaks = 0;
-  let spaced = false;
-  while (i < text.length && i - at <= GAP.maxChars && !isBody(text, i)) {
-    const code = text.charCodeAt(i);
-    if (!isJoiner(code) && !isDoubleUnderscore(text, i)) break;
-    if (code === 0x0a && ++breaks > GAP.maxLineBreaks) return null;
-    spaced ||= isSpace(code);
-    i++;
-  }
-  if (i === at || i - at > GAP.maxChars) return null;
-  return { end: i, spaced };
-}
-
-function readPiece({ text, at, max }: { text: string; at: number; max: number }): { text: string; atEnd: boolean } {
-  let i = at;
-  while (i < text.length && i - at < max && isBody(text, i)) i++;
-  return { text: text.slice(at, i), atEnd: i >= text.length };
-}
-
 /** Markdown markers the key was split by, just after it, close what opened inside it: "**" after "…ab**cd". */
 function closeMarkers({ text, end, inside }: { text: string; end: number; inside: string }): number {
   let i = end;
   while (i < text.length && i - end < 4 && isMarker(text.charCodeAt(i)) && inside.includes(text[i] ?? "")) i++;
   return i;
-}
-
-/** Characters of a key's body: letters, digits, "_" and "-" (an "__" is emphasis, not body). */
-function isBody(text: string, i: number): boolean {
-  const code = text.charCodeAt(i);
-  if (code === 0x5f) return !isDoubleUnderscore(text, i);
-  return isAlphanumeric(code) || code === 0x2d;
-}
-
-function isDoubleUnderscore(text: string, i: number): boolean {
-  return text[i] === "_" && (text[i - 1] === "_" || text[i + 1] === "_");
-}
-
-function isJoiner(code: number): boolean {
-  return isSpace(code) || isMarker(code) || isInvisible(code);
-}
-
-/** Markdown emphasis, code and strike-through markers, and the backslash that escapes them. */
-function isMarker(code: number): boolean {
-  return code === 0x2a || code === 0x60 || code === 0x7e || code === 0x5c;
-}
-
-function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0xa0;
-}
-
-/** The characters of INVISIBLE. */
-function isInvisible(code: number): boolean {
-  return code === 0xad || code === 0x34f || code === 0x180e || (code >= 0x200b && code <= 0x200f) || (code >= 0x2060 && code <= 0x2064) || code === 0xfeff || (code >= 0xfe00 && code <= 0xfe0f);
-}
-
-function isAlphanumeric(code: number): boolean {
-  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
-}
-
-function classOf(code: number): number {
-  if (code >= 0x61 && code <= 0x7a) return 0;
-  if (code >= 0x41 && code <= 0x5a) return 1;
-  if (code >= 0x30 && code <= 0x39) return 2;
-  return 3;
 }
