@@ -27,7 +27,11 @@ type SplitRule = { prefix: string; max: number; fixed: boolean };
 const variable = (prefix: string): SplitRule => ({ prefix, max: 250, fixed: false });
 const fixed = (prefix: string, length: number): SplitRule => ({ prefix, max: length, fixed: true });
 
-/** Longest prefix first, so "sk-proj-" is tried before "sk-". */
+/**
+ * The prefixes of ./secrets.ts TOKEN_RULES (the provider keys), with each key's length after its
+ * prefix when it is fixed; longest prefix first, so "sk-proj-" is tried before "sk-". A new token
+ * rule adds its prefix here, as it adds its beginning to SECRET_BEGINNINGS.
+ */
 const SPLIT_RULES: readonly SplitRule[] = [
   variable("sk-ant-"),
   ...["sk-proj-", "sk-svcacct-", "sk-admin-", "sk-"].map(variable),
