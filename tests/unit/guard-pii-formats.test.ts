@@ -65,6 +65,18 @@ describe("PHONE: national and international layouts", () => {
   });
 
   it.each([
+    ["my number07700900123", "07700900123"],
+    ["reach me tomorrow at07700900123", "07700900123"],
+    ["Nr0176 1234567", "0176 1234567"],
+  ])("finds a phone-shaped number glued to a weaker word: %s", (text, phone) => {
+    expect(found(text)).toEqual([`PHONE:${phone}`]);
+  });
+
+  it.each(["no12345678", "is1234567 and on2024-05-17", "at1234 5678"])("needs a phone number's shape after a weaker word: %s", (text) => {
+    expect(found(text, ["PHONE"])).toEqual([]);
+  });
+
+  it.each([
     ["Mi teléfono es 612 345 678.", "612 345 678"],
     ["Handy: 0176 1234567", "0176 1234567"],
     ["My mobile: 552 608 623", "552 608 623"],

@@ -25,7 +25,7 @@ const SEP = String.raw`(?:\) ?(?:[.\-\/] ?)?| ?[.\-\/] ?| ?\(| )`;
  * look-behind refuses starts inside a number (after a digit and a separator, or a thousands
  * comma: "11,600-4000-4800"), a price or a hash mark, and the look-ahead refuses a run that
  * continues as a decimal, range, time or word. A letter just before is allowed here and judged by
- * {@link gluedToLabel}. The first look-ahead only lets the costlier look-behind run where a number
+ * {@link wordGluedTo}. The first look-ahead only lets the costlier look-behind run where a number
  * can start.
  */
 const RUN = new RegExp(
@@ -54,6 +54,12 @@ const SIGNATURE_LABEL = /(?:^|[^\p{L}])(?:[TMFPH]|Ph|Mob|Tel)\s?:\s*$/u;
 const GLUED_LABEL =
   /(?:^|[^\p{L}])(?:tel|t[eé]l|phone|telephone|fon|telefon|mobile?|mob|cell|handy|fax|whatsapp|sms|(?:call|ring|text|reach|contact|message|whatsapp)(?: me| us)? (?:on|at)|tel\.?-?nr)[.\-\/]?$/iu;
 
+/**
+ * Words a number is glued to in a hurry that say less ("number07700900123", "at07700900123",
+ * "Nr0176 1234567"): the number then counts only with a phone number's shape or a phone word before.
+ */
+const GLUED_WORD = /(?:^|[^\p{L}])(?:number|nummer|n[uú]mero|num[eé]ro|nr|no|at|on|is|ph)$/iu;
+
 /** A label just after the number: "781 1704 office", "3660170548-Fax". */
 const PHONE_LABEL_AFTER = /^[\s,\-–(]{0,3}(?:office|fax|mobile|cell|home|work|phone|tel|landline)\b/i;
 
@@ -78,8 +84,9 @@ export function findPhones(text: string): Span[] {
     let raw = match[0];
     // Most runs are short numbers (counts, prices, years): settled before any other check.
     if (countDigits(raw) < 7) continue;
-    const glued = isGlued({ text, start });
-    if (glued && !gluedToLabel({ text, start })) continue;
+    const gluedTo = isGlued({ text, start }) ? wordGluedTo({ text, start }) : "nothing";
+    if (gluedTo === "another word") continue;
+    const glued = gluedTo === "a phone label";
     // "(555-1234)": the opening parenthesis belongs to the sentence, not the number.
     if (raw.startsWith("(") && !/^\(\+?\d+\)/.test(raw)) {
       start += 1;
@@ -120,8 +127,10 @@ function isGlued({ text, start }: { text: string; start: number }): boolean {
   return /[.\-\/]/.test(before) && /\p{L}/u.test(text[start - 2] ?? "");
 }
 
-function gluedToLabel({ text, start }: { text: string; start: number }): boolean {
-  return GLUED_LABEL.test(text.slice(Math.max(0, start - 24), start));
+function wordGluedTo({ text, start }: { text: string; start: number }): "a phone label" | "a weak label" | "another word" {
+  const before = text.slice(Math.max(0, start - 24), start);
+  if (GLUED_LABEL.test(before)) return "a phone label";
+  return GLUED_WORD.test(before) ? "a weak label" : "another word";
 }
 
 function isPhone({ text, start, raw, labelled }: { text: string; start: number; raw: string; labelled: boolean }): boolean {
