@@ -48,6 +48,7 @@ export const HOSTILE_PII: readonly (readonly [string, string])[] = [
   ["PHONE: digits and slashes", fill("1/")],
   ["PHONE: spaced slashes and dashes", fill("1 / 2 - ")],
   ["PHONE: trunk prefixes without a number", fill("+44(0)")],
+  ["PHONE: dashes before parentheses", fill("1-(")],
   ["PHONE: numbers glued to words", fill("Tel1 a")],
   ["PHONE: labels glued to digits", fill("call me on1")],
   ["IBAN: dotted and dashed groups", `GB82${fill(".W-1")}`],

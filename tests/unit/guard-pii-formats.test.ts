@@ -48,6 +48,9 @@ describe("PHONE: national and international layouts", () => {
     ["US toll-free with 1 and parentheses", "1 (877) 609-2233"],
     ["US toll-free with dashes", "1-877-609-2233"],
     ["US, no space after the area code", "(415)555-2671"],
+    ["UK, dashes around the trunk (0)", "+44-(0)20-7946-0958"],
+    ["DE, slashes after the country code", "+49/176/12345678"],
+    ["international, in parentheses", "(+49) 176 12345678"],
   ])("%s: %s, without any word around it", (_, phone) => {
     expect(found(`Jane Doe, ${phone}, London`)).toEqual([`PHONE:${phone}`]);
   });

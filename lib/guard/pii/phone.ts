@@ -17,7 +17,7 @@ import { hasPhoneShape, isDate, type PhoneParts } from "./phone-shapes";
  */
 
 /** What may stand between two digit groups: a space, dot, dash or slash (spaced or not), or parentheses. */
-const SEP = String.raw`(?:\) ?(?:[.\-\/] ?)?| ?[.\-\/] ?| ?\(| )`;
+const SEP = String.raw`(?:\) ?(?:[.\-\/] ?)?| ?[.\-\/] ?\(?| ?\(| )`;
 
 /**
  * A run of digit groups, each joined by one separator, optionally led by "+" or "(" and followed
@@ -143,8 +143,8 @@ function isPhone({ text, start, raw, labelled }: { text: string; start: number; 
   if (digits.length < 7 || digits.length > 15 || /^(\d)\1*$/.test(digits)) return false;
   // The shape of a US SSN (./ssn decides); read as a phone number it would be an odd one.
   if (/^\d{3}-\d{2}-\d{4}$/.test(body)) return false;
-  // Slashes twice are a date ("20/03/2023"), not an area code set apart.
-  if (body.indexOf("/") !== body.lastIndexOf("/")) return false;
+  // Slashes twice are a date ("20/03/2023"), not an area code set apart, unless after a "+" ("+49/176/…").
+  if (body.indexOf("/") !== body.lastIndexOf("/") && !/^\(?\+/.test(body)) return false;
   if (hasContextBefore({ text, index: start, keywords: OTHER_NUMBER_CONTEXT, window: 24 })) return false;
   if (hasPhoneShape(parts)) return true;
   if (groups.some((group) => group.length < 2) || isDate(parts) || /[()]/.test(body.replace(/^\(\d+\) ?/, ""))) return false;
