@@ -323,8 +323,8 @@ describe("SecretRedactor with the PII stage's finder: keys split by markdown, sp
   });
 
   it("redacts a key split into groups of eight by spaces", () => {
-    // Each group holds a digit: a group of random letters only ("qwRtyzab" is random, "qwertyza" reads as a
-    // word) ends the key, and the rest would then be judged on its own.
+    // Each group holds a digit: a group with neither a digit nor an inner capital reads as a word and
+    // ends the key (see joinsAcrossSpace), which random groups of eight do about once in 500.
     const key = ["sk", "proj", Array.from({ length: 8 }, () => `${alnum(7)}${digits(1)}`).join("")].join("-");
     const text = `key: ${key.replace(/(.{8})(?=.)/g, "$1 ")}\nthanks`;
     expect(runPii(chunked(text, 4)).text).toBe(`key: ${REDACTED_SECRET}\nthanks`);
