@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { REDACTED_SECRET, SECRET_HOLD_LIMITS, SecretRedactor, UNTERMINATED_PEM, type SecretFinder, type SecretHoldStart } from "@/lib/guard/output/secrets";
 import { findSecrets as findPiiSecrets, secretHoldStart } from "@/lib/guard/pii";
+import { HOSTILE_PII } from "../../scripts/lib/hostile-inputs";
 import { fakeAnthropicKey, fakeOpenAIKey } from "../support/fake-keys";
 import { alnum, digits, SECRET_SAMPLES, upperAlnum } from "../support/secret-samples";
 
@@ -147,6 +148,12 @@ describe("SecretRedactor", () => {
       expect(received.length - out.length).toBeLessThanOrEqual(lastWord.length);
     }
     expect(out + redactor.end().text).toBe(prose);
+  });
+
+  it.each(HOSTILE_PII.filter(([name]) => name.startsWith("SECRET: ")))("streams 1 MB of %s through the PII stage's finder and hold start in well under 5 s", (_name, text) => {
+    const started = performance.now();
+    run(chunked(text, 4_096), findPiiSecrets, secretHoldStart);
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it("lets a very long word through in pieces, so the delay stays bounded", () => {
