@@ -65,7 +65,7 @@ const PHONE_LABEL_AFTER = /^[\s,\-–(]{0,3}(?:office|fax|mobile|cell|home|work|
 
 /** Words that say a number is something else, even when it is shaped like a phone number. */
 const OTHER_NUMBER_CONTEXT =
-  /\b(?:isbn(?:-1[03])?|issn|order|invoice|tracking|ref|reference|ticket|serial|sku|upc|ean|id|version|build|account|acct|routing)\b/gi;
+  /(?<![\p{L}\p{N}_])(?:isbn(?:-1[03])?|issn|order|invoice|tracking|ref|reference|ticket|serial|sku|upc|ean|id|version|build|account|acct|routing)(?![\p{L}\p{N}_])/giu;
 
 /** Where spaced separators may join two numbers into one run ("0176 1234567 / 030 901820"). */
 const SPACED_JOIN = / [\/\-] /g;
@@ -75,7 +75,8 @@ const SPACED_JOIN = / [\/\-] /g;
  * North American, national with a trunk prefix, and a few national layouts that counts never take.
  * Any other run of 7 to 15 digits in groups of two or more ("467 3395", "699 956 915") counts only
  * next to a word like "phone", "call me on" or "fax", which keeps counts, prices, dates and amounts
- * in ordinary text unchanged. A number glued to a word counts only when that word is a phone label.
+ * in ordinary text unchanged. A number glued to a word counts only when that word is a phone label
+ * ("mobile0176…"), or a weaker one ("number07700…") and the number has a phone number's shape.
  */
 export function findPhones(text: string): Span[] {
   const spans: Span[] = [];
