@@ -59,6 +59,7 @@ export const HOSTILE_PII: readonly (readonly [string, string])[] = [
   ["SECRET: labelled words joined by underscores", fill("db_password_")],
   ["SECRET: base64 alphabet without a break", fill("aB3/")],
   ["SECRET: forty-character runs", fill(`${"aB3+x9Zq".repeat(5)} `)],
+  ["SECRET: environment names glued to a secret word", fill("APASSWORD=")],
   ["SECRET: split key prefixes", fill("s**k-p ro\u200bj-A1 ")],
   ["SECRET: key prefixes, then random pieces", `sk-proj-${fill("A1 b2**C3\u200b")}`],
   ["SECRET: fixed-length prefixes, then pieces", fill("AKI A1 ")],

@@ -74,11 +74,34 @@ describe("SECRET in the input: values next to a label", () => {
     ["private_key:", (v: string) => `private_key: ${v}`],
     ["my password is", (v: string) => `my password is ${v}`],
     ["YAML on the next line", (v: string) => `password:\n  ${v}`],
+    ["an XML element", (v: string) => `<password>${v}</password>`],
+    ["PHP's =>", (v: string) => `'password' => '${v}'`],
+    ["an env name glued to its secret word", (v: string) => `PGPASSWORD=${v} psql -h db`],
+    ["DB_PASS=", (v: string) => `DB_PASS=${v}`],
+    ["pw=", (v: string) => `pw=${v}`],
+
   ])("finds the value after %s", (_, make) => {
     const value = password();
     const text = make(value);
     expect(secrets(text).map((s) => s.slice(s.indexOf(":") + 1))).toContain(value);
     expect(new PlaceholderMap().redact(text).text).not.toContain(value);
+  });
+
+  it("takes a value that starts with % when it is not a %TEMPLATE% name", () => {
+    const value = `%${password()}`;
+    expect(secrets(`password: ${value}`)).toEqual([`SECRET(password):${value}`]);
+    expect(secrets("password: %DB_PASSWORD%")).toEqual([]);
+  });
+
+  it("skips a run too long to be a value, but still reads a label near its end", () => {
+    const value = password();
+    expect(secrets(`password=${"a".repeat(3_000)}_token=${value}`)).toEqual([`SECRET(token):${value}`]);
+    expect(secrets(`password=${"a1B".repeat(400)}`)).toEqual([]);
+  });
+
+  it("finds an AWS session token several hundred characters long after its label", () => {
+    const token = Array.from({ length: 12 }, () => `${alnum(30)}/+${alnum(8)}`).join("");
+    expect(secrets(`aws_session_token = ${token}`).map((s) => s.slice(s.indexOf(":") + 1))).toEqual([token]);
   });
 
   it.each([

@@ -11,45 +11,77 @@ import { classOf } from "./key-chars";
 
 /**
  * A label word at the start of a word or after `_`, `-` or `.` (`DB_PASSWORD`, `x-api-key`,
- * `aws_secret_access_key`, `SecretAccessKey`), a bounded suffix, then `=`, `:`, `=>` or "is", with
- * optional quotes, and the value. Every part is bounded or reads a class the next part cannot
- * start with, so each attempt costs at most a few hundred characters.
+ * `aws_secret_access_key`, `SecretAccessKey`), a bounded suffix, then `=`, `:`, `=>`, `>` (XML) or
+ * "is", and optional quotes: the value starts where this ends ({@link valueEnd}). Every part is
+ * bounded or reads a class the next part cannot start with.
  */
-const LABELLED = new RegExp(
+const LABEL = new RegExp(
   [
     String.raw`(?<![A-Za-z0-9])`,
-    String.raw`(password|passwd|passphrase|passcode|pwd|passwort|kennwort|contrase[ñn]a|senha|mot de passe|secret|token|api[_ -]?key|apikey|auth|authorization|bearer|private[_-]?key|access[_-]?key|credentials?)`,
+    String.raw`(password|passwd|passphrase|passcode|pass|pwd|pw|passwort|kennwort|contrase[ñn]a|senha|mot de passe|secret|token|api[_ -]?key|apikey|auth|authorization|bearer|private[_-]?key|access[_-]?key|credentials?)`,
     String.raw`((?:[_ -]?access[_ -]?key|[_-]?(?:key|id|value|hash|token|secret|string))?)`,
     String.raw`["']?`,
-    String.raw`(?:[ \t]{0,4}(?:[:=]|=>|:=)[ \t]{0,4}(?:\r?\n[ \t]{0,16})?|[ \t]{1,4}(?:is|was|ist|est|es|é)[ \t]{1,4}:?[ \t]{0,4}|(?<=bearer)[ \t]{1,4})`,
+    String.raw`(?:[ \t]{0,4}(?:=>|:=|[:=>])[ \t]{0,4}(?:\r?\n[ \t]{0,16})?|[ \t]{1,4}(?:is|was|ist|est|es|é)[ \t]{1,4}:?[ \t]{0,4}|(?<=bearer)[ \t]{1,4})`,
     String.raw`(?:(?:Bearer|Basic|Token)[ \t]{1,4})?`,
     String.raw`["'\x60]?`,
-    String.raw`([^\s"'\x60,;&<>()[\]{}]{8,256})(?![^\s"'\x60,;&<>()[\]{}])`,
   ].join(""),
   "gi",
 );
 
+/**
+ * An environment variable whose name ends in a secret word without a separator before it
+ * ("PGPASSWORD=…", "MYSQLPWD=…"), which LABEL's look-behind does not take: upper case only.
+ */
+const ENV_NAME = /(?<![A-Za-z0-9_])[A-Z][A-Z0-9]{0,40}(PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|APIKEY)=/g;
+
+/** A value's length: up to white space, a quote or a delimiter; an AWS session token runs to several hundred characters. */
+const VALUE_LENGTH = { min: 8, max: 1_024 } as const;
 
 /**
  * What stands in examples, templates and code instead of a value: placeholders, variables, a
  * member path (`process.env.API_KEY`), a hex literal, a URL or a path.
  */
 const NOT_A_VALUE =
-  /^(?:x+|\*+|\.+|#+)$|your|example|changeme|change[_-]?me|placeholder|redacted|dummy|sample|^<|^\$|^%|^\{\{|:\/\/|^\.?\/|^0x[0-9a-f]+$|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/i;
+  /^(?:x+|\*+|\.+|#+)$|your|example|changeme|change[_-]?me|placeholder|redacted|dummy|sample|^\$\w+$|^%\w+%$|:\/\/|^\.?\/|^0x[0-9a-f]+$|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/i;
 
 export function findContextSecrets(text: string): Span[] {
   const spans: Span[] = [];
-  for (const match of text.matchAll(LABELLED)) {
-    const [whole, word = "", suffix = "", value = ""] = match;
-    if (!looksSecret(value)) continue;
-    const end = match.index + whole.length;
-    spans.push({ start: end - value.length, end, type: "SECRET", subtype: subtypeOf({ label: (word + suffix).toLowerCase(), value }) });
+  for (const labels of [LABEL, ENV_NAME]) {
+    const found = new RegExp(labels.source, labels.flags);
+    for (let match = found.exec(text); match !== null; match = found.exec(text)) {
+      const start = match.index + match[0].length;
+      const end = valueEnd({ text, start, limit: VALUE_LENGTH.max + 1 });
+      if (end - start > VALUE_LENGTH.max) {
+        // A run past the limit is no value, and the labels inside it run to the same end: only those
+        // in its last VALUE_LENGTH.max characters are tried, so each character is read a bounded number of times.
+        found.lastIndex = Math.max(found.lastIndex, valueEnd({ text, start: end, limit: Number.POSITIVE_INFINITY }) - VALUE_LENGTH.max);
+        continue;
+      }
+      const value = text.slice(start, end);
+      if (value.length < VALUE_LENGTH.min || !looksSecret(value)) continue;
+      const label = match.slice(1).join("").toLowerCase();
+      spans.push({ start, end, type: "SECRET", subtype: subtypeOf({ label, value }) });
+    }
   }
   for (const start of fortyCharacterRuns(text)) {
     if (looksLikeAwsSecret(text.slice(start, start + 40))) spans.push({ start, end: start + 40, type: "SECRET", subtype: "aws_secret_access_key" });
   }
   return spans;
 }
+
+/** Where the run of value characters that starts at `start` ends: at white space, a quote or a delimiter, or after `limit` characters. */
+function valueEnd({ text, start, limit }: { text: string; start: number; limit: number }): number {
+  let end = start;
+  while (end < text.length && end - start < limit && !isValueEnd(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** White space, quotes and the delimiters of query strings, connection strings, markup and code. */
+function isValueEnd(code: number): boolean {
+  return code <= 0x20 || code === 0x7f || VALUE_ENDS.has(code) || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 0x3000 || (code >= 0x2000 && code <= 0x200a);
+}
+
+const VALUE_ENDS: ReadonlySet<number> = new Set([..."\"'`,;&<>()[]{}"].map((char) => char.charCodeAt(0)));
 
 /**
  * Where runs of exactly forty characters of [A-Za-z0-9/+] start, with no "_", ".", "=" or "-" on
