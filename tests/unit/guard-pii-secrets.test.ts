@@ -41,6 +41,14 @@ describe("SECRET in the input: AWS secret access keys", () => {
     expect(redacted).toMatch(/\[SECRET_\d\]/);
   });
 
+  it("finds a key that starts with '/' or '+' (one in 32 do), with its label and bare after '='", () => {
+    for (const first of ["/", "+"]) {
+      const value = `${first}${awsSecret().slice(1)}`;
+      expect(secrets(`AWS_SECRET_ACCESS_KEY=${value}`)).toEqual([`SECRET(aws_secret_access_key):${value}`]);
+      expect(secrets(`KEY=${value}`).map((s) => s.slice(s.indexOf(":") + 1))).toEqual([value]);
+    }
+  });
+
   it.each([
     ["a git SHA-1", "commit 2fd4e1c67a2d28fced849ee1bb76e7391b93eb12 fixed it"],
     ["upper-case hex", "digest 2FD4E1C67A2D28FCED849EE1BB76E7391B93EB12"],

@@ -39,10 +39,11 @@ const VALUE_LENGTH = { min: 8, max: 1_024 } as const;
 
 /**
  * What stands in examples, templates and code instead of a value: placeholders, variables, a
- * member path (`process.env.API_KEY`), a hex literal, a URL or a path.
+ * member path (`process.env.API_KEY`), a hex literal, a URL or a lower-case path (an AWS secret
+ * key may start with "/" too, but holds capitals).
  */
 const NOT_A_VALUE =
-  /^(?:x+|\*+|\.+|#+)$|your|example|changeme|change[_-]?me|placeholder|redacted|dummy|sample|^\$\w+$|^%\w+%$|:\/\/|^\.?\/|^0x[0-9a-f]+$|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/i;
+  /^(?:x+|\*+|\.+|#+)$|your|example|changeme|change[_-]?me|placeholder|redacted|dummy|sample|^\$\w+$|^%\w+%$|:\/\/|^\.{0,2}\/[a-z0-9._-]*(?:\/[a-z0-9._-]*)*$|^0x[0-9a-f]+$|^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/i;
 
 export function findContextSecrets(text: string): Span[] {
   const spans: Span[] = [];
@@ -84,8 +85,8 @@ function isValueEnd(code: number): boolean {
 const VALUE_ENDS: ReadonlySet<number> = new Set([..."\"'`,;&<>()[]{}"].map((char) => char.charCodeAt(0)));
 
 /**
- * Where runs of exactly forty characters of [A-Za-z0-9/+] start, with no "_", ".", "=" or "-" on
- * either side (not part of a longer run, a path, a name or padded base64). One pass over the
+ * Where runs of exactly forty characters of [A-Za-z0-9/+] start, with no "_", "." or "-" on either
+ * side and no "=" after (not part of a longer run, a path, a name or padded base64). One pass over the
  * character codes: a pattern would read every word of the text up to forty characters.
  */
 function fortyCharacterRuns(text: string): number[] {
@@ -94,7 +95,7 @@ function fortyCharacterRuns(text: string): number[] {
   for (let i = 0; i <= text.length; i++) {
     const code = i < text.length ? text.charCodeAt(i) : -1;
     if (isBase64Char(code)) continue;
-    if (i - runStart === 40 && !isEdgeChar(text.charCodeAt(runStart - 1)) && !isEdgeChar(code)) starts.push(runStart);
+    if (i - runStart === 40 && !isEdgeChar(text.charCodeAt(runStart - 1)) && !isEdgeChar(code) && code !== 0x3d) starts.push(runStart);
     runStart = i + 1;
   }
   return starts;
@@ -107,9 +108,9 @@ function isBase64Char(code: number): boolean {
   return code >= 0 && code < 128 && BASE64_CHARS[code] === 1;
 }
 
-/** "_", ".", "=" and "-" next to a run: an identifier, a file name, padding or a slug. */
+/** "_", "." and "-" next to a run: an identifier, a file name or a slug ("=" after it, padding, is refused by the caller). */
 function isEdgeChar(code: number): boolean {
-  return code === 0x5f || code === 0x2e || code === 0x3d || code === 0x2d;
+  return code === 0x5f || code === 0x2e || code === 0x2d;
 }
 
 function subtypeOf({ label, value }: { label: string; value: string }): string {
@@ -118,7 +119,8 @@ function subtypeOf({ label, value }: { label: string; value: string }): string {
   if (/token|bearer|auth/.test(label)) return "token";
   if (/api|access/.test(label)) return "api_key";
   if (/private/.test(label)) return "private_key";
-  return value.length === 40 && looksLikeAwsSecret(value) ? "aws_secret_access_key" : "secret";
+  // After "secret", forty characters of base64's alphabet with both cases and a digit are an AWS key's shape.
+  return /^[A-Za-z0-9/+]{40}$/.test(value) && /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value) ? "aws_secret_access_key" : "secret";
 }
 
 /**
@@ -138,16 +140,17 @@ function looksSecret(value: string): boolean {
 
 /**
  * A bare AWS secret access key: upper case, lower case and digits, not hex alone (a git SHA-1 is
- * forty characters too), and random: a key's character class changes at about two positions in
- * three, while a long identifier ("AbstractSingletonProxyFactoryBean2024…") changes at word edges
- * only. Base64 of text ("V2hhdCBpcyB0aGUg…" is "What is the…") decodes to printable characters;
- * a key's thirty random bytes almost never do.
+ * forty characters too), and random: a key's character class changes at about 25 of its 39
+ * positions (fewer than 12 about once in 100,000 keys), while a long identifier
+ * ("AbstractSingletonProxyFactoryBean2024Xyz", 12) changes only at word edges and holds runs of
+ * lower-case letters. Base64 of text ("V2hhdCBpcyB0aGUg…" is "What is the…") decodes to printable
+ * characters; a key's thirty random bytes almost never do.
  */
 function looksLikeAwsSecret(value: string): boolean {
   if (!/[a-z]/.test(value) || !/[A-Z]/.test(value) || !/\d/.test(value) || /^[0-9a-fA-F]+$/.test(value) || decodesToText(value)) return false;
   let changes = 0;
   for (let i = 1; i < value.length; i++) if (classOf(value.charCodeAt(i)) !== classOf(value.charCodeAt(i - 1))) changes++;
-  return changes >= 14 && new Set(value).size >= 20;
+  return (changes >= 14 || (changes >= 12 && !/[a-z]{5}/.test(value))) && new Set(value).size >= 20;
 }
 
 function decodesToText(value: string): boolean {
