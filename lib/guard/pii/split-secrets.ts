@@ -54,9 +54,17 @@ for (const rule of SPLIT_RULES) {
 
 /**
  * A key starts where a run of letters, digits, "_" and "-" starts (invisible characters do not
- * count as a break), with the first character of a prefix: the look-behind the token rules use.
+ * count as a break), with the first character of a prefix and, after at most a gap, its second:
+ * the look-behind the token rules use, and a look-ahead that keeps "A new", "so" or "be" from
+ * being followed at all (a text of "A A A …" would otherwise start a search at every letter). The
+ * end of the text may stand for the second character: a prefix still arriving ("s**") is held.
  */
-const ANCHOR = new RegExp(`(?<![A-Za-z0-9_-][${INVISIBLE}]*)[${[...new Set(SPLIT_RULES.map((rule) => rule.prefix[0]))].join("")}]`, "g");
+const ANCHOR = new RegExp(
+  `(?<![A-Za-z0-9_-][${INVISIBLE}]*)(?:${[...RULES_BY_FIRST]
+    .map(([first, rules]) => `${String.fromCharCode(first)}(?=[\\s*\x60~\\\\_${INVISIBLE}]{0,16}(?:[${[...new Set(rules.map((rule) => rule.prefix[1]))].join("")}]|$))`)
+    .join("|")})`,
+  "g",
+);
 /** A character that is neither part of a key nor a joiner: no key runs across it. */
 const STOPPER = new RegExp(`[^A-Za-z0-9_\\-\\s*\x60~\\\\${INVISIBLE}]`, "g");
 
@@ -122,9 +130,13 @@ type FollowedKey = {
 
 /** A prefix, then body characters across gaps, as far as the rule allows; null if no prefix starts here. */
 function followKey({ text, start }: { text: string; start: number }): FollowedKey | null {
-  for (const rule of RULES_BY_FIRST.get(text.charCodeAt(start)) ?? []) {
-    // Most anchors are words ("some", "people"): refused by their second character, without a gap in between.
-    if (text[start + 1] !== rule.prefix[1] && isBody({ text, at: start + 1 })) continue;
+  const rules = RULES_BY_FIRST.get(text.charCodeAt(start));
+  if (rules === undefined) return null;
+  // Most anchors are words ("some", "people", "A new"): refused by their second character, read once.
+  const gap = isBody({ text, at: start + 1 }) ? null : readGap({ text, at: start + 1 });
+  const second = text[gap === null ? start + 1 : gap.end];
+  for (const rule of rules) {
+    if (second !== rule.prefix[1]) continue;
     const prefix = matchPrefix({ text, start, rule });
     if (prefix === null) continue;
     const { end, origins, gapped, spaced } = prefix;
@@ -209,10 +221,10 @@ function looksRandom(piece: string): boolean {
 
 /** A random key changes between lower case, upper case, digits and symbols at about half its positions (a Slack token, with its long runs of digits, at a quarter); words joined do not. */
 function changesClassOften(body: string): boolean {
-  if (!/\d/.test(body)) return false;
   let changes = 0;
   for (let i = 1; i < body.length; i++) if (classOf(body.charCodeAt(i)) !== classOf(body.charCodeAt(i - 1))) changes++;
-  return changes >= 0.2 * body.length;
+  // Without a digit (one random key in a few thousand has none), only a key changing case often.
+  return changes >= (/\d/.test(body) ? 0.2 : 0.3) * body.length;
 }
 
 /** The rule's prefix at `start`, across gaps ("sk-p roj-…", "AK**IA…"). */
