@@ -1,62 +1,77 @@
 /**
- * The learned part of the scorer: a logistic regression over hashed word unigrams and bigrams
- * (features.ts), trained by scripts/train-injection-model.ts on MIT and Apache-2.0 corpora only (see
- * NOTICE). It scores windows of WINDOW tokens and keeps the highest, so a short attack buried in a long
- * message is seen, and a long benign message is not suspect merely for being long.
+ * The learned part of the scorer: a logistic regression over the hashed features of features.ts
+ * (words, word pairs, stems, multilingual concepts), trained by scripts/train-injection-model.ts on
+ * MIT and Apache-2.0 sources only (see NOTICE). It scores windows of the message and keeps the
+ * highest, so a short attack buried in a long message is seen, and a long benign message is not
+ * suspect merely for being long.
  */
-import { FEATURE_DIM, hashTokens, modelHashes, spanSum, type HashedTokens } from "./features";
+import { FEATURE_DIM, positionFeatures, STRIDE, WINDOW, windowSum, windows, type PositionFeatures } from "./features";
 import type { Tokens } from "./tokenize";
 import weights from "./model-weights.json";
 
-/** The committed weights: sparse, quantised, indices delta-encoded to keep the file small. */
-export type ModelFile = {
-  version: 1;
-  dim: number;
-  window: number;
-  stride: number;
-  bias: number;
-  scale: number;
-  /** gaps between consecutive sorted feature indices */
-  idx: number[];
-  /** weight of each index, divided by `scale` and rounded */
-  q: number[];
-};
+/**
+ * The committed weights: sparse and quantised. `idx` is base64 of the gaps between consecutive
+ * sorted feature indices as unsigned LEB128 varints; `q` is base64 of one signed byte per weight,
+ * the weight divided by `scale` and rounded.
+ */
+export type ModelFile = { version: 2; dim: number; window: number; stride: number; bias: number; scale: number; count: number; idx: string; q: string };
+
+function bytesOf(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
 
 export function unpackWeights(file: ModelFile): Float32Array {
-  if (file.dim !== FEATURE_DIM || file.idx.length !== file.q.length) throw new Error("injection model: weights do not match the feature space");
+  if (file.version !== 2 || file.dim !== FEATURE_DIM || file.window !== WINDOW || file.stride !== STRIDE) {
+    throw new Error("injection model: the weights file does not match this feature space; run scripts/train-injection-model.ts");
+  }
+  const gaps = bytesOf(file.idx);
+  const q = new Int8Array(bytesOf(file.q).buffer);
+  if (q.length !== file.count) throw new Error("injection model: the weights file is damaged");
   const w = new Float32Array(FEATURE_DIM);
   let at = 0;
-  for (let i = 0; i < file.idx.length; i++) {
-    at += file.idx[i] ?? 0;
-    w[at] = (file.q[i] ?? 0) * file.scale;
+  let p = 0;
+  for (let i = 0; i < file.count; i++) {
+    let gap = 0;
+    let shift = 0;
+    for (;;) {
+      const b = gaps[p++] ?? 0;
+      gap |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+      shift += 7;
+    }
+    at += gap;
+    w[at] = (q[i] ?? 0) * file.scale;
   }
   return w;
 }
 
-const MODEL = weights as ModelFile;
-const W = unpackWeights(MODEL);
+let unpacked: { w: Float32Array; bias: number } | undefined;
 
-/** Logit of one span: presence features scaled by 1/√n, so it does not grow with the span's length. */
-function spanLogit({ toks, from, to, w, bias }: { toks: HashedTokens; from: number; to: number; w: Float32Array; bias: number }): number {
-  const { sum, count } = spanSum(toks, from, to, w);
-  return bias + sum / Math.sqrt(Math.max(1, count));
+/**
+ * The committed weights, unpacked once per process (about 5 ms). score.ts asks for them when it is
+ * loaded, so the chat route's warm-up at start pays for it, not the first message.
+ */
+export function shippedModel(): { w: Float32Array; bias: number } {
+  const file = weights as ModelFile;
+  unpacked ??= { w: unpackWeights(file), bias: file.bias };
+  return unpacked;
 }
 
-/** The highest window logit of a text's token hashes, for any weights (the training script passes its own). */
-export function maxWindowLogit({ hashes, w, bias, window, stride }: { hashes: Uint32Array; w: Float32Array; bias: number; window: number; stride: number }): number {
-  const toks = hashTokens(hashes);
-  const n = hashes.length;
-  if (n <= window) return spanLogit({ toks, from: 0, to: n, w, bias });
+/** The highest window logit of a text's features, for any weights (training passes its own). */
+export function maxWindowLogit({ features, w, bias }: { features: PositionFeatures; w: Float32Array; bias: number }): number {
   let best = -Infinity;
-  for (let from = 0; from < n; from += stride) {
-    const to = Math.min(n, from + window);
-    best = Math.max(best, spanLogit({ toks, from, to, w, bias }));
-    if (to === n) break;
+  for (const [from, to] of windows(features.n)) {
+    const { sum, count } = windowSum(features, from, to, w);
+    best = Math.max(best, bias + sum / Math.sqrt(Math.max(1, count)));
   }
   return best;
 }
 
-/** The model's logit for the tokens of a lower-cased, folded text (see deobfuscate.ts). */
-export function modelLogit(tokens: Tokens): number {
-  return maxWindowLogit({ hashes: modelHashes(tokens), w: W, bias: MODEL.bias, window: MODEL.window, stride: MODEL.stride });
+/** The shipped model's logit for a lower-cased, folded view and its tokens (see deobfuscate.ts). */
+export function modelLogit(view: string, tokens: Tokens): number {
+  const { w, bias } = shippedModel();
+  return maxWindowLogit({ features: positionFeatures(view, tokens), w, bias });
 }
