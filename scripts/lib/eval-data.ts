@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parseCsv } from "./injection-data";
+import { parseCsv } from "./csv";
 
 export type InjectionRow = { text: string; attack: boolean };
 export type InjectionSource = { file: string; rows: InjectionRow[]; skipped: number };
@@ -27,15 +27,6 @@ const REQUIRED = [
   "xss/xss_payloadbox_xss-payload-list.txt",
   "xss/xss_benign_commonmark_spec.txt",
 ] as const;
-
-/**
- * The rows the injection model learns from, as scripts/train-injection-model.ts chooses them today
- * (its isTrainRow): all of jackhhao's train split and deepset's benign rows. Keep the two in step.
- */
-export function isTrainingRow({ file, row }: { file: string; row: InjectionRow }): boolean {
-  if (file === "pi_jackhhao_jailbreak_dataset_train_balanced.csv") return true;
-  return file === "pi_deepset_prompt_injections.jsonl" && !row.attack;
-}
 
 /** Throws, in words a person can act on, if the data folder or any file in it is missing. */
 export function checkDataDirOrThrow(dataDir: string): void {
