@@ -12,13 +12,14 @@
  */
 import { once } from "node:events";
 import { parseArgs } from "node:util";
-import { INJECTION_THRESHOLDS } from "../lib/guard/injection/score";
+import type { InjectionThresholds } from "../lib/guard/injection/policy";
+import { INJECTION_PRIOR, INJECTION_THRESHOLDS } from "../lib/guard/injection/score";
 import { normalizeInput } from "../lib/guard/normalize";
 import { ENTITY_TYPES, PlaceholderMap, type RedactedEntity } from "../lib/guard/pii";
 import type { EntityType } from "../lib/guard/types";
 import { scanText } from "./lib/eval-scan";
 
-const USAGE = `usage: npm run -s guard -- scan   [--flag-at N] [--block-at N]  < in.jsonl > out.jsonl
+const USAGE = `usage: npm run -s guard -- scan   [--flag-at N] [--block-at N] [--block-alone-at N]  < in.jsonl > out.jsonl
        npm run -s guard -- redact [--entities ${ENTITY_TYPES.join(",")}]  < in.jsonl > out.jsonl
 
 Reads JSON Lines from standard input, one {"text": "..."} per line, and writes one JSON line per input
@@ -26,9 +27,13 @@ line, in order. Text is normalised first (invisible, bidi and tag characters rem
 chat route does.
 
   scan     prompt-injection score: {"verdict":"block"|"flag"|"allow","score":0..1,"signals":[...]}
+           (a probability at a base rate of one attack in ${Math.round(1 / INJECTION_PRIOR)} messages).
            Text hidden in Unicode tag characters is scored too (signal "tag_smuggling").
-           --flag-at N   flag at score >= N  (default ${INJECTION_THRESHOLDS.flag}, or GUARD_INJECTION_FLAG_AT)
-           --block-at N  block at score >= N (default ${INJECTION_THRESHOLDS.block}, or GUARD_INJECTION_BLOCK_AT)
+           --flag-at N         flag at score >= N (default ${INJECTION_THRESHOLDS.flag}, or GUARD_INJECTION_FLAG_AT)
+           --block-at N        block at score >= N when a named signal agrees (any signal but
+                               "classifier"; default ${INJECTION_THRESHOLDS.block}, or GUARD_INJECTION_BLOCK_AT)
+           --block-alone-at N  block at score >= N whatever the signals (default
+                               ${INJECTION_THRESHOLDS.blockAlone}, or GUARD_INJECTION_BLOCK_ALONE_AT)
   redact   personal data replaced by placeholders, a fresh numbering per line:
            {"text":"Mail [EMAIL_1]","entities":[{"type":"EMAIL","placeholder":"[EMAIL_1]"}]}
            (SECRET entities also carry a "subtype", e.g. "openai_key")
@@ -40,7 +45,7 @@ Exit code: 0, or 1 if standard input fails, or 2 for bad arguments.`;
 /** Longest line read; a longer one is skipped (with an error line), so one line cannot exhaust memory. */
 const MAX_LINE_CHARS = 16 * 1024 * 1024;
 
-type Mode = { kind: "scan"; flagAt: number; blockAt: number } | { kind: "redact"; types: readonly EntityType[] };
+type Mode = { kind: "scan"; thresholds: InjectionThresholds } | { kind: "redact"; types: readonly EntityType[] };
 
 class UsageError extends Error {}
 
@@ -49,7 +54,7 @@ function parseModeOrThrow(argv: string[]): Mode | "help" {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { help: { type: "boolean", short: "h" }, "flag-at": { type: "string" }, "block-at": { type: "string" }, entities: { type: "string" } },
+    options: { help: { type: "boolean", short: "h" }, "flag-at": { type: "string" }, "block-at": { type: "string" }, "block-alone-at": { type: "string" }, entities: { type: "string" } },
   });
   if (values.help) return "help";
   const [command, ...rest] = positionals;
@@ -58,11 +63,15 @@ function parseModeOrThrow(argv: string[]): Mode | "help" {
     if (values.entities !== undefined) throw new UsageError("--entities applies to redact only");
     const flagAt = threshold({ flag: values["flag-at"], env: "GUARD_INJECTION_FLAG_AT", name: "--flag-at" }) ?? INJECTION_THRESHOLDS.flag;
     const blockAt = threshold({ flag: values["block-at"], env: "GUARD_INJECTION_BLOCK_AT", name: "--block-at" }) ?? INJECTION_THRESHOLDS.block;
+    const blockAloneAt = threshold({ flag: values["block-alone-at"], env: "GUARD_INJECTION_BLOCK_ALONE_AT", name: "--block-alone-at" }) ?? INJECTION_THRESHOLDS.blockAlone;
     if (flagAt > blockAt) throw new UsageError(`the flag threshold (${flagAt}) is above the block threshold (${blockAt})`);
-    return { kind: "scan", flagAt, blockAt };
+    if (blockAt > blockAloneAt) throw new UsageError(`the block threshold (${blockAt}) is above the block-alone threshold (${blockAloneAt})`);
+    return { kind: "scan", thresholds: { flag: flagAt, block: blockAt, blockAlone: blockAloneAt } };
   }
   if (command === "redact") {
-    if (values["flag-at"] !== undefined || values["block-at"] !== undefined) throw new UsageError("--flag-at and --block-at apply to scan only");
+    if (values["flag-at"] !== undefined || values["block-at"] !== undefined || values["block-alone-at"] !== undefined) {
+      throw new UsageError("--flag-at, --block-at and --block-alone-at apply to scan only");
+    }
     return { kind: "redact", types: values.entities === undefined ? ENTITY_TYPES : entityTypes(values.entities) };
   }
   throw new UsageError(command === undefined ? "missing command: scan or redact" : `unknown command ${JSON.stringify(command)}: use scan or redact`);
@@ -103,7 +112,7 @@ function answer({ line, number, mode }: { line: string; number: number; mode: Mo
   }
   const text = typeof input === "object" && input !== null && !Array.isArray(input) ? (input as { text?: unknown }).text : undefined;
   if (typeof text !== "string") return JSON.stringify({ error: `line ${number}: expected an object with a string "text" field, like {"text": "..."}` });
-  return JSON.stringify(mode.kind === "scan" ? scanText({ text, flagAt: mode.flagAt, blockAt: mode.blockAt }) : redact(text, mode));
+  return JSON.stringify(mode.kind === "scan" ? scanText({ text, thresholds: mode.thresholds }) : redact(text, mode));
 }
 
 const TOO_LONG = Symbol("line too long");

@@ -1,4 +1,5 @@
 import type { HistoryTurn } from "../ai/prompt";
+import { injectionVerdict } from "./injection/policy";
 import { scoreInjection } from "./injection/score";
 import { decodeTagSmuggling, normalizeInput } from "./normalize";
 import { PlaceholderMap } from "./pii";
@@ -16,7 +17,10 @@ export type InputGuardConfig = {
   piiEntities: readonly EntityType[];
   injection: "off" | "flag" | "block";
   injectionFlagAt: number;
+  /** block from here when a named signal agrees (injection/policy.ts) */
   injectionBlockAt: number;
+  /** block from here on the model's word alone */
+  injectionBlockAloneAt: number;
 };
 
 export type InputGuardResult = {
@@ -29,6 +33,8 @@ export type InputGuardResult = {
   placeholders: PlaceholderMap | null;
   findings: GuardFinding[];
   rejected: "prompt_rejected" | "personal_data_rejected" | null;
+  /** The injection check's verdict and what it rests on (null when the check is off). */
+  injection: { verdict: "block" | "flag" | "allow"; score: number; signals: string[] } | null;
 };
 
 /**
@@ -64,24 +70,27 @@ export function guardInput({
     }
   }
 
+  let injection: InputGuardResult["injection"] = null;
   if (config.injection !== "off") {
     // What was hidden in tag characters is scored too: the text a person never saw.
     const hidden = decodeTagSmuggling(text);
-    let { score, signals } = scoreInjection(hidden ? `${userText}\n${hidden}` : userText, { invisibleRemoved });
+    let { score, signals, strong } = scoreInjection(hidden ? `${userText}\n${hidden}` : userText, { invisibleRemoved });
+    if (hidden) signals = [...signals, "tag_smuggling"];
     for (const [index, turn] of untrustedHistory ? given.entries() : []) {
       if (turn.role !== "user") continue;
       const earlierHidden = decodeTagSmuggling(turn.content);
       const earlier = scoreInjection(earlierHidden ? `${history[index]?.content}\n${earlierHidden}` : (history[index]?.content ?? ""), { invisibleRemoved: 0 });
-      if (earlier.score > score) ({ score, signals } = { score: earlier.score, signals: [...earlier.signals, "earlier_turn"] });
+      if (earlier.score > score) ({ score, signals, strong } = { score: earlier.score, signals: [...earlier.signals, ...(earlierHidden ? ["tag_smuggling"] : []), "earlier_turn"], strong: earlier.strong });
     }
-    const block = config.injection === "block" && score >= config.injectionBlockAt;
-    if (block || score >= config.injectionFlagAt) {
-      findings.push({ stage: "injection", action: block ? "blocked" : "flagged", signals: hidden ? [...signals, "tag_smuggling"] : signals, score });
-    }
-    if (block) return { userText, providerHistory: history, providerText: userText, placeholders: null, findings, rejected: "prompt_rejected" };
+    const thresholds = { flag: config.injectionFlagAt, block: config.injectionBlockAt, blockAlone: config.injectionBlockAloneAt };
+    const verdict = injectionVerdict({ score, signals, strong }, thresholds);
+    const block = config.injection === "block" && verdict === "block";
+    injection = { verdict: config.injection === "block" ? verdict : verdict === "block" ? "flag" : verdict, score, signals };
+    if (verdict !== "allow") findings.push({ stage: "injection", action: block ? "blocked" : "flagged", signals, score });
+    if (block) return { userText, providerHistory: history, providerText: userText, placeholders: null, findings, rejected: "prompt_rejected", injection };
   }
 
-  if (config.pii === "off") return { userText, providerHistory: history, providerText: userText, placeholders: null, findings, rejected: null };
+  if (config.pii === "off") return { userText, providerHistory: history, providerText: userText, placeholders: null, findings, rejected: null, injection };
 
   // One map per conversation, rebuilt in order from its history, so a value keeps its placeholder.
   const map = new PlaceholderMap();
@@ -92,8 +101,8 @@ export function guardInput({
     const signals = [...new Set(entities.map((e) => e.subtype ?? e.type.toLowerCase()))];
     const action = config.pii === "block" ? "blocked" : config.pii === "flag" ? "flagged" : "redacted";
     findings.push({ stage: "pii", action, signals, count: entities.length });
-    if (config.pii === "block") return { userText, providerHistory, providerText, placeholders: null, findings, rejected: "personal_data_rejected" };
+    if (config.pii === "block") return { userText, providerHistory, providerText, placeholders: null, findings, rejected: "personal_data_rejected", injection };
   }
-  if (config.pii === "flag") return { userText, providerHistory: history, providerText: userText, placeholders: null, findings, rejected: null };
-  return { userText, providerHistory, providerText, placeholders: map.size > 0 ? map : null, findings, rejected: null };
+  if (config.pii === "flag") return { userText, providerHistory: history, providerText: userText, placeholders: null, findings, rejected: null, injection };
+  return { userText, providerHistory, providerText, placeholders: map.size > 0 ? map : null, findings, rejected: null, injection };
 }

@@ -34,13 +34,23 @@ export const ERROR_STATUS = {
   provider_busy: 503,
   provider_timeout: 504,
   store_unavailable: 503,
+  guard_unavailable: 503,
   internal_error: 500,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 export type ErrorBody = {
-  error: { code: ErrorCode; message: string; fields?: Record<string, string>; retryAfterSeconds?: number; limit?: string; resetsAt?: string };
+  error: {
+    code: ErrorCode;
+    message: string;
+    fields?: Record<string, string>;
+    retryAfterSeconds?: number;
+    limit?: string;
+    resetsAt?: string;
+    /** what a guard's refusal rests on: signal names (`prompt_rejected`) */
+    signals?: string[];
+  };
 };
 
 /** What a refusal by a limit adds to the body: which limit, and when it resets (ISO time). */
@@ -52,14 +62,14 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly extra: { fields?: Record<string, string>; retryAfterSeconds?: number; headers?: Record<string, string> } & LimitDetail = {},
+    readonly extra: { fields?: Record<string, string>; retryAfterSeconds?: number; headers?: Record<string, string>; signals?: string[] } & LimitDetail = {},
   ) {
     super(message);
     this.status = ERROR_STATUS[code];
   }
 
   toBody(): ErrorBody {
-    const { fields, retryAfterSeconds, limit, resetsAt } = this.extra;
+    const { fields, retryAfterSeconds, limit, resetsAt, signals } = this.extra;
     return {
       error: {
         code: this.code,
@@ -68,6 +78,7 @@ export class ApiError extends Error {
         ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
         ...(limit && { limit }),
         ...(resetsAt && { resetsAt }),
+        ...(signals && { signals }),
       },
     };
   }

@@ -21,7 +21,7 @@ const TYPE_BY_STATUS: Record<number, string> = {
 const FINAL = new Set(["token_budget_exhausted", "spend_cap_reached", "account_blocked", "invalid_api_key", "expired_api_key", "model_not_allowed"]);
 
 export function openAiErrorBody(error: ApiError) {
-  const { fields, retryAfterSeconds, limit, resetsAt } = error.extra;
+  const { fields, retryAfterSeconds, limit, resetsAt, signals } = error.extra;
   return {
     error: {
       message: error.message,
@@ -32,6 +32,7 @@ export function openAiErrorBody(error: ApiError) {
       ...(retryAfterSeconds !== undefined && { retry_after_seconds: retryAfterSeconds }),
       ...(limit && { limit }),
       ...(resetsAt && { resets_at: resetsAt }),
+      ...(signals && { signals }),
     },
   };
 }

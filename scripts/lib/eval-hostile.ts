@@ -19,7 +19,7 @@ function throughInput(text: string): void {
   guardInput({
     text,
     history: [],
-    config: { normalize: "redact", pii: "redact", piiEntities: ENTITY_TYPES, injection: "flag", injectionFlagAt: INJECTION_THRESHOLDS.flag, injectionBlockAt: INJECTION_THRESHOLDS.block },
+    config: { normalize: "redact", pii: "redact", piiEntities: ENTITY_TYPES, injection: "flag", injectionFlagAt: INJECTION_THRESHOLDS.flag, injectionBlockAt: INJECTION_THRESHOLDS.block, injectionBlockAloneAt: INJECTION_THRESHOLDS.blockAlone },
   });
 }
 

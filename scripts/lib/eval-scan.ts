@@ -1,20 +1,28 @@
 /**
  * One message through the input side's injection check, as lib/guard/input.ts runs it: the
  * normalised text is scored, with whatever was hidden in Unicode tag characters appended and the count
- * of invisible characters normalisation removed. Shared by
- * `npm run guard -- scan` and `npm run eval:guards`, so the evaluation measures what the tool reports.
+ * of invisible characters normalisation removed. Shared by `npm run guard -- scan`, `npm run
+ * eval:guards` and the training script, so the evaluation measures what the tool reports and the model
+ * learns from what the route scores.
  */
-import { scoreInjection } from "../../lib/guard/injection/score";
+import { injectionVerdict, type InjectionThresholds, type InjectionVerdict } from "../../lib/guard/injection/policy";
+import { scoreInjection, type Scorer } from "../../lib/guard/injection/score";
 import { decodeTagSmuggling, normalizeInput } from "../../lib/guard/normalize";
 
-export type Verdict = "block" | "flag" | "allow";
+export type Verdict = InjectionVerdict;
 export type ScanResult = { verdict: Verdict; score: number; signals: string[] };
 
-/** Thresholds compare with >=, as in lib/guard/input.ts. */
-export function scanText({ text, flagAt, blockAt }: { text: string; flagAt: number; blockAt: number }): ScanResult {
+/** The text the scorer reads, and how many invisible characters normalisation removed from it. */
+export function scanInput(text: string): { text: string; invisibleRemoved: number; hidden: string } {
   const { text: normalized, removed } = normalizeInput(text);
   const hidden = decodeTagSmuggling(text);
-  const { score, signals } = scoreInjection(hidden ? `${normalized}\n${hidden}` : normalized, { invisibleRemoved: removed.zeroWidth + removed.bidi + removed.tags });
-  const verdict = score >= blockAt ? "block" : score >= flagAt ? "flag" : "allow";
-  return { verdict, score, signals: hidden ? [...signals, "tag_smuggling"] : signals };
+  return { text: hidden ? `${normalized}\n${hidden}` : normalized, invisibleRemoved: removed.zeroWidth + removed.bidi + removed.tags, hidden };
+}
+
+/** Thresholds compare with >=, as in lib/guard/input.ts. */
+export function scanText({ text, thresholds, scorer }: { text: string; thresholds: InjectionThresholds; scorer?: Scorer }): ScanResult {
+  const input = scanInput(text);
+  const scored = scoreInjection(input.text, { invisibleRemoved: input.invisibleRemoved, scorer });
+  const signals = input.hidden ? [...scored.signals, "tag_smuggling"] : scored.signals;
+  return { verdict: injectionVerdict({ score: scored.score, signals, strong: scored.strong }, thresholds), score: scored.score, signals };
 }

@@ -22,6 +22,7 @@ describe("ApiError", () => {
     ["provider_busy", 503],
     ["provider_timeout", 504],
     ["store_unavailable", 503],
+    ["guard_unavailable", 503],
     ["prompt_rejected", 400],
     ["personal_data_rejected", 400],
     ["too_many_streams", 429],
@@ -42,7 +43,12 @@ describe("ApiError", () => {
   });
 
   it("covers every code in the table (a new code must get a test above)", () => {
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(31);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(32);
+  });
+
+  it("carries what a guard's refusal rests on, as signal names", () => {
+    const error = new ApiError("prompt_rejected", "Not sent.", { signals: ["extraction", "classifier"] });
+    expect(error.toBody()).toEqual({ error: { code: "prompt_rejected", message: "Not sent.", signals: ["extraction", "classifier"] } });
   });
 
   it("serialises as { error: { code, message } } with nothing else by default", () => {

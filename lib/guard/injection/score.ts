@@ -1,131 +1,163 @@
 /**
- * Prompt-injection score of one user message: 0 (ordinary request) to 1 (attack), with the names of the
- * signals that fired. Pure and synchronous: no I/O, no environment, the same answer for the same text.
+ * Prompt-injection score of one message: the calibrated probability that it is an attack, with the
+ * names of the signals that fired. Pure and synchronous: no I/O, no environment, the same answer for
+ * the same text.
  *
- * Two kinds of evidence, added as log-odds:
+ * Two kinds of evidence, combined by a small calibrated stack (calibration.json):
+ * - the learned model (model.ts): hashed words, word pairs, stems and multilingual concepts, trained
+ *   on thousands of attacks and ordinary requests of many kinds and languages;
  * - signal families (signals.ts): hand-written patterns for override, extraction, role-play
- *   jailbreaks, template tokens, fake roles, run over de-obfuscated copies of the text, plus encoded
- *   payloads decoded and scored again. They carry the general knowledge of what an attack says, in
- *   several languages, and they need no training data;
- * - a small learned model (model.ts) that picks up the wording of jailbreak prompts the patterns
- *   do not list.
- * The family weights are priors (a clear override alone blocks, one weak hint alone does not even
- * flag); the bias and the two scales are fitted by scripts/train-injection-model.ts on out-of-fold
- * predictions and stored in calibration.json with the thresholds, so that the score reads as the
- * probability of an attack where one message in five is one.
+ *   jailbreaks, template tokens, fake roles and disguise, run over de-obfuscated views of the text.
+ * The stack's weights are fitted by scripts/train-injection-model.ts on predictions for sources the
+ * model never saw (leave-one-source-out), so they say what each kind of evidence is worth on new
+ * data, and the result reads as the probability of an attack where one message in
+ * `calibration.prior` is one. Encoded payloads (base64, hex, ROT13, Morse…) are decoded and scored
+ * as the requests they decode to: a message scores at least what its payload scores.
  */
 import calibration from "./calibration.json";
-import { findEncodedPayloads, REVERSED_HINT_ID, ROT13_HINT_ID } from "./decoders";
+import { findEncodedPayloads, REVERSED_HINT_ID, ROT13_HINT_ID, type EncodingKind } from "./decoders";
 import { buildViews } from "./deobfuscate";
-import { modelLogit } from "./model";
+import { positionFeatures, type PositionFeatures } from "./features";
+import { maxWindowLogit, shippedModel } from "./model";
 import type { Family } from "./pattern-kit";
 import { matchPatterns, obfuscationStrength, type Strengths } from "./signals";
 
-export type InjectionScore = { score: number; signals: string[] };
+/**
+ * `signals`: the families that fired at NAMED_AT or more (and "classifier" when the model alone is
+ * confident); `strong`: those that fired at STRONG_AT or more, a pattern match that is all but
+ * unmistakable ("ignore all previous instructions" in any of the languages the patterns know).
+ */
+export type InjectionScore = { score: number; signals: string[]; strong?: string[] };
 
 /**
- * Default decision thresholds on `score`, chosen by the training script on shippable benign requests
- * (jackhhao, deepset): `flag` at a false-positive rate of at most 2 % (and at least 0.2), `block` at
- * 0.5 % (and at least 0.5, "more likely an attack than not"). Measured on all the public corpora
- * (docs/guards.md): flag catches 92.5 % of attack rows with at most 1.5 % false positives on any benign
- * set, block 90.5 % with at most 0.4 %.
+ * The stack: a bias, the model's weight, the extra weight of the model's logit above MODEL_TAIL_AT (a
+ * confident model is worth more than a straight line through the uncertain middle says), and each
+ * family's weight on its dead-zoned strength.
  */
-export const INJECTION_THRESHOLDS = { flag: calibration.thresholds.flag, block: calibration.thresholds.block } as const satisfies {
-  flag: number;
-  block: number;
+export type Calibration = {
+  bias: number;
+  model: number;
+  modelTail: number;
+  families: Partial<Record<Family, number>>;
 };
 
-/** How much each family's strength (0..1) adds to the log-odds before calibration. */
-export const FAMILY_WEIGHTS = {
-  override: 7,
-  extraction: 6,
-  roleplay_jailbreak: 6,
-  template_tokens: 6,
-  fake_role: 5,
-  encoded_payload: 7,
-  obfuscation: 3,
-} as const satisfies Record<Family, number>;
+/** Where the model's logit starts to count at `modelTail` more (a model probability of 88 %). */
+export const MODEL_TAIL_AT = 2;
 
-/** Below this strength a family is not named in `signals` (it still counts in the score). */
-const NAMED_AT = 0.3;
+/** A scorer: model weights and the stack that reads them. The shipped one is the default. */
+export type Scorer = { w: Float32Array; bias: number; cal: Calibration };
+
 /**
- * The model counts one way only: a logit above MODEL_FLOOR adds evidence (clipped, so it may tip a
- * decision but not outvote the patterns), one below adds nothing. Benign requests unlike anything in
- * its training data (and there are many kinds) then cannot push a score up by being unfamiliar; only
- * wording that resembles jailbreaks can. The floor (a model probability of 27 %) was chosen on the
- * held-out corpora: at 0 recall drops, at −2 benign requests start to be flagged.
+ * Default decision thresholds on `score`, chosen by the training script on what sources it had not
+ * learned from scored (see calibration.json and docs/guards.md):
+ * - `flag`: audited and still answered (the fence and the system prompt do their work);
+ * - `block`: refused when a named signal agrees (a pattern family, not the model alone);
+ * - `blockAlone`: refused on the model's word alone, only when it is all but certain.
  */
-const MODEL_CLIP = 6;
-const MODEL_FLOOR = -1;
+export const INJECTION_THRESHOLDS = {
+  flag: calibration.thresholds.flag,
+  block: calibration.thresholds.block,
+  blockAlone: calibration.thresholds.blockAlone,
+} as const satisfies { flag: number; block: number; blockAlone: number };
 
-export function modelEvidence(logit: number): number {
-  return Math.min(MODEL_CLIP, Math.max(0, logit - MODEL_FLOOR));
-}
-/** Decoded payloads are scored once more, but what they decode to is not decoded again past this. */
+/** The share of attacks among messages that `score` assumes. */
+export const INJECTION_PRIOR = calibration.prior;
+
+/**
+ * Below this strength a family is not named in `signals` (it still counts in the score). A named family
+ * is what can confirm a block (policy.ts), so naming needs a clear match: across the 48,000 ordinary
+ * rows the model learns from, about one in 500 has any family at 0.5 or more, against most attacks.
+ */
+export const NAMED_AT = 0.5;
+/** From this strength a family's match is flagged whatever the score (policy.ts). */
+export const STRONG_AT = 0.9;
+/**
+ * A family's strength below this counts for nothing, and the rest is stretched back to 0..1. One weak
+ * phrase ("no restrictions", "stay in character", a `[INST]` in a code sample) has a strength of 0.3
+ * to 0.5 and so adds little; two of them, or one strong one, add nearly their full weight.
+ */
+const DEAD_ZONE = 0.3;
+/** Decoded payloads are analysed once more, but what they decode to is not decoded again past this. */
 const MAX_DEPTH = 2;
 
-export type Analysis = { strengths: Strengths; model: number; ids: string[] };
-export type Calibration = { bias: number; signalScale: number; modelScale: number };
+export function deadZoned(strength: number): number {
+  return Math.max(0, strength - DEAD_ZONE) / (1 - DEAD_ZONE);
+}
+
+/** What a message says, before any weights: pattern strengths, model features, decoded payloads. */
+export type Analysis = {
+  strengths: Strengths;
+  ids: string[];
+  features: PositionFeatures;
+  payloads: { kind: EncodingKind; analysis: Analysis }[];
+};
 
 /**
- * The evidence behind a score, for evaluation and training; `scoreInjection` is what callers use.
- * `decode: false` skips encoded payloads, whose strength depends on the committed calibration: the
- * training script uses it so that its output never depends on the files it is about to replace.
+ * `invisibleRemoved`: how many invisible characters (zero-width, bidi, tag) normalisation took out of
+ * `text` before it came here (normalize.ts), so that they still count as a sign of hiding.
  */
-export function analyseInjection(
-  text: string,
-  { depth = 0, decode = true, squash = false, invisibleRemoved = 0 }: { depth?: number; decode?: boolean; squash?: boolean; invisibleRemoved?: number } = {},
-): Analysis {
+export function analyseInjection(text: string, { depth = 0, squash = false, invisibleRemoved = 0 }: { depth?: number; squash?: boolean; invisibleRemoved?: number } = {}): Analysis {
   const views = buildViews(text, { squash });
   views.hints.invisible += invisibleRemoved;
   const { tokens } = views;
   const { strengths, ids, obfuscatedHits } = matchPatterns({ views, tokens, raw: text });
   const obfuscation = obfuscationStrength({ views, obfuscatedHits });
   if (obfuscation > 0) strengths.obfuscation = obfuscation;
-
-  if (decode && depth < MAX_DEPTH) {
-    for (const payload of findEncodedPayloads({ text, lower: views.plain, tokens: tokens.plain, hints: { rot13: ids.includes(ROT13_HINT_ID), reversed: ids.includes(REVERSED_HINT_ID) } })) {
-      const inner = probability(analyseInjection(payload.text, { depth: depth + 1, squash: payload.kind === "morse" }));
-      if (inner > (strengths.encoded_payload ?? 0)) strengths.encoded_payload = inner;
+  const features = positionFeatures(views.folded ?? views.plain, tokens.folded ?? tokens.plain);
+  const payloads: Analysis["payloads"] = [];
+  if (depth < MAX_DEPTH) {
+    const hints = { rot13: ids.includes(ROT13_HINT_ID), reversed: ids.includes(REVERSED_HINT_ID) };
+    for (const payload of findEncodedPayloads({ text, lower: views.plain, tokens: tokens.plain, hints })) {
+      payloads.push({ kind: payload.kind, analysis: analyseInjection(payload.text, { depth: depth + 1, squash: payload.kind === "morse" }) });
       ids.push(`decoded_${payload.kind}`);
     }
   }
-  return { strengths, model: modelLogit(tokens.folded ?? tokens.plain), ids };
+  return { strengths, ids, features, payloads };
 }
 
-/**
- * A family's strength below this counts for nothing, and the rest is stretched back to 0..1. One weak
- * phrase ("no restrictions", "stay in character", a `[INST]` in a code sample) has a strength of 0.3
- * to 0.5 and so adds little; two of them, or one strong one, add nearly their full weight. Jailbreaks
- * stack several hints; honest requests that happen to contain one do not.
- */
-const DEAD_ZONE = 0.3;
+/** The stack's log-odds for an analysis, ignoring its payloads. */
+export function outerLogit({ strengths, model }: { strengths: Strengths; model: number }, cal: Calibration): number {
+  let z = cal.bias + cal.model * model + cal.modelTail * Math.max(0, model - MODEL_TAIL_AT);
+  for (const [family, s] of Object.entries(strengths) as [Family, number][]) z += (cal.families[family] ?? 0) * deadZoned(s);
+  return z;
+}
 
-/** The patterns' log-odds before calibration: each family's (dead-zoned) strength times its weight. */
-export function patternEvidence(strengths: Strengths): number {
-  let evidence = 0;
-  for (const [family, s] of Object.entries(strengths) as [Family, number][]) {
-    evidence += (FAMILY_WEIGHTS[family] * Math.max(0, s - DEAD_ZONE)) / (1 - DEAD_ZONE);
+export type Evaluated = { score: number; logit: number; model: number; strengths: Strengths };
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+/** Scores an analysis with `scorer`: its own evidence, or its best decoded payload's, whichever is higher. */
+export function evaluateAnalysis(analysis: Analysis, scorer: Scorer): Evaluated {
+  const model = maxWindowLogit({ features: analysis.features, w: scorer.w, bias: scorer.bias });
+  const strengths: Strengths = { ...analysis.strengths };
+  let logit = outerLogit({ strengths, model }, scorer.cal);
+  for (const { analysis: inner } of analysis.payloads) {
+    const decoded = evaluateAnalysis(inner, scorer);
+    strengths.encoded_payload = Math.max(strengths.encoded_payload ?? 0, decoded.score);
+    logit = Math.max(logit, decoded.logit);
   }
-  return evidence;
+  return { score: sigmoid(logit), logit, model, strengths };
 }
 
-/** The calibrated probability of an analysis (`cal` defaults to the committed calibration). */
-export function probability({ strengths, model }: Pick<Analysis, "strengths" | "model">, cal: Calibration = calibration): number {
-  const z = cal.bias + cal.signalScale * patternEvidence(strengths) + cal.modelScale * modelEvidence(model);
-  return 1 / (1 + Math.exp(-z));
+const shipped: Scorer = { ...shippedModel(), cal: calibration };
+
+/** The committed model and stack. */
+export function shippedScorer(): Scorer {
+  return shipped;
 }
 
-/**
- * `invisibleRemoved`: how many invisible characters (zero-width, bidi, tag) normalisation took out of
- * `text` before it came here (normalize.ts), so that they still count as a sign of hiding.
- */
-export function scoreInjection(text: string, { invisibleRemoved = 0 }: { invisibleRemoved?: number } = {}): InjectionScore {
-  const analysis = analyseInjection(text, { invisibleRemoved });
-  const signals = (Object.entries(analysis.strengths) as [Family, number][])
+/** The families that fired at NAMED_AT or more, strongest first. */
+export function namedSignals(strengths: Strengths): Family[] {
+  return (Object.entries(strengths) as [Family, number][])
     .filter(([, s]) => s >= NAMED_AT)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([family]) => family as string);
-  if (analysis.model > calibration.modelNamedAt) signals.push("classifier");
-  return { score: probability(analysis), signals };
+    .map(([family]) => family);
+}
+
+export function scoreInjection(text: string, { invisibleRemoved = 0, scorer = shippedScorer() }: { invisibleRemoved?: number; scorer?: Scorer } = {}): InjectionScore {
+  const evaluated = evaluateAnalysis(analyseInjection(text, { invisibleRemoved }), scorer);
+  const signals: string[] = namedSignals(evaluated.strengths);
+  const strong = signals.filter((family) => (evaluated.strengths[family as Family] ?? 0) >= STRONG_AT);
+  if (evaluated.model > calibration.modelNamedAt) signals.push("classifier");
+  return { score: evaluated.score, signals, strong };
 }
