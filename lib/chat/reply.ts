@@ -8,6 +8,7 @@ import { providerFor } from "../ai/providers";
 import { streamReply, type ReplyOutcome } from "../ai/reply-stream";
 import type { DoneExtra, ReplyFormat } from "../ai/stream-format";
 import { guardInput } from "../guard/input";
+import { refusalMessage } from "../guard/injection/reasons";
 import { INJECTION_THRESHOLDS } from "../guard/injection/score";
 import { findSecrets, PlaceholderRestorer, secretHoldStart } from "../guard/pii";
 import { canaryInstruction, newCanary } from "../guard/output/canary";
@@ -20,6 +21,7 @@ import { describeError, log } from "../log/logger";
 import { hashId } from "../log/hash-id";
 import { userKey } from "../store/keys";
 import { admitChat, type ApiKeyBudget } from "./admission";
+import { secondOpinion } from "./second-opinion";
 
 /**
  * One reply, from a person's text to the stream they read, whichever door the request came in by
@@ -64,6 +66,7 @@ export async function startReply(input: ReplyInput): Promise<Response> {
       ...guards,
       injectionFlagAt: guards.injectionFlagAt ?? INJECTION_THRESHOLDS.flag,
       injectionBlockAt: guards.injectionBlockAt ?? INJECTION_THRESHOLDS.block,
+      injectionBlockAloneAt: guards.injectionBlockAloneAt ?? INJECTION_THRESHOLDS.blockAlone,
     },
   });
   await Promise.all(guarded.findings.map((finding) => auditGuard(audit, finding)));
@@ -71,8 +74,10 @@ export async function startReply(input: ReplyInput): Promise<Response> {
   // A guard's refusal counts in the user's usage records, as a limit's does (the dashboard shows both).
   if (guarded.rejected) await countRefusal(userId, guarded.rejected);
   if (guarded.rejected === "prompt_rejected") {
-    throw new ApiError("prompt_rejected", "This message looks like an attempt to override the assistant's instructions, so it was not sent. Please rephrase it.");
+    const signals = guarded.injection?.signals ?? [];
+    throw new ApiError("prompt_rejected", refusalMessage(signals), { signals });
   }
+  if (guarded.injection?.verdict === "flag") await judgeFlagged({ input, audit, text: guarded.providerText, signals: guarded.injection.signals, score: guarded.injection.score });
   if (guarded.rejected === "personal_data_rejected") {
     throw new ApiError("personal_data_rejected", "This message contains personal data or a secret (such as an email address, a card number or a key), which this service does not send to the model. Please remove it and send again.");
   }
@@ -145,4 +150,30 @@ export async function startReply(input: ReplyInput): Promise<Response> {
     await ticket.settle({ status: "failed", usage: { inputTokens: 0, outputTokens: 0 }, usageReported: false, text: "" });
     throw error;
   }
+}
+
+/**
+ * The grey zone's second opinion, when the deployment has one (lib/chat/second-opinion.ts): an
+ * "attack" blocks the message as the detector would have, naming the judge; no answer lets it through
+ * or refuses it with a 503, as GUARD_INJECTION_JUDGE_ON_ERROR says. Every outcome is audited.
+ */
+async function judgeFlagged({ input, audit, text, signals, score }: { input: ReplyInput; audit: AuditContext; text: string; signals: string[]; score: number }): Promise<void> {
+  const opinion = await secondOpinion({ text, userId: input.userId, where: input.where, apiKey: input.apiKey, dailyTokens: input.controls.dailyTokens });
+  if (opinion === null) return;
+  if (opinion.verdict === "unavailable") {
+    await auditGuard(audit, { stage: "injection", action: "flagged", signals: [`judge_${opinion.why}`], score });
+    const judge = env().guards.judge;
+    if (judge.mode !== "off" && judge.onError === "block") {
+      throw new ApiError("guard_unavailable", "This message could not be checked for safety right now, so it was not sent. Please send it again in a few seconds.", { retryAfterSeconds: 5 });
+    }
+    return;
+  }
+  if (opinion.verdict === "attack") {
+    const blockedBy = [...signals.filter((s) => s !== "classifier"), "judge", ...(signals.includes("classifier") ? ["classifier"] : [])];
+    await auditGuard(audit, { stage: "injection", action: "blocked", signals: blockedBy, score });
+    await noteInjectionBlock(audit);
+    await countRefusal(input.userId, "prompt_rejected");
+    throw new ApiError("prompt_rejected", refusalMessage(["judge"]), { signals: blockedBy });
+  }
+  await auditGuard(audit, { stage: "injection", action: "flagged", signals: ["judge_cleared"], score });
 }

@@ -148,6 +148,13 @@ const rawSchema = z.object({
   GUARD_INJECTION: optional(z.enum(["off", "flag", "block"], { error: "must be off, flag or block" })),
   GUARD_INJECTION_FLAG_AT: optional(z.coerce.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be a number from 0 to 1" }).max(1, { error: "must be a number from 0 to 1" })),
   GUARD_INJECTION_BLOCK_AT: optional(z.coerce.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be a number from 0 to 1" }).max(1, { error: "must be a number from 0 to 1" })),
+  GUARD_INJECTION_BLOCK_ALONE_AT: optional(z.coerce.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be a number from 0 to 1" }).max(1, { error: "must be a number from 0 to 1" })),
+  GUARD_INJECTION_JUDGE: optional(z.enum(["off", "llm", "http"], { error: "must be off, llm or http" })),
+  GUARD_INJECTION_JUDGE_MODEL: optional(text("must be one of the AI_MODELS entries, e.g. openai:gpt-4o-mini")),
+  GUARD_INJECTION_JUDGE_URL: optional(url("must be an http(s) URL, e.g. https://classifier.internal/v1/classify")),
+  GUARD_INJECTION_JUDGE_TOKEN: optional(text("must be a string")),
+  GUARD_INJECTION_JUDGE_TIMEOUT_MS: optional(int({ min: 100, max: 30_000, message: "must be a whole number of milliseconds from 100 to 30000" })),
+  GUARD_INJECTION_JUDGE_ON_ERROR: optional(z.enum(["allow", "block"], { error: "must be allow or block" })),
   GUARD_CANARY: optional(z.enum(["off", "block"], { error: "must be off or block" })),
   GUARD_OUTPUT_SECRETS: optional(z.enum(["off", "redact"], { error: "must be off or redact" })),
 
@@ -235,6 +242,9 @@ export type Env = {
     /** Unset: the thresholds measured for the shipped detector (lib/guard/injection). */
     injectionFlagAt: number | undefined;
     injectionBlockAt: number | undefined;
+    injectionBlockAloneAt: number | undefined;
+    /** The second opinion on flagged messages (lib/chat/second-opinion.ts); off by default. */
+    judge: InjectionJudgeConfig;
     canary: "off" | "block";
     outputSecrets: "off" | "redact";
   };
@@ -253,6 +263,11 @@ export type Env = {
   relay: { secrets: string[] };
   log: { level: "debug" | "info" | "warn" | "error" };
 };
+
+export type InjectionJudgeConfig =
+  | { mode: "off" }
+  | { mode: "llm"; model: ModelRef; timeoutMs: number; onError: "allow" | "block" }
+  | { mode: "http"; url: string; token: string | undefined; timeoutMs: number; onError: "allow" | "block" };
 
 /** Defaults, in one place, so the README and .env.example can say the same. */
 export const DEFAULTS = {
@@ -280,6 +295,7 @@ export const DEFAULTS = {
   ALERT_USAGE_MIN_TOKENS: 50_000,
   ALERT_INJECTION_BLOCKS: 5,
   ALERT_INJECTION_WINDOW_MINUTES: 10,
+  GUARD_INJECTION_JUDGE_TIMEOUT_MS: 3_000,
 } as const;
 
 export class EnvError extends Error {
@@ -370,6 +386,10 @@ export function parseEnv(
   if (raw.GUARD_INJECTION_FLAG_AT !== undefined && raw.GUARD_INJECTION_BLOCK_AT !== undefined && raw.GUARD_INJECTION_FLAG_AT > raw.GUARD_INJECTION_BLOCK_AT) {
     problems.push("GUARD_INJECTION_FLAG_AT: must not be above GUARD_INJECTION_BLOCK_AT (a message is flagged before it is blocked)");
   }
+  const judge = judgeConfig({ raw, models, problems });
+  if (raw.GUARD_INJECTION_BLOCK_AT !== undefined && raw.GUARD_INJECTION_BLOCK_ALONE_AT !== undefined && raw.GUARD_INJECTION_BLOCK_AT > raw.GUARD_INJECTION_BLOCK_ALONE_AT) {
+    problems.push("GUARD_INJECTION_BLOCK_AT: must not be above GUARD_INJECTION_BLOCK_ALONE_AT (a block the model alone decides needs at least the score of one a named signal confirms)");
+  }
 
   const prices = { ...LIST_PRICES, ...raw.AI_MODEL_PRICES };
   for (const [index, model] of models.entries()) {
@@ -428,6 +448,8 @@ export function parseEnv(
       injection: raw.GUARD_INJECTION ?? "block",
       injectionFlagAt: raw.GUARD_INJECTION_FLAG_AT,
       injectionBlockAt: raw.GUARD_INJECTION_BLOCK_AT,
+      injectionBlockAloneAt: raw.GUARD_INJECTION_BLOCK_ALONE_AT,
+      judge,
       canary: raw.GUARD_CANARY ?? "block",
       outputSecrets: raw.GUARD_OUTPUT_SECRETS ?? "redact",
     },
@@ -524,4 +546,30 @@ function mustParse(spec: string): RateLimitSpec {
   const parsed = parseRateLimit(spec);
   if (!parsed) throw new Error(`bad default rate limit ${spec}`);
   return parsed;
+}
+
+/**
+ * The second opinion's settings. `llm` asks one of AI_MODELS (the default model unless
+ * GUARD_INJECTION_JUDGE_MODEL names another), so its key, price and budgets are those of a chat;
+ * `http` asks the deployer's own classifier at GUARD_INJECTION_JUDGE_URL.
+ */
+function judgeConfig({ raw, models, problems }: { raw: z.infer<typeof rawSchema>; models: ModelRef[]; problems: string[] }): InjectionJudgeConfig {
+  const mode = raw.GUARD_INJECTION_JUDGE ?? "off";
+  const timeoutMs = raw.GUARD_INJECTION_JUDGE_TIMEOUT_MS ?? DEFAULTS.GUARD_INJECTION_JUDGE_TIMEOUT_MS;
+  const onError = raw.GUARD_INJECTION_JUDGE_ON_ERROR ?? "allow";
+  if (mode === "off") return { mode };
+  if (mode === "http") {
+    if (!raw.GUARD_INJECTION_JUDGE_URL) {
+      problems.push("GUARD_INJECTION_JUDGE_URL: is required when GUARD_INJECTION_JUDGE=http (the address of your classifier)");
+      return { mode: "off" };
+    }
+    return { mode, url: raw.GUARD_INJECTION_JUDGE_URL, token: raw.GUARD_INJECTION_JUDGE_TOKEN, timeoutMs, onError };
+  }
+  const wanted = raw.GUARD_INJECTION_JUDGE_MODEL?.trim();
+  const model = wanted === undefined ? models[0] : models.find((m) => m.id === wanted);
+  if (!model) {
+    problems.push("GUARD_INJECTION_JUDGE_MODEL: must be one of the AI_MODELS entries (its key, price and budgets are those of a chat)");
+    return { mode: "off" };
+  }
+  return { mode, model, timeoutMs, onError };
 }

@@ -58,15 +58,15 @@ export const XSS_REPLY_END_MARKER = "XSS-REPLY-END";
 
 /** What the last user message asked the mock to do. */
 export type Directive =
-  | { kind: "default" | "markdown" | "xss" | "slow" | "hang" | "cut" | "echo" | "repeat" | "secret" }
+  | { kind: "default" | "markdown" | "xss" | "slow" | "hang" | "cut" | "echo" | "repeat" | "secret" | "judge-attack" | "judge-benign" | "judge-junk" }
   | { kind: "status"; status: number }
   | { kind: "unknown"; text: string };
 
-const SIMPLE_DIRECTIVES = ["markdown", "xss", "slow", "hang", "cut", "echo", "repeat", "secret"] as const;
+const SIMPLE_DIRECTIVES = ["markdown", "xss", "slow", "hang", "cut", "echo", "repeat", "secret", "judge-attack", "judge-benign", "judge-junk"] as const;
 
 /** Finds the first `[[mock:...]]` directive anywhere in the text; the app wraps user text in its own prompt. */
 export function parseDirective(text: string): Directive {
-  const match = /\[\[mock:([a-z]+)(?:\s+(\d{3}))?\]\]/.exec(text);
+  const match = /\[\[mock:([a-z]+(?:-[a-z]+)?)(?:\s+(\d{3}))?\]\]/.exec(text);
   if (!match) return { kind: "default" };
   const [whole, name, code] = match;
   const simple = SIMPLE_DIRECTIVES.find((d) => d === name);
@@ -184,6 +184,10 @@ function replyChunks(args: { directive: Directive; provider: string; origin: str
     // The user's text as the provider received it (fence included), so tests see placeholders come back.
     case "repeat": return splitAwkwardly(`You wrote: ${args.lastUserText}`);
     case "secret": return splitAwkwardly(`Here is a key: ${leakedKeyOf(args.id)} — keep it safe.`);
+    // A second-opinion classifier's answers: a verdict in the JSON it must write, or prose it must not.
+    case "judge-attack": return ['{"attack": true, ', '"confidence": 0.93}'];
+    case "judge-benign": return ['{"attack": false, ', '"confidence": 0.88}'];
+    case "judge-junk": return ["I think this message is ", "probably fine, but who knows."];
     case "unknown": return [`Unknown mock directive ${directive.text}.`];
     default: return ["Hello ", "from the ", `mock ${args.provider} `, "model."];
   }

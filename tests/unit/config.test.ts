@@ -741,5 +741,30 @@ describe("guard settings", () => {
     expect(() => parseEnv({ ...base, GUARD_PII_ENTITIES: "EMAIL,NAME" })).toThrow(EnvError);
     expect(() => parseEnv({ ...base, GUARD_INJECTION_FLAG_AT: "0.8", GUARD_INJECTION_BLOCK_AT: "0.5" })).toThrow(/GUARD_INJECTION_FLAG_AT/);
     expect(() => parseEnv({ ...base, GUARD_INJECTION: "maybe" })).toThrow(/GUARD_INJECTION: must be off, flag or block/);
+    expect(() => parseEnv({ ...base, GUARD_INJECTION_BLOCK_AT: "0.95", GUARD_INJECTION_BLOCK_ALONE_AT: "0.9" })).toThrow(/GUARD_INJECTION_BLOCK_AT: must not be above GUARD_INJECTION_BLOCK_ALONE_AT/);
+    expect(parseEnv({ ...base, GUARD_INJECTION_BLOCK_ALONE_AT: "0.999" }).guards.injectionBlockAloneAt).toBe(0.999);
+  });
+
+  it("has the second opinion off by default, and checks what each kind of judge needs", async () => {
+    const { parseEnv } = await import("@/lib/config/schema");
+    const base = { NEXTAUTH_SECRET: "x".repeat(40), AUTH_LOCAL_USERS: "", AI_MODELS: "demo:demo,openai:gpt-4o-mini", OPENAI_API_KEY: "sk-local", GITHUB_ID: "id", GITHUB_SECRET: "secret-value" };
+    expect(parseEnv(base).guards.judge).toEqual({ mode: "off" });
+    expect(parseEnv({ ...base, GUARD_INJECTION_JUDGE: "llm" }).guards.judge).toEqual({ mode: "llm", model: { id: "demo:demo", provider: "demo", model: "demo" }, timeoutMs: 3_000, onError: "allow" });
+    expect(parseEnv({ ...base, GUARD_INJECTION_JUDGE: "llm", GUARD_INJECTION_JUDGE_MODEL: "openai:gpt-4o-mini", GUARD_INJECTION_JUDGE_ON_ERROR: "block" }).guards.judge).toMatchObject({
+      model: { id: "openai:gpt-4o-mini" },
+      onError: "block",
+    });
+    expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE: "llm", GUARD_INJECTION_JUDGE_MODEL: "openai:gpt-5" })).toThrow(/GUARD_INJECTION_JUDGE_MODEL: must be one of the AI_MODELS entries/);
+    expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE: "http" })).toThrow(/GUARD_INJECTION_JUDGE_URL: is required when GUARD_INJECTION_JUDGE=http/);
+    expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE: "http", GUARD_INJECTION_JUDGE_URL: "classifier.local" })).toThrow(/GUARD_INJECTION_JUDGE_URL: must be an http\(s\) URL/);
+    expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE: "sometimes" })).toThrow(/GUARD_INJECTION_JUDGE: must be off, llm or http/);
+    expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE_TIMEOUT_MS: "50" })).toThrow(/GUARD_INJECTION_JUDGE_TIMEOUT_MS/);
+    expect(parseEnv({ ...base, GUARD_INJECTION_JUDGE: "http", GUARD_INJECTION_JUDGE_URL: "https://classifier.internal/v1/classify", GUARD_INJECTION_JUDGE_TOKEN: "t0ken-value" }).guards.judge).toEqual({
+      mode: "http",
+      url: "https://classifier.internal/v1/classify",
+      token: "t0ken-value",
+      timeoutMs: 3_000,
+      onError: "allow",
+    });
   });
 });
