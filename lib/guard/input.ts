@@ -1,8 +1,8 @@
 import type { HistoryTurn } from "../ai/prompt";
 import { injectionVerdict } from "./injection/policy";
-import { scoreInjection } from "./injection/score";
+import { INJECTION_THRESHOLDS, scoreInjection } from "./injection/score";
 import { decodeTagSmuggling, normalizeInput } from "./normalize";
-import { PlaceholderMap } from "./pii";
+import { ENTITY_TYPES, PlaceholderMap } from "./pii";
 import type { EntityType, GuardFinding } from "./types";
 
 /**
@@ -21,6 +21,17 @@ export type InputGuardConfig = {
   injectionBlockAt: number;
   /** block from here on the model's word alone */
   injectionBlockAloneAt: number;
+};
+
+/** What a deployment without GUARD_* variables runs: every stage on, the measured thresholds. */
+export const DEFAULT_INPUT_GUARDS: InputGuardConfig = {
+  normalize: "redact",
+  pii: "redact",
+  piiEntities: ENTITY_TYPES,
+  injection: "block",
+  injectionFlagAt: INJECTION_THRESHOLDS.flag,
+  injectionBlockAt: INJECTION_THRESHOLDS.block,
+  injectionBlockAloneAt: INJECTION_THRESHOLDS.blockAlone,
 };
 
 export type InputGuardResult = {

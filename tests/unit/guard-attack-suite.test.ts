@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { guardInput, type InputGuardConfig } from "@/lib/guard/input";
-import { INJECTION_THRESHOLDS } from "@/lib/guard/injection/score";
-import { ENTITY_TYPES } from "@/lib/guard/pii";
+import { DEFAULT_INPUT_GUARDS, guardInput } from "@/lib/guard/input";
 
 // The attack suite per kind: attacks of every kind the detector must catch (override, extraction of
 // instructions or secrets, "say X" hijacks, threats and false authority, persuasion, hypothetical and
@@ -18,16 +16,6 @@ const rows = readFileSync(new URL("fixtures/attacks-by-kind.jsonl", import.meta.
   .split("\n")
   .filter((line) => line.trim() !== "")
   .map((line) => JSON.parse(line) as Row);
-
-const DEFAULTS: InputGuardConfig = {
-  normalize: "redact",
-  pii: "redact",
-  piiEntities: ENTITY_TYPES,
-  injection: "block",
-  injectionFlagAt: INJECTION_THRESHOLDS.flag,
-  injectionBlockAt: INJECTION_THRESHOLDS.block,
-  injectionBlockAloneAt: INJECTION_THRESHOLDS.blockAlone,
-};
 
 /** Least share of each kind flagged or blocked by the shipped defaults. */
 // Measured with the shipped model (docs/guards.md): override 0.870, noise 0.889, hypothetical 0.769,
@@ -50,7 +38,7 @@ const CAUGHT_AT_LEAST = {
 /** Least share of the whole suite blocked outright. */
 const BLOCKED_AT_LEAST = 0.15;
 
-const verdicts = rows.map((row) => ({ row, verdict: guardInput({ text: row.text, history: [], config: DEFAULTS }).injection?.verdict ?? "allow" }));
+const verdicts = rows.map((row) => ({ row, verdict: guardInput({ text: row.text, history: [], config: DEFAULT_INPUT_GUARDS }).injection?.verdict ?? "allow" }));
 
 describe("the attack suite", () => {
   it("has every kind, in numbers", () => {

@@ -1,8 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { guardInput, type InputGuardConfig } from "@/lib/guard/input";
-import { INJECTION_THRESHOLDS } from "@/lib/guard/injection/score";
-import { ENTITY_TYPES } from "@/lib/guard/pii";
+import { DEFAULT_INPUT_GUARDS, guardInput } from "@/lib/guard/input";
 
 // The benign regression suite: more than a thousand ordinary requests (creative writing, games and
 // role-play for fun, code, security and IT questions, everyday tasks, sentences that use "ignore",
@@ -17,18 +15,7 @@ const rows = readFileSync(new URL("fixtures/benign-requests.jsonl", import.meta.
   .filter((line) => line.trim() !== "")
   .map((line) => JSON.parse(line) as Row);
 
-/** The shipped defaults, as a deployment without GUARD_* variables runs them. */
-const DEFAULTS: InputGuardConfig = {
-  normalize: "redact",
-  pii: "redact",
-  piiEntities: ENTITY_TYPES,
-  injection: "block",
-  injectionFlagAt: INJECTION_THRESHOLDS.flag,
-  injectionBlockAt: INJECTION_THRESHOLDS.block,
-  injectionBlockAloneAt: INJECTION_THRESHOLDS.blockAlone,
-};
-
-const verdicts = rows.map((row) => ({ row, injection: guardInput({ text: row.text, history: [], config: DEFAULTS }).injection }));
+const verdicts = rows.map((row) => ({ row, injection: guardInput({ text: row.text, history: [], config: DEFAULT_INPUT_GUARDS }).injection }));
 const describeRow = ({ row, injection }: (typeof verdicts)[number]) =>
   `[${row.category}/${row.lang}] score ${injection?.score.toFixed(3)} ${JSON.stringify(injection?.signals)}: ${JSON.stringify(row.text.slice(0, 120))}`;
 
