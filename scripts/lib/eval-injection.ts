@@ -7,10 +7,10 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { guardInput } from "../../lib/guard/input";
+import { DEFAULT_INPUT_GUARDS, guardInput } from "../../lib/guard/input";
 import type { InjectionThresholds } from "../../lib/guard/injection/policy";
 import { normalizeInput } from "../../lib/guard/normalize";
-import { ENTITY_TYPES, PlaceholderMap } from "../../lib/guard/pii";
+import { PlaceholderMap } from "../../lib/guard/pii";
 import type { InjectionSource } from "./eval-data";
 import { ms, percentile, share, timed, type Table, type Target } from "./eval-format";
 import { scanText, type Verdict } from "./eval-scan";
@@ -116,7 +116,7 @@ function readSuite(file: string): SuiteRow[] {
 
 /** The two test suites of tests/unit (never learned from), through guardInput with the defaults. */
 function suiteTables({ repoRoot, thresholds }: { repoRoot: string; thresholds: InjectionThresholds }): { tables: Table[]; targets: Target[] } {
-  const config = { normalize: "redact", pii: "redact", piiEntities: ENTITY_TYPES, injection: "block", injectionFlagAt: thresholds.flag, injectionBlockAt: thresholds.block, injectionBlockAloneAt: thresholds.blockAlone } as const;
+  const config = { ...DEFAULT_INPUT_GUARDS, injectionFlagAt: thresholds.flag, injectionBlockAt: thresholds.block, injectionBlockAloneAt: thresholds.blockAlone };
   const verdictOf = (text: string) => guardInput({ text, history: [], config }).injection?.verdict ?? "allow";
   const fixtures = path.join(repoRoot, "tests/unit/fixtures");
   const benign = readSuite(path.join(fixtures, "benign-requests.jsonl")).map((r) => ({ ...r, verdict: verdictOf(r.text) }));
@@ -165,15 +165,7 @@ function toLength({ text, length }: { text: string; length: number }): string {
  * (the steady state of a server that has run for a while), then for its two costly stages alone.
  */
 function pipelineLatency({ texts, thresholds }: { texts: string[]; thresholds: InjectionThresholds }): { first: number[]; full: number[]; scan: number[]; redact: number[] } {
-  const config = {
-    normalize: "redact",
-    pii: "redact",
-    piiEntities: ENTITY_TYPES,
-    injection: "block",
-    injectionFlagAt: thresholds.flag,
-    injectionBlockAt: thresholds.block,
-    injectionBlockAloneAt: thresholds.blockAlone,
-  } as const;
+  const config = { ...DEFAULT_INPUT_GUARDS, injectionFlagAt: thresholds.flag, injectionBlockAt: thresholds.block, injectionBlockAloneAt: thresholds.blockAlone };
   const messages = texts.map((text) => toLength({ text, length: PIPELINE_CHARS }));
   const series = (run: (text: string) => unknown): number[] => messages.map((message) => timed(() => run(message)).ms);
   const pipeline = (text: string) => guardInput({ text, history: [], config });
