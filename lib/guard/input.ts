@@ -1,6 +1,6 @@
 import type { HistoryTurn } from "../ai/prompt";
 import { injectionVerdict } from "./injection/policy";
-import { INJECTION_THRESHOLDS, scoreInjection } from "./injection/score";
+import { INJECTION_THRESHOLDS, scoreInjection, shippedScorer } from "./injection/score";
 import { decodeTagSmuggling, normalizeInput } from "./normalize";
 import { ENTITY_TYPES, PlaceholderMap } from "./pii";
 import type { EntityType, GuardFinding } from "./types";
@@ -22,6 +22,10 @@ export type InputGuardConfig = {
   /** block from here on the model's word alone */
   injectionBlockAloneAt: number;
 };
+
+// The detector's weights are unpacked now (a few milliseconds), when the chat route is loaded at start,
+// rather than on the first message.
+shippedScorer();
 
 /** What a deployment without GUARD_* variables runs: every stage on, the measured thresholds. */
 export const DEFAULT_INPUT_GUARDS: InputGuardConfig = {

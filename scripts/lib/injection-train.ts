@@ -6,6 +6,7 @@
  * small stack that turns the model's logit and the pattern families into a calibrated probability.
  * Deterministic: the same rows and seed give byte-identical files.
  */
+import { LEXICON_FINGERPRINT } from "../../lib/guard/injection/concepts";
 import { FEATURE_DIM, windowFeatures, windows } from "../../lib/guard/injection/features";
 import type { ModelFile } from "../../lib/guard/injection/model";
 import type { Family } from "../../lib/guard/injection/pattern-kit";
@@ -224,6 +225,7 @@ export function packWeights({ w, bias, keep, window, stride }: Trained & { keep:
     dim: FEATURE_DIM,
     window,
     stride,
+    lexicon: LEXICON_FINGERPRINT,
     bias: Number(bias.toFixed(6)),
     scale,
     count: q.length,

@@ -898,6 +898,12 @@ export const CONCEPT_LEXICON = {
     "บทสนท", "ประวัต", "ข้อควา", "ติดต่อ", "ข้อมูล", "ผู้ใช้",
     "conversaci*", "conversazion*", "conversaç*",
   ],
+  harmful: [
+    "weapon", "weapons", "bomb", "bombs", "explosive*", "malware", "ransomware", "keylogger", "phishing", "poison", "poisoning", "drugs",
+    "meth", "steal", "stealing", "launder*", "counterfeit", "overdose", "hotwire", "untraceable", "illegal", "illegally", "smuggle", "trafficking",
+    "scam", "scams", "fraud", "hacking", "exploit", "exploits", "stalk", "stalking",
+  ],
+  no_refusal: ["apolog*", "disclaimer*", "warning", "warnings", "hedge", "hedging", "moralize", "moralizing", "lecture", "caveats", "sure", "certainly"],
   pwned: [
     "pwned", "hacked", "compromised", "owned", "granted",
     "gehackt", "kompromittiert", "übernommen", "gewährt",

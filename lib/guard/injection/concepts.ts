@@ -21,6 +21,12 @@ const STEM_CHARS = 5;
 export const CONCEPTS = Object.keys(CONCEPT_LEXICON) as Concept[];
 
 /**
+ * A fingerprint of the lexicon, stored with the model's weights: a weight belongs to a concept by its
+ * id, so weights trained on another lexicon would be read against the wrong ideas (model.ts refuses).
+ */
+export const LEXICON_FINGERPRINT = fnv1a(JSON.stringify(CONCEPT_LEXICON)).toString(16);
+
+/**
  * Keys are hashes cut to 30 bits (small integers are what V8's maps look up fastest), and a bitmap of
  * 16-bit buckets rejects most words before any map is touched: the scorer asks for every word.
  */

@@ -5,6 +5,7 @@
  * highest, so a short attack buried in a long message is seen, and a long benign message is not
  * suspect merely for being long.
  */
+import { LEXICON_FINGERPRINT } from "./concepts";
 import { FEATURE_DIM, positionFeatures, STRIDE, WINDOW, windowSum, windows, type PositionFeatures } from "./features";
 import type { Tokens } from "./tokenize";
 import weights from "./model-weights.json";
@@ -14,7 +15,19 @@ import weights from "./model-weights.json";
  * sorted feature indices as unsigned LEB128 varints; `q` is base64 of one signed byte per weight,
  * the weight divided by `scale` and rounded.
  */
-export type ModelFile = { version: 2; dim: number; window: number; stride: number; bias: number; scale: number; count: number; idx: string; q: string };
+export type ModelFile = {
+  version: 2;
+  dim: number;
+  window: number;
+  stride: number;
+  /** concepts.ts's LEXICON_FINGERPRINT when the weights were trained */
+  lexicon: string;
+  bias: number;
+  scale: number;
+  count: number;
+  idx: string;
+  q: string;
+};
 
 function bytesOf(base64: string): Uint8Array {
   const binary = atob(base64);
@@ -24,8 +37,8 @@ function bytesOf(base64: string): Uint8Array {
 }
 
 export function unpackWeights(file: ModelFile): Float32Array {
-  if (file.version !== 2 || file.dim !== FEATURE_DIM || file.window !== WINDOW || file.stride !== STRIDE) {
-    throw new Error("injection model: the weights file does not match this feature space; run scripts/train-injection-model.ts");
+  if (file.version !== 2 || file.dim !== FEATURE_DIM || file.window !== WINDOW || file.stride !== STRIDE || file.lexicon !== LEXICON_FINGERPRINT) {
+    throw new Error("injection model: the weights were trained on other features (window, dimensions or concept lexicon); run npm run train:injection");
   }
   const gaps = bytesOf(file.idx);
   const q = new Int8Array(bytesOf(file.q).buffer);
@@ -51,7 +64,7 @@ export function unpackWeights(file: ModelFile): Float32Array {
 let unpacked: { w: Float32Array; bias: number } | undefined;
 
 /**
- * The committed weights, unpacked once per process (about 5 ms). score.ts asks for them when it is
+ * The committed weights, unpacked once per process (about 5 ms). input.ts asks for them when it is
  * loaded, so the chat route's warm-up at start pays for it, not the first message.
  */
 export function shippedModel(): { w: Float32Array; bias: number } {

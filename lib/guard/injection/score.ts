@@ -139,10 +139,15 @@ export function evaluateAnalysis(analysis: Analysis, scorer: Scorer): Evaluated 
   return { score: sigmoid(logit), logit, model, strengths };
 }
 
-const shipped: Scorer = { ...shippedModel(), cal: calibration };
+let shipped: Scorer | undefined;
 
-/** The committed model and stack. */
+/**
+ * The committed model and stack, unpacked on first use (input.ts asks when it is loaded, so the chat
+ * route's warm-up pays for it). Lazy so that the training script, which imports this file, runs while
+ * the committed weights still belong to an older lexicon.
+ */
 export function shippedScorer(): Scorer {
+  shipped ??= { ...shippedModel(), cal: calibration };
   return shipped;
 }
 
