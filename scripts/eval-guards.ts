@@ -97,7 +97,6 @@ async function main(): Promise<void> {
   const loadBefore = load();
   const thresholds = { ...INJECTION_THRESHOLDS };
 
-  const loso = opts.loso ? await evaluateHeldOut({ dataDir }) : { tables: [], targets: [] };
   progress("prompt injection: the shipped detector on the dev sets and the test suites, then the 8,000-character pipeline run");
   const injection = evaluateInjection({ sources: loadInjectionSources(dataDir), thresholds, repoRoot: REPO_ROOT });
   const loadAfter = load();
@@ -112,6 +111,10 @@ async function main(): Promise<void> {
 
   progress("hostile input: 1 MB inputs built to provoke backtracking");
   const hostile = evaluateHostile();
+
+  // Last: it trains a model per source group and holds every row's features, a heap of a few hundred
+  // megabytes whose garbage collection would land in the latencies above if it came first.
+  const loso = opts.loso ? await evaluateHeldOut({ dataDir }) : { tables: [], targets: [] };
 
   const targets = [...loso.targets, ...injection.targets, ...pii.targets, ...hostile.targets];
   console.log(`Guard evaluation, ${date.toISOString()}, Node ${process.version}, ${machineDescription()}`);
