@@ -94,6 +94,8 @@ async function main(): Promise<void> {
   }
   const { dataDir } = opts;
   const date = new Date();
+  // Read now: the report describes the code that ran, even if the tree changes during the run.
+  const code = codeVersion();
   const loadBefore = load();
   const thresholds = { ...INJECTION_THRESHOLDS };
 
@@ -127,7 +129,7 @@ async function main(): Promise<void> {
       date,
       loadBefore,
       loadAfter,
-      code: codeVersion(),
+      code,
       dataDir: path.relative(REPO_ROOT, dataDir) || ".",
       thresholds,
       targets,
