@@ -1,6 +1,6 @@
 import type { HistoryTurn } from "../ai/prompt";
 import { injectionVerdict } from "./injection/policy";
-import { INJECTION_THRESHOLDS, scoreInjection, shippedScorer } from "./injection/score";
+import { INJECTION_THRESHOLDS, scoreMessage, shippedScorer } from "./injection/score";
 import { decodeTagSmuggling, normalizeInput } from "./normalize";
 import { ENTITY_TYPES, PlaceholderMap } from "./pii";
 import type { EntityType, GuardFinding } from "./types";
@@ -88,14 +88,11 @@ export function guardInput({
   let injection: InputGuardResult["injection"] = null;
   if (config.injection !== "off") {
     // What was hidden in tag characters is scored too: the text a person never saw.
-    const hidden = decodeTagSmuggling(text);
-    let { score, signals, strong } = scoreInjection(hidden ? `${userText}\n${hidden}` : userText, { invisibleRemoved });
-    if (hidden) signals = [...signals, "tag_smuggling"];
+    let { score, signals, strong } = scoreMessage(userText, decodeTagSmuggling(text), { invisibleRemoved });
     for (const [index, turn] of untrustedHistory ? given.entries() : []) {
       if (turn.role !== "user") continue;
-      const earlierHidden = decodeTagSmuggling(turn.content);
-      const earlier = scoreInjection(earlierHidden ? `${history[index]?.content}\n${earlierHidden}` : (history[index]?.content ?? ""), { invisibleRemoved: 0 });
-      if (earlier.score > score) ({ score, signals, strong } = { score: earlier.score, signals: [...earlier.signals, ...(earlierHidden ? ["tag_smuggling"] : []), "earlier_turn"], strong: earlier.strong });
+      const earlier = scoreMessage(history[index]?.content ?? "", decodeTagSmuggling(turn.content));
+      if (earlier.score > score) ({ score, signals, strong } = { score: earlier.score, signals: [...earlier.signals, "earlier_turn"], strong: earlier.strong });
     }
     const thresholds = { flag: config.injectionFlagAt, block: config.injectionBlockAt, blockAlone: config.injectionBlockAloneAt };
     const verdict = injectionVerdict({ score, signals, strong }, thresholds);

@@ -1,12 +1,13 @@
 /**
  * One message through the input side's injection check, as lib/guard/input.ts runs it: the
- * normalised text is scored, with whatever was hidden in Unicode tag characters appended and the count
- * of invisible characters normalisation removed. Shared by `npm run guard -- scan`, `npm run
+ * normalised text is scored, with whatever was hidden in Unicode tag characters appended (and, in
+ * scanText, also alone: score.ts's scoreMessage) and the count of invisible characters normalisation
+ * removed. Shared by `npm run guard -- scan`, `npm run
  * eval:guards` and the training script, so the evaluation measures what the tool reports and the model
  * learns from what the route scores.
  */
 import { injectionVerdict, type InjectionThresholds, type InjectionVerdict } from "../../lib/guard/injection/policy";
-import { scoreInjection, type Scorer } from "../../lib/guard/injection/score";
+import { scoreMessage, type Scorer } from "../../lib/guard/injection/score";
 import { decodeTagSmuggling, normalizeInput } from "../../lib/guard/normalize";
 
 export type Verdict = InjectionVerdict;
@@ -21,8 +22,7 @@ export function scanInput(text: string): { text: string; invisibleRemoved: numbe
 
 /** Thresholds compare with >=, as in lib/guard/input.ts. */
 export function scanText({ text, thresholds, scorer }: { text: string; thresholds: InjectionThresholds; scorer?: Scorer }): ScanResult {
-  const input = scanInput(text);
-  const scored = scoreInjection(input.text, { invisibleRemoved: input.invisibleRemoved, scorer });
-  const signals = input.hidden ? [...scored.signals, "tag_smuggling"] : scored.signals;
-  return { verdict: injectionVerdict({ score: scored.score, signals, strong: scored.strong }, thresholds), score: scored.score, signals };
+  const { text: normalized, removed } = normalizeInput(text);
+  const scored = scoreMessage(normalized, decodeTagSmuggling(text), { invisibleRemoved: removed.zeroWidth + removed.bidi + removed.tags, scorer });
+  return { verdict: injectionVerdict(scored, thresholds), score: scored.score, signals: scored.signals };
 }

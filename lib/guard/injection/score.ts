@@ -166,3 +166,21 @@ export function scoreInjection(text: string, { invisibleRemoved = 0, scorer = sh
   if (evaluated.model > calibration.modelNamedAt) signals.push("classifier");
   return { score: evaluated.score, signals, strong };
 }
+
+/**
+ * A message as the chat route scores it: its normalised text with whatever was hidden in Unicode tag
+ * characters appended, and the hidden text on its own, whichever scores higher. Hidden text is a
+ * request of its own that no person saw, scored as what it asks, as decoded payloads are: one line of
+ * it must not be diluted by the visible question it rides on. `hidden` adds the signal `tag_smuggling`.
+ */
+export function scoreMessage(
+  visible: string,
+  hidden: string,
+  { invisibleRemoved = 0, scorer = shippedScorer() }: { invisibleRemoved?: number; scorer?: Scorer } = {},
+): InjectionScore {
+  if (!hidden) return scoreInjection(visible, { invisibleRemoved, scorer });
+  const whole = scoreInjection(`${visible}\n${hidden}`, { invisibleRemoved, scorer });
+  const alone = scoreInjection(hidden, { invisibleRemoved, scorer });
+  const best = alone.score > whole.score ? alone : whole;
+  return { ...best, signals: [...best.signals, "tag_smuggling"] };
+}
