@@ -58,15 +58,35 @@ const MAX_RUNS = 256;
 const B64_JOIN = table(128, "+/_-=\r\n");
 const HEX_SEP = table(128, " :,-");
 
+function onlyBinary(codes: Uint16Array, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (codes[k] !== 48 && codes[k] !== 49) return false;
+  return true;
+}
+
 function isHexCode(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
 }
 
-/** Whether text[from, to) is 1 to `max` characters, all marked in `set`. */
-function joinedBy(text: string, from: number, to: number, set: Uint8Array, max: number): boolean {
+/** Whether codes[from, to) is 1 to `max` characters, all marked in `set`. */
+function joinedBy(codes: Uint16Array, from: number, to: number, set: Uint8Array, max: number): boolean {
   if (to - from < 1 || to - from > max) return false;
-  for (let k = from; k < to; k++) if (set[text.charCodeAt(k)] !== 1) return false;
+  for (let k = from; k < to; k++) if (set[codes[k] as number] !== 1) return false;
   return true;
+}
+
+/**
+ * The text's UTF-16 code units, copied into one reused buffer. The loop below reads them from there:
+ * V8's code for `charCodeAt` depends on how each string happens to be stored (flat, or a concatenation
+ * such as the folded view), and a tokenizer fed both kinds ran three times slower than one reading an
+ * array (measured: 0.3 ms against 0.1 ms per 8,000 characters). A single thread runs this.
+ */
+let CODES = new Uint16Array(1 << 14);
+function codeUnits(text: string): Uint16Array {
+  if (CODES.length < text.length + 1) CODES = new Uint16Array(Math.max(text.length + 1, CODES.length * 2));
+  const codes = CODES;
+  for (let i = 0; i < text.length; i++) codes[i] = text.charCodeAt(i);
+  codes[text.length] = 0;
+  return codes;
 }
 
 /**
@@ -138,8 +158,10 @@ export function tokenizeWithOffsets(text: string): Tokens {
     if (runs.length < MAX_RUNS) runs.push({ kind, start: from, end: to });
   };
 
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 0;
+  const codes = codeUnits(text);
+  const length = text.length;
+  for (let i = 0; i <= length; i++) {
+    const c = codes[i] as number;
     let kind = 0; // 0 separator, 1 letter, 2 digit, 3 other script
     if (c < 128) {
       kind = ASCII_WORD[c] ?? 0;
@@ -185,7 +207,7 @@ export function tokenizeWithOffsets(text: string): Tokens {
     n++;
     if (!spaced && len === 1 && digits === 0) {
       let near = start - lastSingleEnd >= 1 && start - lastSingleEnd <= 3;
-      for (let k = lastSingleEnd; near && k < start; k++) near = SPACER[text.charCodeAt(k)] === 1;
+      for (let k = lastSingleEnd; near && k < start; k++) near = SPACER[codes[k] as number] === 1;
       singles = near ? singles + 1 : 1;
       lastSingleEnd = i;
       if (singles >= 4) spaced = true;
@@ -193,15 +215,15 @@ export function tokenizeWithOffsets(text: string): Tokens {
 
     if (other === 0) {
       // base64: this word continues the run if only joiners separate them
-      if (b64Start >= 0 && start - b64End <= 3 && joinedBy(text, b64End, start, B64_JOIN, 3)) b64End = i;
+      if (b64Start >= 0 && start - b64End <= 3 && joinedBy(codes, b64End, start, B64_JOIN, 3)) b64End = i;
       else {
         if (b64End - b64Start >= 16) close("base64", b64Start, b64End);
-        b64Start = start > 0 && B64_JOIN[text.charCodeAt(start - 1)] === 1 ? start - 1 : start;
+        b64Start = start > 0 && B64_JOIN[codes[start - 1] as number] === 1 ? start - 1 : start;
         b64End = i;
       }
       // spaced hex: "69 67 6e …"
       if (len === 2 && digits + hexDigits === 2) {
-        if (hexStart >= 0 && joinedBy(text, hexEnd, start, HEX_SEP, 2)) hexWords++;
+        if (hexStart >= 0 && joinedBy(codes, hexEnd, start, HEX_SEP, 2)) hexWords++;
         else {
           if (hexWords >= 8) close("hex", hexStart, hexEnd);
           hexStart = start;
@@ -210,8 +232,8 @@ export function tokenizeWithOffsets(text: string): Tokens {
         hexEnd = i;
       }
       // spaced binary: "01101001 01100111 …"
-      if (len === 8 && digits === 8 && /^[01]+$/.test(text.slice(start, i))) {
-        if (binStart >= 0 && joinedBy(text, binEnd, start, HEX_SEP, 2)) binWords++;
+      if (len === 8 && digits === 8 && onlyBinary(codes, start, i)) {
+        if (binStart >= 0 && joinedBy(codes, binEnd, start, HEX_SEP, 2)) binWords++;
         else {
           if (binWords >= 6) close("binary", binStart, binEnd);
           binStart = start;
