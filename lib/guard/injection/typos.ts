@@ -88,6 +88,23 @@ function oneEditAway(text: string, start: number, end: number, word: string): bo
   return prev[m] === 1;
 }
 
+/**
+ * A cheap necessary condition for one edit: the characters before the edit and those after it (counted
+ * from the end) are untouched, and together they are at least the shorter length less two, so one of
+ * them is at least half of that. Most words fail it, and skip the table.
+ */
+function sharesHalf(text: string, start: number, end: number, word: string): boolean {
+  const n = end - start;
+  const m = word.length;
+  const half = (Math.min(n, m) - 2) >> 1;
+  let prefix = 0;
+  while (prefix < half && text.charCodeAt(start + prefix) === word.charCodeAt(prefix)) prefix++;
+  if (prefix === half) return true;
+  let suffix = 0;
+  while (suffix < half && text.charCodeAt(end - 1 - suffix) === word.charCodeAt(m - 1 - suffix)) suffix++;
+  return suffix === half;
+}
+
 /** The dictionary word `text[start, end)` is a typo of, or null. Pure lower-case ASCII letters only. */
 function correction(text: string, start: number, end: number): string | null {
   const len = end - start;
@@ -101,7 +118,7 @@ function correction(text: string, start: number, end: number): string | null {
   for (const word of BY_FIRST[first] ?? []) {
     if (Math.abs(word.length - len) > 1) continue;
     if (len === word.length && text.startsWith(word, start)) return null;
-    if (oneEditAway(text, start, end, word)) return word;
+    if (sharesHalf(text, start, end, word) && oneEditAway(text, start, end, word)) return word;
   }
   return null;
 }
