@@ -87,8 +87,13 @@ function wordHoldStart(word: string): number {
   const limit = schemeTailStart(word);
   for (let at = 0; at < limit; at++) {
     const startsRun = at === 0 || !isAlphanumeric(word.charCodeAt(at - 1));
-    // Inside a run only the PEM marker can start, and it starts with "-".
-    if (!startsRun && word.charCodeAt(at) !== 0x2d) continue;
+    // Inside a run only the PEM marker can start, and it starts with "-" (not alphanumeric): the rest
+    // of an alphanumeric run is skipped in one step, so a long held word costs one pass, not a check per
+    // character on every chunk.
+    if (!startsRun && word.charCodeAt(at) !== 0x2d) {
+      if (isAlphanumeric(word.charCodeAt(at))) while (at + 1 < limit && isAlphanumeric(word.charCodeAt(at + 1))) at++;
+      continue;
+    }
     const rest = word.slice(at, at + 24);
     if (couldBecome(rest, PEM_MARKER)) return at;
     if (startsRun && SECRET_BEGINNINGS.some((beginning) => couldBecome(rest, beginning))) return at;
