@@ -2,9 +2,8 @@
  * One message through the input side's injection check, as lib/guard/input.ts runs it: the
  * normalised text is scored, with whatever was hidden in Unicode tag characters appended (and, in
  * scanText, also alone: score.ts's scoreMessage) and the count of invisible characters normalisation
- * removed. Shared by `npm run guard -- scan`, `npm run
- * eval:guards` and the training script, so the evaluation measures what the tool reports and the model
- * learns from what the route scores.
+ * removed. Shared by `npm run guard -- scan`, `npm run eval:guards` and the training script, so the
+ * evaluation measures what the tool reports and the model learns from what the route scores.
  */
 import { injectionVerdict, type InjectionThresholds, type InjectionVerdict } from "../../lib/guard/injection/policy";
 import { scoreMessage, type Scorer } from "../../lib/guard/injection/score";
@@ -13,16 +12,19 @@ import { decodeTagSmuggling, normalizeInput } from "../../lib/guard/normalize";
 export type Verdict = InjectionVerdict;
 export type ScanResult = { verdict: Verdict; score: number; signals: string[] };
 
-/** The text the scorer reads, and how many invisible characters normalisation removed from it. */
-export function scanInput(text: string): { text: string; invisibleRemoved: number; hidden: string } {
-  const { text: normalized, removed } = normalizeInput(text);
+/**
+ * The text the scorer reads (the visible text normalised, what was hidden in tag characters appended),
+ * its two parts, and how many invisible characters normalisation removed.
+ */
+export function scanInput(text: string): { text: string; visible: string; hidden: string; invisibleRemoved: number } {
+  const { text: visible, removed } = normalizeInput(text);
   const hidden = decodeTagSmuggling(text);
-  return { text: hidden ? `${normalized}\n${hidden}` : normalized, invisibleRemoved: removed.zeroWidth + removed.bidi + removed.tags, hidden };
+  return { text: hidden ? `${visible}\n${hidden}` : visible, visible, hidden, invisibleRemoved: removed.zeroWidth + removed.bidi + removed.tags };
 }
 
 /** Thresholds compare with >=, as in lib/guard/input.ts. */
 export function scanText({ text, thresholds, scorer }: { text: string; thresholds: InjectionThresholds; scorer?: Scorer }): ScanResult {
-  const { text: normalized, removed } = normalizeInput(text);
-  const scored = scoreMessage(normalized, decodeTagSmuggling(text), { invisibleRemoved: removed.zeroWidth + removed.bidi + removed.tags, scorer });
+  const { visible, hidden, invisibleRemoved } = scanInput(text);
+  const scored = scoreMessage(visible, hidden, { invisibleRemoved, scorer });
   return { verdict: injectionVerdict(scored, thresholds), score: scored.score, signals: scored.signals };
 }
