@@ -140,33 +140,32 @@ function withNoise(text: string, rand: Rand): string {
 
 const VARIANTS = 6;
 
-function smuggling({ attacks, benign }: { attacks: string[]; benign: string[] }): GeneratedRow[] {
-  const rand = seededRandom(1501);
+type Payloads = { attacks: string[]; benign: string[] };
+
+/** VARIANTS rows from each payload, the attacks first, then the benign ones, made by `make` in that order. */
+function variants({ attacks, benign }: Payloads, make: (payload: string, attack: boolean) => GeneratedRow): GeneratedRow[] {
   const rows: GeneratedRow[] = [];
   for (const [list, attack] of [[attacks, true], [benign, false]] as const) {
-    for (const payload of list) {
-      for (let v = 0; v < VARIANTS; v++) {
-        const enc = pick(rand, ENCODINGS);
-        const wrap = pick(rand, attack ? ATTACK_WRAPPERS : BENIGN_WRAPPERS);
-        rows.push({ text: wrap(enc.encode(payload, rand), enc.name.replace(/-/g, " ")), attack, kind: attack ? "smuggling" : "benign-encoded", lang: "en" });
-      }
-    }
+    for (const payload of list) for (let v = 0; v < VARIANTS; v++) rows.push(make(payload, attack));
   }
   return rows;
 }
 
-function noise({ attacks, benign }: { attacks: string[]; benign: string[] }): GeneratedRow[] {
+function smuggling(payloads: Payloads): GeneratedRow[] {
+  const rand = seededRandom(1501);
+  return variants(payloads, (payload, attack) => {
+    const enc = pick(rand, ENCODINGS);
+    const wrap = pick(rand, attack ? ATTACK_WRAPPERS : BENIGN_WRAPPERS);
+    return { text: wrap(enc.encode(payload, rand), enc.name.replace(/-/g, " ")), attack, kind: attack ? "smuggling" : "benign-encoded", lang: "en" };
+  });
+}
+
+function noise(payloads: Payloads): GeneratedRow[] {
   const rand = seededRandom(1502);
-  const rows: GeneratedRow[] = [];
-  for (const [list, attack] of [[attacks, true], [benign, false]] as const) {
-    for (const payload of list) {
-      for (let v = 0; v < VARIANTS; v++) {
-        const text = rand() < 0.5 ? payload : payload.charAt(0).toUpperCase() + payload.slice(1) + pick(rand, [".", "!", "?", ""]);
-        rows.push({ text: withNoise(text, rand), attack, kind: attack ? "noise" : "benign-noise", lang: "en" });
-      }
-    }
-  }
-  return rows;
+  return variants(payloads, (payload, attack) => {
+    const text = rand() < 0.5 ? payload : payload.charAt(0).toUpperCase() + payload.slice(1) + pick(rand, [".", "!", "?", ""]);
+    return { text: withNoise(text, rand), attack, kind: attack ? "noise" : "benign-noise", lang: "en" };
+  });
 }
 
 const half = (list: string[], parity: number) => list.filter((_, i) => i % 2 === parity);
