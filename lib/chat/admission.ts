@@ -199,7 +199,6 @@ function tooManyStreams(max: number): ApiError {
   return new ApiError("too_many_streams", `You already have ${replies} being written, the most at once. Wait for one to finish or stop it, then send again.`, {
     retryAfterSeconds: 5,
     limit: CAPS.concurrentStreams.limit,
-    headers: { "Retry-After": "5" },
   });
 }
 
@@ -209,7 +208,6 @@ function tokenBudgetExhausted(budget: number, now: number): ApiError {
     retryAfterSeconds: seconds,
     limit: CAPS.dailyTokens.limit,
     resetsAt,
-    headers: { "Retry-After": String(seconds) },
   });
 }
 
@@ -219,7 +217,6 @@ function keyBudgetExhausted(budget: number, now: number): ApiError {
     retryAfterSeconds: seconds,
     limit: "api_key_daily_tokens",
     resetsAt,
-    headers: { "Retry-After": String(seconds) },
   });
 }
 
@@ -229,6 +226,5 @@ function spendCapReached(now: number): ApiError {
     retryAfterSeconds: seconds,
     limit: CAPS.dailySpend.limit,
     resetsAt,
-    headers: { "Retry-After": String(seconds) },
   });
 }

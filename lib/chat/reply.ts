@@ -164,7 +164,7 @@ async function judgeFlagged({ input, audit, text, signals, score }: { input: Rep
     await auditGuard(audit, { stage: "injection", action: "flagged", signals: [`judge_${opinion.why}`], score });
     const judge = env().guards.judge;
     if (judge.mode !== "off" && judge.onError === "block") {
-      throw new ApiError("guard_unavailable", "This message could not be checked for safety right now, so it was not sent. Please send it again in a few seconds.", { retryAfterSeconds: 5, headers: { "Retry-After": "5" } });
+      throw new ApiError("guard_unavailable", "This message could not be checked for safety right now, so it was not sent. Please send it again in a few seconds.", { retryAfterSeconds: 5 });
     }
     return;
   }

@@ -78,7 +78,7 @@ export async function enforceApiKeyLimit({ keyId, perMinute }: { keyId: string; 
     retryAfterSeconds: seconds,
     limit: "api_key_rate",
     resetsAt: new Date(result.reset).toISOString(),
-    headers: { ...headers, "Retry-After": String(seconds) },
+    headers,
   });
 }
 
@@ -93,7 +93,7 @@ export async function enforceLimit({ policy, identifier }: { policy: PolicyName;
       retryAfterSeconds: seconds,
       limit: POLICIES[policy].limit,
       resetsAt: new Date(result.reset).toISOString(),
-      headers: { ...headers, "Retry-After": String(seconds) },
+      headers,
     });
   }
   return headers;

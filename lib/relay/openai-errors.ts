@@ -1,4 +1,4 @@
-import { API_HEADERS, type ApiError } from "../http/errors";
+import { API_HEADERS, errorHeaders, type ApiError } from "../http/errors";
 
 /**
  * Our errors in OpenAI's shape, `{ error: { message, type, param, code } }`, so clients built for
@@ -40,6 +40,6 @@ export function openAiErrorBody(error: ApiError) {
 export function openAiErrorResponse(error: ApiError, headers: Record<string, string> = {}): Response {
   return Response.json(openAiErrorBody(error), {
     status: error.status,
-    headers: { ...API_HEADERS, ...error.extra.headers, ...(FINAL.has(error.code) && { "x-should-retry": "false" }), ...headers },
+    headers: { ...API_HEADERS, ...errorHeaders(error), ...(FINAL.has(error.code) && { "x-should-retry": "false" }), ...headers },
   });
 }

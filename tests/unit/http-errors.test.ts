@@ -88,6 +88,16 @@ describe("errorResponse", () => {
     expect(res.headers.get("x-request-id")).toBe("req-1");
     expect(res.headers.get("cache-control")).toBe("no-store");
   });
+
+  it("says when to try again in a Retry-After header whenever the body does (a store outage, a guard outage)", () => {
+    for (const code of ["store_unavailable", "guard_unavailable", "too_many_streams"] as const) {
+      const res = errorResponse(new ApiError(code, "Try again soon.", { retryAfterSeconds: 5 }));
+      expect(res.headers.get("retry-after")).toBe("5");
+    }
+    // Whole seconds, at least one: a client must never be told to retry at once or at 0.2 s.
+    expect(errorResponse(new ApiError("rate_limited", "Wait.", { retryAfterSeconds: 0.2 })).headers.get("retry-after")).toBe("1");
+    expect(errorResponse(new ApiError("not_found", "Nothing here.")).headers.get("retry-after")).toBeNull();
+  });
 });
 
 describe("internalError", () => {

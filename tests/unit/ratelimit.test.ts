@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { MemorySlidingWindow } from "@/lib/ratelimit/memory";
 import { POLICIES, type PolicyName } from "@/lib/ratelimit/policies";
 import { parseEnv } from "@/lib/config/schema";
+import { errorHeaders } from "@/lib/http/errors";
 
 /** A clock the test moves by hand. */
 function manualClock(start = 0) {
@@ -182,7 +183,7 @@ describe("enforceLimit (lib/ratelimit/limiter.ts)", () => {
     expect(apiError.status).toBe(429);
     expect(apiError.code).toBe("rate_limited");
     expect(apiError.extra.retryAfterSeconds).toBe(18 * 3600);
-    expect(apiError.extra.headers).toMatchObject({ "Retry-After": String(18 * 3600), "RateLimit-Remaining": "0" });
+    expect(errorHeaders(apiError)).toMatchObject({ "Retry-After": String(18 * 3600), "RateLimit-Remaining": "0" });
 
     // Another user, and the same identifier under another policy, are untouched.
     await expect(enforceLimit({ policy: "chat", identifier: "user-2" })).resolves.toBeDefined();
