@@ -59,6 +59,8 @@ const PEM_BEGIN_LINE = /-----BEGIN [A-Z0-9 ]{1,64}-----/y;
 const PEM_END_LINE = /-----END [A-Z0-9 ]{0,64}-----/y;
 /** Longer than any line the patterns accept: until this much has arrived, a line may still complete. */
 const PEM_LINE_MAX = PEM_BEGIN.length + 64 + 5;
+/** Held text (with the word before it) shorter than this is asked about at every chunk (ordinary words and keys are). */
+const RESCAN_FROM = 256;
 
 export type RedactionResult = { text: string; /** the subtype (else type) of each secret removed */ redacted: string[] };
 
@@ -87,6 +89,11 @@ export class SecretRedactor {
    * `scheme://user:` before a URL's password, reads as it would in the whole reply.
    */
   #context = "";
+  /**
+   * The buffer's length when the hold start last ran and too little could go (see {@link #wordCut}),
+   * else -1.
+   */
+  #heldAt = -1;
 
   constructor(findSecrets: SecretFinder, holdStart?: SecretHoldStart) {
     this.#find = findSecrets;
@@ -189,10 +196,25 @@ export class SecretRedactor {
     if (word > 2 * SECRET_HOLD_LIMITS.wordChars) return buffer.length - SECRET_HOLD_LIMITS.wordChars;
     if (this.#holdStart === undefined) return this.#wordStart;
     if (buffer.length === 0) return 0;
-    // The whole buffer: it holds earlier words only while a split key may still be arriving.
+    const floor = Math.max(0, buffer.length - 2 * SECRET_HOLD_LIMITS.wordChars);
+    // The hold start and the finder read the held text and the word let through before it: when
+    // that is long (a very long word), text goes out in steps of at least a quarter of it, and the
+    // hold start is asked again only once the held text has grown by as much. Asking at every small
+    // chunk would read the same long word over and over. Holding a little longer is always safe;
+    // the limit above still bounds what is held. Ordinary text is far shorter and answered at every
+    // chunk.
     const before = this.#wordStart === 0 ? this.#context : "";
+    const step = before.length + buffer.length > RESCAN_FROM ? (before.length + buffer.length) / 4 : 0;
+    if (step > 0 && this.#heldAt >= 0 && buffer.length - this.#heldAt < step) return floor;
+    // The whole buffer: it holds earlier words only while a split key may still be arriving.
     const holdFrom = this.#holdStart(before + buffer) - before.length;
-    return Math.min(buffer.length, Math.max(0, holdFrom, buffer.length - 2 * SECRET_HOLD_LIMITS.wordChars));
+    const cut = Math.min(buffer.length, Math.max(0, holdFrom, floor));
+    if (cut < step) {
+      this.#heldAt = buffer.length;
+      return floor;
+    }
+    this.#heldAt = -1;
+    return cut;
   }
 
   /**
@@ -224,6 +246,7 @@ export class SecretRedactor {
     this.#wordStart = Math.max(0, this.#wordStart - count);
     this.#searchFrom = Math.max(0, this.#searchFrom - count);
     if (this.#pemStart >= 0) this.#pemStart -= count;
+    if (this.#heldAt >= 0) this.#heldAt = Math.max(0, this.#heldAt - count);
   }
 }
 

@@ -141,7 +141,10 @@ const STICKY_RULES = TOKEN_RULES.map((rule) => ({ ...rule, sticky: new RegExp(ru
 export function findSecretCandidates(text: string): Span[] {
   const spans: Span[] = [];
   for (const { subtype, pattern, valid } of TOKEN_RULES) {
-    for (const match of text.matchAll(pattern)) {
+    // exec on the rule's own regex, not matchAll (which copies the regex at every call): the
+    // streaming output guard calls this for every few characters of a reply. No rule matches "".
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
       if (valid !== undefined && !valid(match[0])) continue;
       spans.push({ start: match.index, end: match.index + match[0].length, type: "SECRET", subtype });
     }
