@@ -73,8 +73,8 @@ The figure that predicts production: how the detector does on a whole source of 
 from. For each group of sources the model may learn from, a model is trained on all the others and
 scores the group; groups no model ever learns from (test-only licences, GPL, this project's test suites)
 are scored by the shipped model. Each message is prepared exactly as the chat route scores it
-(normalised, text hidden in tag characters appended, de-obfuscated, encoded payloads decoded and scored as
-what they decode to). Training data, sources and weights: \`scripts/train-data/injection/README.md\`;
+(normalised, text hidden in tag characters appended and also scored alone, de-obfuscated, encoded
+payloads decoded and scored as what they decode to). Training data, sources and weights: \`scripts/train-data/injection/README.md\`;
 the training command: \`npm run train:injection\`.
 
 ${sections.loso.length > 0 ? tables(sections.loso) : "Not measured in this run (`--no-loso`)."}

@@ -1,7 +1,7 @@
 /**
  * One message through the input side's injection check, as lib/guard/input.ts runs it: the
- * normalised text is scored, with whatever was hidden in Unicode tag characters appended (and, in
- * scanText, also alone: score.ts's scoreMessage) and the count of invisible characters normalisation
+ * normalised text is scored, with whatever was hidden in Unicode tag characters appended (and also
+ * scored alone: score.ts's analyseInjection) and the count of invisible characters normalisation
  * removed. Shared by `npm run guard -- scan`, `npm run eval:guards` and the training script, so the
  * evaluation measures what the tool reports and the model learns from what the route scores.
  */

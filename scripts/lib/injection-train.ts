@@ -36,10 +36,10 @@ export type Prepared = {
   hidden: boolean;
 };
 
-/** A row as the chat route scores it: normalised, hidden tag text appended, then analysed. */
+/** A row as the chat route scores it: normalised, hidden tag text appended (and analysed alone), then analysed. */
 export function prepareRow(row: CorpusRow): Prepared {
   const { text, invisibleRemoved, hidden } = scanInput(row.text);
-  const analysis = analyseInjection(text, { invisibleRemoved });
+  const analysis = analyseInjection(text, { invisibleRemoved, hidden });
   const spans = windows(analysis.features.n);
   return { row, analysis, windows: spans.map(([from, to]) => windowFeatures(analysis.features, from, to)), weight: 1, hidden: hidden !== "" };
 }

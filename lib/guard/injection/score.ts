@@ -89,14 +89,21 @@ export type Analysis = {
   strengths: Strengths;
   ids: string[];
   features: PositionFeatures;
-  payloads: { kind: EncodingKind; analysis: Analysis }[];
+  /** decoded payloads, and ("hidden") the text hidden in Unicode tag characters, each analysed alone */
+  payloads: { kind: EncodingKind | "hidden"; analysis: Analysis }[];
 };
 
 /**
  * `invisibleRemoved`: how many invisible characters (zero-width, bidi, tag) normalisation took out of
  * `text` before it came here (normalize.ts), so that they still count as a sign of hiding.
+ * `hidden`: what was hidden in Unicode tag characters (already appended to `text`, as the chat route
+ * scores it). It is a request of its own that no person saw, analysed alone as a decoded payload is:
+ * one line of it must not be diluted by the visible question it rides on.
  */
-export function analyseInjection(text: string, { depth = 0, squash = false, invisibleRemoved = 0 }: { depth?: number; squash?: boolean; invisibleRemoved?: number } = {}): Analysis {
+export function analyseInjection(
+  text: string,
+  { depth = 0, squash = false, invisibleRemoved = 0, hidden = "" }: { depth?: number; squash?: boolean; invisibleRemoved?: number; hidden?: string } = {},
+): Analysis {
   const views = buildViews(text, { squash });
   views.hints.invisible += invisibleRemoved;
   const { tokens } = views;
@@ -105,6 +112,8 @@ export function analyseInjection(text: string, { depth = 0, squash = false, invi
   if (obfuscation > 0) strengths.obfuscation = obfuscation;
   const features = positionFeatures(views.folded ?? views.plain, tokens.folded ?? tokens.plain);
   const payloads: Analysis["payloads"] = [];
+  // The hidden text was hidden: the invisible characters count as a sign of hiding there too.
+  if (hidden) payloads.push({ kind: "hidden", analysis: analyseInjection(hidden, { depth: depth + 1, invisibleRemoved }) });
   if (depth < MAX_DEPTH) {
     const hints = { rot13: ids.includes(ROT13_HINT_ID), reversed: ids.includes(REVERSED_HINT_ID) };
     for (const payload of findEncodedPayloads({ text, lower: views.plain, tokens: tokens.plain, hints })) {
@@ -131,9 +140,10 @@ export function evaluateAnalysis(analysis: Analysis, scorer: Scorer): Evaluated 
   const model = maxWindowLogit({ features: analysis.features, w: scorer.w, bias: scorer.bias });
   const strengths: Strengths = { ...analysis.strengths };
   let logit = outerLogit({ strengths, model }, scorer.cal);
-  for (const { analysis: inner } of analysis.payloads) {
+  for (const { kind, analysis: inner } of analysis.payloads) {
     const decoded = evaluateAnalysis(inner, scorer);
-    strengths.encoded_payload = Math.max(strengths.encoded_payload ?? 0, decoded.score);
+    // Hidden text is named by its own signal (scoreInjection), not as an encoding.
+    if (kind !== "hidden") strengths.encoded_payload = Math.max(strengths.encoded_payload ?? 0, decoded.score);
     logit = Math.max(logit, decoded.logit);
   }
   return { score: sigmoid(logit), logit, model, strengths };
@@ -159,28 +169,27 @@ export function namedSignals(strengths: Strengths): Family[] {
     .map(([family]) => family);
 }
 
-export function scoreInjection(text: string, { invisibleRemoved = 0, scorer = shippedScorer() }: { invisibleRemoved?: number; scorer?: Scorer } = {}): InjectionScore {
-  const evaluated = evaluateAnalysis(analyseInjection(text, { invisibleRemoved }), scorer);
+export function scoreInjection(
+  text: string,
+  { invisibleRemoved = 0, hidden = "", scorer = shippedScorer() }: { invisibleRemoved?: number; hidden?: string; scorer?: Scorer } = {},
+): InjectionScore {
+  const evaluated = evaluateAnalysis(analyseInjection(text, { invisibleRemoved, hidden }), scorer);
   const signals: string[] = namedSignals(evaluated.strengths);
   const strong = signals.filter((family) => (evaluated.strengths[family as Family] ?? 0) >= STRONG_AT);
   if (evaluated.model > calibration.modelNamedAt) signals.push("classifier");
+  if (hidden) signals.push("tag_smuggling");
   return { score: evaluated.score, signals, strong };
 }
 
 /**
  * A message as the chat route scores it: its normalised text with whatever was hidden in Unicode tag
- * characters appended, and the hidden text on its own, whichever scores higher. Hidden text is a
- * request of its own that no person saw, scored as what it asks, as decoded payloads are: one line of
- * it must not be diluted by the visible question it rides on. `hidden` adds the signal `tag_smuggling`.
+ * characters appended, the hidden text also analysed alone (see analyseInjection). `hidden` adds the
+ * signal `tag_smuggling`.
  */
 export function scoreMessage(
   visible: string,
   hidden: string,
   { invisibleRemoved = 0, scorer = shippedScorer() }: { invisibleRemoved?: number; scorer?: Scorer } = {},
 ): InjectionScore {
-  if (!hidden) return scoreInjection(visible, { invisibleRemoved, scorer });
-  const whole = scoreInjection(`${visible}\n${hidden}`, { invisibleRemoved, scorer });
-  const alone = scoreInjection(hidden, { invisibleRemoved, scorer });
-  const best = alone.score > whole.score ? alone : whole;
-  return { ...best, signals: [...best.signals, "tag_smuggling"] };
+  return scoreInjection(hidden ? `${visible}\n${hidden}` : visible, { invisibleRemoved, hidden, scorer });
 }
