@@ -15,6 +15,9 @@
  * are written as NFKC leaves them, as the text is matched after NFKC: Thai sara am is stored as
  * nikhahit and sara aa ("คําสั่"), a Devanagari nukta as a separate mark.
  *
+ * Forty more languages (Nordic, Baltic, South Slavic, Iberian, Indic, Southeast Asian, African,
+ * Celtic, Caucasian, Turkic) are in concept-lexicon-more.ts, one block per language.
+ *
  * These are features, not rules: ordinary requests use every one of these words, and the model
  * learns from data how much each concept, and each pair of nearby concepts, says about intent.
  */

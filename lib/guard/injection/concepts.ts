@@ -12,6 +12,7 @@
  * characters of a script written without spaces.
  */
 import { CONCEPT_LEXICON, type Concept } from "./concept-lexicon";
+import { MORE_LANGUAGES } from "./concept-lexicon-more";
 import { fnv1a } from "./tokenize";
 
 export const CONCEPT_NGRAM_MAX = 6;
@@ -24,7 +25,13 @@ export const CONCEPTS = Object.keys(CONCEPT_LEXICON) as Concept[];
  * A fingerprint of the lexicon, stored with the model's weights: a weight belongs to a concept by its
  * id, so weights trained on another lexicon would be read against the wrong ideas (model.ts refuses).
  */
-export const LEXICON_FINGERPRINT = fnv1a(JSON.stringify(CONCEPT_LEXICON)).toString(16);
+export const LEXICON_FINGERPRINT = fnv1a(JSON.stringify([CONCEPT_LEXICON, MORE_LANGUAGES])).toString(16);
+
+/** Each concept's entries: the main lexicon's languages, then those of concept-lexicon-more.ts. */
+function entriesOf(concept: Concept): readonly string[] {
+  const more: readonly string[] = Object.values(MORE_LANGUAGES).flatMap((language) => language[concept]);
+  return [...CONCEPT_LEXICON[concept], ...more];
+}
 
 /**
  * Keys are hashes cut to 30 bits (small integers are what V8's maps look up fastest), and a bitmap of
@@ -52,7 +59,7 @@ function add(map: Map<number, number>, filter: Uint8Array, key: string, id: numb
 
 CONCEPTS.forEach((concept, index) => {
   const id = index + 1;
-  for (const raw of CONCEPT_LEXICON[concept]) {
+  for (const raw of entriesOf(concept)) {
     const entry = raw.normalize("NFKC").toLowerCase();
     if (unspaced(entry)) {
       if (entry.length < 2 || entry.length > CONCEPT_NGRAM_MAX) throw new Error(`concept lexicon: "${raw}" must be 2 to ${CONCEPT_NGRAM_MAX} characters`);

@@ -17,9 +17,20 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
+/**
+ * Sentence punctuation of scripts whose letters sit above U+00C0, so that "भूलो।" or "አሳየኝ።" is the
+ * word without its full stop: Armenian, Hebrew, Arabic and Urdu, Devanagari (danda), Myanmar,
+ * Ethiopic, Khmer.
+ */
+const SENTENCE_MARK = new Uint8Array(0x2000);
+for (const c of [0x55a, 0x55b, 0x55c, 0x55d, 0x55e, 0x55f, 0x589, 0x5be, 0x5c0, 0x5c3, 0x5c6, 0x60c, 0x61b, 0x61f, 0x6d4, 0x964, 0x965, 0x104a, 0x104b, 0x17d4, 0x17d5, 0x17d6])
+  SENTENCE_MARK[c] = 1;
+for (let c = 0x1361; c <= 0x1368; c++) SENTENCE_MARK[c] = 1;
+
 /** Letters and digits beyond ASCII, roughly: enough to find word edges in any script. */
 export function isWordCharAbove7F(c: number): boolean {
   if (c < 0xc0 || c === 0xd7 || c === 0xf7) return false;
+  if (c < 0x2000 && SENTENCE_MARK[c] === 1) return false; // full stops and commas of other scripts
   if (c >= 0x2000 && c <= 0x2bff) return false; // punctuation, arrows, maths, box drawing
   if (c >= 0x3000 && c <= 0x303f) return false; // CJK punctuation
   if (c >= 0xd800 && c <= 0xdfff) return false; // surrogates: emoji and other astral symbols
@@ -61,10 +72,6 @@ const HEX_SEP = table(128, " :,-");
 function onlyBinary(codes: Uint16Array, from: number, to: number): boolean {
   for (let k = from; k < to; k++) if (codes[k] !== 48 && codes[k] !== 49) return false;
   return true;
-}
-
-function isHexCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
 }
 
 /** Whether codes[from, to) is 1 to `max` characters, all marked in `set`. */
