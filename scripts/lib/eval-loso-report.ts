@@ -31,8 +31,9 @@ const benignAt = (rows: readonly HeldOutScore[], i: number) => {
 
 export function losoTables({ result, languageOf }: { result: LosoResult; languageOf: (x: HeldOutScore) => string }): { tables: Table[]; targets: Target[]; macro: Record<string, number> } {
   const withAttacks = result.groups.filter((g) => g.attacks > 0);
-  const mean = (gs: typeof withAttacks, i: number) => (gs.length ? gs.reduce((s, g) => s + (g.recall[i] ?? 0), 0) / gs.length : Number.NaN);
-  const rulesMean = (gs: typeof withAttacks, i: number) => (gs.length ? gs.reduce((s, g) => s + (g.rulesRecall[i] ?? 0), 0) / gs.length : Number.NaN);
+  /** The macro mean over `gs` of the model's recall (or, with "rulesRecall", the baseline's) at LOSO_FPRS[i]. */
+  const mean = (gs: typeof withAttacks, i: number, of: "recall" | "rulesRecall" = "recall") =>
+    gs.length ? gs.reduce((s, g) => s + (g[of][i] ?? 0), 0) / gs.length : Number.NaN;
   const subsets = {
     "every held-out source": withAttacks,
     "public sources only": withAttacks.filter((g) => origin(g.group) === "public"),
@@ -63,7 +64,7 @@ export function losoTables({ result, languageOf }: { result: LosoResult; languag
         String(g.benign),
         fmt(g.benignRate[0] ?? Number.NaN),
       ]),
-      ...Object.entries(subsets).map(([name, gs]) => [`macro mean, ${name} (${gs.length})`, "", "", String(gs.reduce((s, g) => s + g.attacks, 0)), ...LOSO_FPRS.map((_, i) => fmt(mean(gs, i))), ...LOSO_FPRS.map((_, i) => fmt(rulesMean(gs, i))), "", ""]),
+      ...Object.entries(subsets).map(([name, gs]) => [`macro mean, ${name} (${gs.length})`, "", "", String(gs.reduce((s, g) => s + g.attacks, 0)), ...LOSO_FPRS.map((_, i) => fmt(mean(gs, i))), ...LOSO_FPRS.map((_, i) => fmt(mean(gs, i, "rulesRecall"))), "", ""]),
     ],
     notes: [
       "Each group of sources that the model may learn from is held out in turn: a model is trained on all the others (packed as the shipped one is), the stack is fitted without it, and the group is scored. Groups the model never learns from (test-only licences, GPL, this project's test suites) are scored by the shipped model.",
@@ -113,7 +114,7 @@ export function losoTables({ result, languageOf }: { result: LosoResult; languag
     {
       area: "injection, leave-one-source-out",
       target: `macro mean recall >= ${LOSO_TARGET.macroRecall} at FPR <= ${LOSO_TARGET.fpr}`,
-      measured: `${fmt(overall)} over ${withAttacks.length} held-out sources (public sources only ${fmt(macro["public sources only"] ?? Number.NaN)}; the patterns alone ${fmt(rulesMean(withAttacks, 0))})`,
+      measured: `${fmt(overall)} over ${withAttacks.length} held-out sources (public sources only ${fmt(macro["public sources only"] ?? Number.NaN)}; the patterns alone ${fmt(mean(withAttacks, 0, "rulesRecall"))})`,
       met: overall >= LOSO_TARGET.macroRecall,
     },
   ];
