@@ -6,7 +6,7 @@
  * evaluation measures what the tool reports and the model learns from what the route scores.
  */
 import { injectionVerdict, type InjectionThresholds, type InjectionVerdict } from "../../lib/guard/injection/policy";
-import { scoreMessage, type Scorer } from "../../lib/guard/injection/score";
+import { messageText, scoreMessage, type Scorer } from "../../lib/guard/injection/score";
 import { decodeTagSmuggling, normalizeInput } from "../../lib/guard/normalize";
 
 export type Verdict = InjectionVerdict;
@@ -19,7 +19,7 @@ export type ScanResult = { verdict: Verdict; score: number; signals: string[] };
 export function scanInput(text: string): { text: string; visible: string; hidden: string; invisibleRemoved: number } {
   const { text: visible, removed } = normalizeInput(text);
   const hidden = decodeTagSmuggling(text);
-  return { text: hidden ? `${visible}\n${hidden}` : visible, visible, hidden, invisibleRemoved: removed.zeroWidth + removed.bidi + removed.tags };
+  return { text: messageText(visible, hidden), visible, hidden, invisibleRemoved: removed.zeroWidth + removed.bidi + removed.tags };
 }
 
 /** Thresholds compare with >=, as in lib/guard/input.ts. */

@@ -6,8 +6,7 @@
  */
 import { STRIDE, WINDOW } from "../../lib/guard/injection/features";
 import { injectionVerdict, type InjectionThresholds, type InjectionVerdict } from "../../lib/guard/injection/policy";
-import type { Family } from "../../lib/guard/injection/pattern-kit";
-import { evaluateAnalysis, namedSignals, outerLogit, STRONG_AT, type Calibration, type Scorer } from "../../lib/guard/injection/score";
+import { evaluateAnalysis, namedEvidence, outerLogit, type Calibration, type Scorer } from "../../lib/guard/injection/score";
 import { augmentDocuments } from "./injection-augment";
 import { isTrainable } from "./injection-corpus";
 import { DEFAULT_TRAIN, fitStack, packWeights, rowWeights, trainModel, windowsLogit, type Prepared, type StackPoint, type Trained } from "./injection-train";
@@ -92,11 +91,7 @@ export function scoreWith(p: Prepared, scorer: Scorer, modelNamedAt: number): Ro
           return { score: 1 / (1 + Math.exp(-logit)), model, strengths: p.analysis.strengths };
         })()
       : evaluateAnalysis(p.analysis, scorer);
-  const signals: string[] = namedSignals(e.strengths);
-  const strong = signals.filter((family) => (e.strengths[family as Family] ?? 0) >= STRONG_AT);
-  if (e.model > modelNamedAt) signals.push("classifier");
-  if (p.hidden) signals.push("tag_smuggling");
-  return { score: e.score, model: e.model, signals, strong };
+  return { score: e.score, model: e.model, ...namedEvidence(p.analysis, e, modelNamedAt) };
 }
 
 export function verdictOf(s: RowScore, thresholds: InjectionThresholds): InjectionVerdict {

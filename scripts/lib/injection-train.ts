@@ -32,8 +32,6 @@ export type Prepared = {
   windows: Uint32Array[];
   /** how much the row counts in training (see rowWeights) */
   weight: number;
-  /** text was hidden in Unicode tag characters (a signal of its own, as in the route) */
-  hidden: boolean;
 };
 
 /** A row as the chat route scores it: normalised, hidden tag text appended (and analysed alone), then analysed. */
@@ -41,7 +39,7 @@ export function prepareRow(row: CorpusRow): Prepared {
   const { text, invisibleRemoved, hidden } = scanInput(row.text);
   const analysis = analyseInjection(text, { invisibleRemoved, hidden });
   const spans = windows(analysis.features.n);
-  return { row, analysis, windows: spans.map(([from, to]) => windowFeatures(analysis.features, from, to)), weight: 1, hidden: hidden !== "" };
+  return { row, analysis, windows: spans.map(([from, to]) => windowFeatures(analysis.features, from, to)), weight: 1 };
 }
 
 /** Length buckets (UTF-16 code units) for the length balance and the reports. */

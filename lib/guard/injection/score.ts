@@ -169,16 +169,35 @@ export function namedSignals(strengths: Strengths): Family[] {
     .map(([family]) => family);
 }
 
+/**
+ * What a scored analysis is named by: the families that fired, those of them that are strong,
+ * "classifier" when the model's logit is above `modelNamedAt`, and "tag_smuggling" when text was
+ * hidden in tag characters.
+ */
+export function namedEvidence(
+  analysis: Analysis,
+  { model, strengths }: { model: number; strengths: Strengths },
+  modelNamedAt: number,
+): { signals: string[]; strong: string[] } {
+  const signals: string[] = namedSignals(strengths);
+  const strong = signals.filter((family) => (strengths[family as Family] ?? 0) >= STRONG_AT);
+  if (model > modelNamedAt) signals.push("classifier");
+  if (analysis.payloads.some((payload) => payload.kind === "hidden")) signals.push("tag_smuggling");
+  return { signals, strong };
+}
+
 export function scoreInjection(
   text: string,
   { invisibleRemoved = 0, hidden = "", scorer = shippedScorer() }: { invisibleRemoved?: number; hidden?: string; scorer?: Scorer } = {},
 ): InjectionScore {
-  const evaluated = evaluateAnalysis(analyseInjection(text, { invisibleRemoved, hidden }), scorer);
-  const signals: string[] = namedSignals(evaluated.strengths);
-  const strong = signals.filter((family) => (evaluated.strengths[family as Family] ?? 0) >= STRONG_AT);
-  if (evaluated.model > calibration.modelNamedAt) signals.push("classifier");
-  if (hidden) signals.push("tag_smuggling");
-  return { score: evaluated.score, signals, strong };
+  const analysis = analyseInjection(text, { invisibleRemoved, hidden });
+  const evaluated = evaluateAnalysis(analysis, scorer);
+  return { score: evaluated.score, ...namedEvidence(analysis, evaluated, calibration.modelNamedAt) };
+}
+
+/** The text the scorer reads for a message: the visible text, with what was hidden in tag characters appended. */
+export function messageText(visible: string, hidden: string): string {
+  return hidden ? `${visible}\n${hidden}` : visible;
 }
 
 /**
@@ -191,5 +210,5 @@ export function scoreMessage(
   hidden: string,
   { invisibleRemoved = 0, scorer = shippedScorer() }: { invisibleRemoved?: number; scorer?: Scorer } = {},
 ): InjectionScore {
-  return scoreInjection(hidden ? `${visible}\n${hidden}` : visible, { invisibleRemoved, hidden, scorer });
+  return scoreInjection(messageText(visible, hidden), { invisibleRemoved, hidden, scorer });
 }
