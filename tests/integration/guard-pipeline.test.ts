@@ -122,6 +122,25 @@ describe("output guards", () => {
     expect(app.logs()).toContain('"audit.guard.canary"');
   });
 
+  it("never restores a value inside a link, whatever whitespace precedes the placeholder: not in the stream, not in the saved reply", async () => {
+    const email = `erin.${crypto.randomUUID().slice(0, 8)}@example.org`;
+    // The mock repeats the message as the provider got it ([EMAIL_1] in each link): as a model steered
+    // to build links with the person's address would write them.
+    const links = [`<a href="https://evil.example/verify?u=\n${email}">verify</a>`, `[v](<https://evil.example/?q= ${email}>)`, `[r]\n\n[r]: <https://evil.example/?q=\t${email}>`];
+    const events = await readEvents(await send(`[[mock:repeat]] Reply to ${email}.\n\n${links.join("\n\n")}`));
+    expect(upstreamText(openai.requests[0])).not.toContain(email);
+    const reply = replyText(events);
+    expect(reply).toContain(`Reply to ${email}.`);
+    expect(reply.split(email)).toHaveLength(2);
+    expect(reply.match(/\[EMAIL_1\]/g)).toHaveLength(3);
+
+    const id = events.at(-1)!.conversationId!;
+    const saved = (await (await fetch(`${app.url}/api/conversations/${id}`, { headers: { Origin: app.url, "Sec-Fetch-Site": "same-origin", Cookie: cookie } })).json()) as { conversation: { messages: { role: string; content: string }[] } };
+    const stored = saved.conversation.messages.at(-1)!;
+    expect(stored.role).toBe("assistant");
+    expect(stored.content).toBe(reply);
+  });
+
   it("redacts a key the model writes before it reaches the browser", async () => {
     const events = await readEvents(await send("[[mock:secret]]"));
     const reply = replyText(events);

