@@ -32,15 +32,9 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  matcher: [
-    {
-      // Pages only: API routes set their own headers and answer 401 JSON instead of redirecting;
-      // files (a dot in the last segment: /icon.svg, /robots.txt) are served to anyone.
-      source: "/((?!api/|_next/static|_next/image|.*\\.[A-Za-z0-9]+$).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  // Pages only: API routes set their own headers and answer 401 JSON instead of redirecting; files
+  // (a dot in the last segment: /icon.svg, /robots.txt) are served to anyone. Prefetches are not
+  // skipped (Next.js's example skips them to save a nonce): a request that only claims to be one
+  // would get a whole page without its CSP, HSTS or framing protection.
+  matcher: ["/((?!api/|_next/static|_next/image|.*\\.[A-Za-z0-9]+$).*)"],
 };

@@ -54,6 +54,32 @@ describe.each([
   });
 });
 
+describe("whatever the request headers say", () => {
+  // Next.js's own example skips the proxy for prefetches; a request that claims to be one must not
+  // get a page without its headers (it is still a full HTML page, /admin included).
+  const claims: Record<string, string>[] = [
+    { Purpose: "prefetch" },
+    { "Next-Router-Prefetch": "1" },
+    { "Sec-Purpose": "prefetch" },
+    { RSC: "1", "Next-Router-Prefetch": "1", "Next-Router-Segment-Prefetch": "/_tree" },
+    { "X-Middleware-Prefetch": "1", Purpose: "prefetch" },
+  ];
+  it.each(["/", "/admin", "/signin", "/no-such-page"])("%s comes back with CSP, HSTS and framing refused, prefetch headers or not", async (page) => {
+    for (const claim of claims) {
+      for (const session of [{ Cookie: cookie }, {}] as Record<string, string>[]) {
+        const res = await fetch(`${app.url}${page}`, { redirect: "manual", headers: { ...claim, ...session } });
+        const what = `${page} ${JSON.stringify(claim)} ${"Cookie" in session ? "signed in" : "signed out"}: ${res.status}`;
+        expect(res.status, what).toBeLessThan(500);
+        expect(res.headers.get("content-security-policy"), what).toContain("frame-ancestors 'none'");
+        expect(res.headers.get("x-frame-options"), what).toBe("DENY");
+        expect(res.headers.get("strict-transport-security"), what).toMatch(/max-age=\d{7,}/);
+        expect(res.headers.get("x-content-type-options"), what).toBe("nosniff");
+        await res.arrayBuffer();
+      }
+    }
+  });
+});
+
 describe("pages that need a user", () => {
   it("redirect to the sign-in page without a session", async () => {
     const res = await fetch(`${app.url}/`, { redirect: "manual" });
