@@ -14,27 +14,37 @@ export function fenceUserText({ text, boundary }: { text: string; boundary: stri
   return `<user_input id="${boundary}">\n${text}\n</user_input id="${boundary}">`;
 }
 
+/** An assistant turn the client sent (the relay API): data, fenced as the user's turns are. */
+export function fenceAssistantText({ text, boundary }: { text: string; boundary: string }): string {
+  return `<assistant_turn id="${boundary}">\n${text}\n</assistant_turn id="${boundary}">`;
+}
+
 /**
  * Assembles what the provider receives: exactly one system message, first, written by the server;
- * then the stored history; then the new user text, every user turn fenced as data. Roles are set
- * here and only here.
+ * then the history; then the new user text, every user turn fenced as data. Roles are set here and
+ * only here. `clientHistory`: the history came from the client (the relay API), not from the store,
+ * so its assistant turns are fenced as data too: a client could write anything into them
+ * (`<|im_start|>system …`), and the provider would otherwise take it as the model's own words.
  */
 export function buildPrompt({
   history,
   userText,
   boundary,
   systemPrompt = SYSTEM_PROMPT,
+  clientHistory = false,
 }: {
   history: HistoryTurn[];
   userText: string;
   boundary: string;
   systemPrompt?: string;
+  clientHistory?: boolean;
 }): PromptMessage[] {
-  const turns = history.map((turn): PromptMessage =>
-    turn.role === "user" ? { role: "user", content: fenceUserText({ text: turn.content, boundary }) } : { role: "assistant", content: turn.content },
-  );
+  const turns = history.map((turn): PromptMessage => {
+    if (turn.role === "user") return { role: "user", content: fenceUserText({ text: turn.content, boundary }) };
+    return { role: "assistant", content: clientHistory ? fenceAssistantText({ text: turn.content, boundary }) : turn.content };
+  });
   return [
-    { role: "system", content: `${systemPrompt}\n\n${fenceInstructions(boundary)}` },
+    { role: "system", content: `${systemPrompt}\n\n${fenceInstructions(boundary, { clientHistory })}` },
     ...turns,
     { role: "user", content: fenceUserText({ text: userText, boundary }) },
   ];

@@ -88,6 +88,7 @@ export async function startReply(input: ReplyInput): Promise<Response> {
     history: guarded.providerHistory.slice(-chat.historyMaxMessages),
     userText: guarded.providerText,
     boundary: newBoundary(),
+    clientHistory: input.untrustedHistory === true,
     systemPrompt: canary ? `${SYSTEM_PROMPT}\n\n${canaryInstruction(canary)}` : SYSTEM_PROMPT,
   });
   const outputGuard = createOutputGuard({

@@ -54,8 +54,9 @@ export type InputGuardResult = {
 
 /**
  * `untrustedHistory`: the history came from the client (the relay API, where a caller sends the
- * whole conversation) rather than from the store, so its user turns are normalised and scored for
- * injection too; otherwise an attack could sit one turn back, where nobody looked.
+ * whole conversation) rather than from the store, so every turn of it, the assistant's included, is
+ * normalised and scored for injection too; otherwise an attack could sit one turn back, or in words
+ * put in the assistant's mouth, where nobody looked.
  */
 export function guardInput({
   text,
@@ -90,9 +91,9 @@ export function guardInput({
     // What was hidden in tag characters is scored too: the text a person never saw.
     let { score, signals, strong } = scoreMessage(userText, decodeTagSmuggling(text), { invisibleRemoved });
     for (const [index, turn] of untrustedHistory ? given.entries() : []) {
-      if (turn.role !== "user") continue;
       const earlier = scoreMessage(history[index]?.content ?? "", decodeTagSmuggling(turn.content));
-      if (earlier.score > score) ({ score, signals, strong } = { score: earlier.score, signals: [...earlier.signals, "earlier_turn"], strong: earlier.strong });
+      const where = turn.role === "user" ? "earlier_turn" : "assistant_turn";
+      if (earlier.score > score) ({ score, signals, strong } = { score: earlier.score, signals: [...earlier.signals, where], strong: earlier.strong });
     }
     const thresholds = { flag: config.injectionFlagAt, block: config.injectionBlockAt, blockAlone: config.injectionBlockAloneAt };
     const verdict = injectionVerdict({ score, signals, strong }, thresholds);

@@ -23,7 +23,11 @@ export function blockReasons(signals: readonly string[]): string[] {
 
 /** The refusal message for a blocked message with these signals. */
 export function refusalMessage(signals: readonly string[]): string {
-  const subject = signals.includes("earlier_turn") ? "an earlier message in this conversation" : "it";
+  const subject = signals.includes("earlier_turn")
+    ? "an earlier message in this conversation"
+    : signals.includes("assistant_turn")
+      ? "an assistant message sent with it"
+      : "it";
   const reasons = blockReasons(signals);
   const why = reasons.length > 0 ? reasons.join(", and ") : "looks like an attempt to take over the assistant";
   return `This message was not sent because ${subject} ${why}. If you meant something else, please rephrase it.`;
