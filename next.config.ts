@@ -1,6 +1,7 @@
 import type { NextConfig } from "next";
 import type { assertBuildEnvironment } from "./lib/config/build-checks";
 import { assertNoPublicSecrets } from "./lib/config/secrets";
+import { PROXY_BODY_COPY_BYTES } from "./lib/http/request-guard";
 
 // Fail the build, not the first request: a secret behind NEXT_PUBLIC_ would be inlined into the
 // JavaScript every visitor downloads, and a malformed variable is better found now.
@@ -27,6 +28,11 @@ const nextConfig: NextConfig = {
     // (docs/benchmarks.md, "Cold start"). Each route now loads on its first request instead: ~20 ms
     // for an API route, ~50 ms for the first page (React's server renderer), once per process.
     preloadEntriesOnStart: false,
+    // Next.js holds a copy of each request body for the proxy (10 MB by default, per request), and
+    // stops copying before the chunk that would pass this size. The proxy only needs to see whether a
+    // body is over the largest any route takes, so twice that is enough (proxy.ts,
+    // lib/http/request-guard.ts).
+    proxyClientMaxBodySize: PROXY_BODY_COPY_BYTES,
   },
 };
 

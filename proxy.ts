@@ -1,14 +1,22 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { refuseMalformedRequest } from "./lib/http/request-guard";
 import { securityHeaders } from "./lib/http/security-headers";
 
 /**
- * Runs before every page: a fresh CSP nonce and the security headers, and a cheap, optimistic
- * redirect to the sign-in page when there is no session cookie at all. It authorizes nothing: every
- * page and route handler checks the session itself (a matcher change must never open a hole).
+ * Runs before every page and API route. For all of them it refuses what no route should see (a path
+ * that does not decode, a body over the largest any route takes: lib/http/request-guard.ts). For
+ * pages it adds a fresh CSP nonce and the security headers, and makes a cheap, optimistic redirect to
+ * the sign-in page when there is no session cookie at all. It authorizes nothing: every page and
+ * route handler checks the session itself (a matcher change must never open a hole).
  */
 const PUBLIC_PAGES = ["/signin"];
 
-export function proxy(request: NextRequest): NextResponse {
+export async function proxy(request: NextRequest): Promise<NextResponse | Response> {
+  const refused = await refuseMalformedRequest(request, request.nextUrl.pathname);
+  if (refused) return refused;
+  // API routes set their own headers and answer 401 JSON instead of redirecting.
+  if (request.nextUrl.pathname.startsWith("/api/")) return NextResponse.next();
+
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const isHttps = request.nextUrl.protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
   const headers = securityHeaders({ nonce, isDev: process.env.NODE_ENV === "development", isHttps });
@@ -32,9 +40,8 @@ export function proxy(request: NextRequest): NextResponse {
 }
 
 export const config = {
-  // Pages only: API routes set their own headers and answer 401 JSON instead of redirecting; files
-  // (a dot in the last segment: /icon.svg, /robots.txt) are served to anyone. Prefetches are not
-  // skipped (Next.js's example skips them to save a nonce): a request that only claims to be one
-  // would get a whole page without its CSP, HSTS or framing protection.
-  matcher: ["/((?!api/|_next/static|_next/image|.*\\.[A-Za-z0-9]+$).*)"],
+  // Pages and API routes; files (a dot in the last segment: /icon.svg, /robots.txt) are served to
+  // anyone. Prefetches are not skipped (Next.js's example skips them to save a nonce): a request that
+  // only claims to be one would get a whole page without its CSP, HSTS or framing protection.
+  matcher: ["/((?!_next/static|_next/image|.*\\.[A-Za-z0-9]+$).*)"],
 };

@@ -8,6 +8,7 @@ import { parseProviderKeys, type ProviderKey } from "../keys/provider-keys";
 import { LIST_PRICES, parsePriceList, type ModelPrice } from "../ai/prices";
 import { parseKeyList } from "../crypto/keyring";
 import type { EntityType } from "../guard/types";
+import { MAX_REQUEST_BODY_BYTES } from "../http/request-guard";
 
 const PII_ENTITY_NAMES = ["EMAIL", "PHONE", "CARD", "IBAN", "SSN", "IP", "SECRET"] as const satisfies readonly EntityType[];
 
@@ -96,7 +97,8 @@ const rawSchema = z.object({
 
   CHAT_RATE_LIMIT: optional(rateLimit("20/60s")),
   CHAT_MAX_MESSAGE_CHARS: optional(int({ min: 1, max: 100_000, message: "must be a whole number from 1 to 100000" })),
-  CHAT_MAX_BODY_BYTES: optional(int({ min: 1_024, max: 1_048_576, message: "must be a whole number of bytes from 1024 to 1048576" })),
+  // At most what the proxy lets through to any route (lib/http/request-guard.ts).
+  CHAT_MAX_BODY_BYTES: optional(int({ min: 1_024, max: MAX_REQUEST_BODY_BYTES, message: `must be a whole number of bytes from 1024 to ${MAX_REQUEST_BODY_BYTES}` })),
   CHAT_HISTORY_MAX_MESSAGES: optional(int({ min: 0, max: 200, message: "must be a whole number from 0 to 200" })),
 
   API_RATE_LIMIT: optional(rateLimit("120/60s")),

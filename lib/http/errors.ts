@@ -13,6 +13,8 @@ export const ERROR_STATUS = {
   model_not_allowed: 403,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  method_not_allowed: 405,
+  invalid_path: 400,
   invalid_json: 400,
   invalid_request: 400,
   prompt_rejected: 400,

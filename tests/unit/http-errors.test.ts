@@ -11,6 +11,8 @@ describe("ApiError", () => {
     ["account_blocked", 403],
     ["unsupported_media_type", 415],
     ["payload_too_large", 413],
+    ["method_not_allowed", 405],
+    ["invalid_path", 400],
     ["invalid_json", 400],
     ["invalid_request", 400],
     ["not_found", 404],
@@ -43,7 +45,7 @@ describe("ApiError", () => {
   });
 
   it("covers every code in the table (a new code must get a test above)", () => {
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(32);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(34);
   });
 
   it("carries what a guard's refusal rests on, as signal names", () => {
