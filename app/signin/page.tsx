@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { BrandMark } from "@/components/brand-mark";
 import { OAuthButtons } from "@/components/auth/oauth-buttons";
-import { safeCallbackUrl } from "@/components/auth/safe-callback-url";
+import { safeCallbackUrl } from "@/lib/auth/safe-callback-url";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { signInErrorMessage } from "@/components/auth/sign-in-messages";
 import { getPageUser } from "@/lib/auth/page-session";

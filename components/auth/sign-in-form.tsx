@@ -2,7 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
-import { safeCallbackUrl } from "./safe-callback-url";
+import { safeCallbackUrl } from "@/lib/auth/safe-callback-url";
 import { signInErrorMessage } from "./sign-in-messages";
 
 type SignInFormProps = { callbackUrl: string; initialError?: string };

@@ -11,6 +11,7 @@ import { storeOp } from "../store/call";
 import { userControlStore } from "../store/index";
 import { userKey } from "../store/keys";
 import { readUserControls } from "./access";
+import { safeCallbackUrl } from "./safe-callback-url";
 
 /** The user id a session carries: namespaced by provider, so `github:42` and a local account never collide. */
 export function sessionUserId(provider: string, accountId: string): string {
@@ -64,6 +65,12 @@ export function authOptions(): NextAuthOptions {
           return false;
         }
       },
+      // Where the browser goes after signing in or out: a path on this site or a URL of its origin,
+      // else the home page. next-auth's default throws on anything else (a callbackUrl of "foo" in a
+      // form, a query or its cookie), which answered unauthenticated requests with a 500.
+      redirect({ url, baseUrl }) {
+        return safeRedirect({ url, baseUrl });
+      },
       jwt({ token, account, user }) {
         if (account && user) token.sub = sessionUserId(account.provider, account.providerAccountId || user.id);
         return token;
@@ -87,4 +94,21 @@ export function authOptions(): NextAuthOptions {
     },
   };
   return cached;
+}
+
+/** `url` if it stays on `baseUrl`'s origin (as a path or an absolute URL), as an absolute URL; else `baseUrl`. */
+export function safeRedirect({ url, baseUrl }: { url: string; baseUrl: string }): string {
+  if (url.startsWith("/")) {
+    const path = safeCallbackUrl(url);
+    return path === "/" ? baseUrl : `${baseUrl}${path}`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return baseUrl;
+  }
+  if (parsed.origin !== new URL(baseUrl).origin) return baseUrl;
+  const path = safeCallbackUrl(`${parsed.pathname}${parsed.search}${parsed.hash}`);
+  return path === "/" ? baseUrl : `${baseUrl}${path}`;
 }

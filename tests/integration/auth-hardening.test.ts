@@ -1,0 +1,135 @@
+/**
+ * What an attacker can do to the sign-in routes without an account, as found by an attack on a real
+ * deployment: malformed requests that next-auth or Next.js answered with a 500, and uploads of any
+ * size that next-auth read whole.
+ */
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApp, type AppServer } from "../support/app-server";
+import { signIn } from "../support/auth";
+import { appEnv, makeUsers } from "../support/test-env";
+
+let app: AppServer;
+let cookie: string;
+
+beforeAll(async () => {
+  const made = await makeUsers(["alice"]);
+  app = await startApp({ name: "auth-hardening", env: appEnv({ openaiUrl: "http://127.0.0.1:9/v1", anthropicUrl: "http://127.0.0.1:9", authLocalUsers: made.authLocalUsers }) });
+  cookie = await signIn({ baseUrl: app.url, ...made.users.alice! });
+});
+
+afterAll(async () => app?.stop());
+
+const form = { "Content-Type": "application/x-www-form-urlencoded" };
+
+describe("malformed requests to the sign-in routes", () => {
+  // Each of these was a 500 from next-auth or Next.js.
+  const cases: { name: string; path: string; method?: string; headers?: Record<string, string>; body?: string; signedIn?: boolean }[] = [
+    { name: "sign-out with a relative callbackUrl", path: "/api/auth/signout", method: "POST", headers: form, body: "callbackUrl=foo" },
+    { name: "credentials callback with a relative callbackUrl", path: "/api/auth/callback/credentials", method: "POST", headers: form, body: "callbackUrl=foo&email=a%40b.c&password=x" },
+    { name: "HEAD of the sign-in route with a relative callbackUrl", path: "/api/auth/signin?callbackUrl=foo", method: "HEAD" },
+    { name: "GET of the credentials callback", path: "/api/auth/callback/credentials" },
+    { name: "an error code that is not ASCII", path: "/api/auth/error?error=%E2%9C%93" },
+    { name: "a callbackUrl cookie that is not a URL", path: "/api/auth/session", headers: { Cookie: "next-auth.callback-url=foo" } },
+    { name: "the sign-in page, signed in, with a callbackUrl that is not ASCII", path: "/signin?callbackUrl=/%E3%80%82x", signedIn: true },
+    { name: "a lone surrogate in a dynamic path segment", path: "/api/conversations/%ED%A0%80", signedIn: true },
+    { name: "a lone surrogate in the next-auth path", path: "/api/auth/%ED%A0%80" },
+  ];
+  it.each(cases)("$name: a 4xx or a redirect, never a 5xx", async ({ path, method = "GET", headers = {}, body, signedIn }) => {
+    const res = await fetch(`${app.url}${path}`, { method, redirect: "manual", body, headers: { ...headers, ...(signedIn ? { Cookie: [cookie, headers.Cookie].filter(Boolean).join("; ") } : {}) } });
+    await res.arrayBuffer();
+    expect(res.status, `${method} ${path}`).toBeLessThan(500);
+  });
+});
+
+/**
+ * Sends `bytes` of body in 64 KB chunks, with a Content-Length (`declare`) or without one (chunked),
+ * as fast as the server takes them, and stops sending once an answer comes.
+ */
+function upload({ path, bytes, headers = {}, declare = false }: { path: string; bytes: number; headers?: Record<string, string>; declare?: boolean }): Promise<{ status: number; body: string }> {
+  const url = new URL(path, app.url);
+  return new Promise((resolve, reject) => {
+    const length = declare ? { "Content-Length": String(bytes) } : { "Transfer-Encoding": "chunked" };
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: "POST", headers: { ...headers, ...length } }, (res) => {
+      answered = true;
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    const chunk = Buffer.alloc(64 * 1024, "a");
+    let sent = 0;
+    let answered = false;
+    const pump = () => {
+      while (sent < bytes && !answered) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once("drain", pump);
+      }
+      req.end();
+    };
+    req.on("error", (error: NodeJS.ErrnoException) => (error.code === "ECONNRESET" || error.code === "EPIPE" ? undefined : reject(error)));
+    req.on("close", () => resolve({ status: 0, body: "" }));
+    pump();
+  });
+}
+
+/** Resident memory once what was just drained has had time to be collected: the least of a few samples. */
+async function settledRss(pid: number): Promise<number> {
+  let least = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 8; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    least = Math.min(least, await rssOf(pid));
+  }
+  return least;
+}
+
+/** Resident memory of the app's process, from /proc (Linux). */
+async function rssOf(pid: number): Promise<number> {
+  const { readFile } = await import("node:fs/promises");
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+describe("uploads", () => {
+  // Sign-in routes (next-auth reads whole bodies), pages, API routes that read a body and some that
+  // take none, and an address that does not exist.
+  const ROUTES = ["/", "/signin", "/api/chat", "/api/auth/callback/credentials", "/api/v1/chat/completions", "/api/usage", "/api/auth/signout", "/no-such-page"];
+
+  // Next.js copies at most PROXY_BODY_COPY_BYTES of a body for the proxy and drains the rest
+  // unread; the proxy's 413 goes out once the body has arrived.
+  it.each([
+    ["without a Content-Length", false],
+    ["with one", true],
+  ])("of 200 MB %s are refused with a 413 on every route, the server keeping less than 20 MB of them", async (_name, declare) => {
+    const pid = app.process.pid!;
+    // Each route's code is loaded on its first request (next.config.ts), and the first bodies the
+    // process drains grow its heap to a working size once (20 to 40 MB, never given back): one
+    // round first, so that what is measured is what further uploads leave behind.
+    for (const path of ROUTES) expect((await upload({ path, bytes: 200 * 1024 * 1024, headers: form, declare })).status, path).toBe(413);
+    const before = await settledRss(pid);
+    let peak = before;
+    const watch = setInterval(() => void rssOf(pid).then((rss) => (peak = Math.max(peak, rss))), 20);
+    try {
+      for (const path of ROUTES) {
+        const res = await upload({ path, bytes: 200 * 1024 * 1024, headers: form, declare });
+        expect(res.status, path).toBe(413);
+        expect(JSON.parse(res.body), path).toMatchObject({ error: { code: "payload_too_large" } });
+      }
+    } finally {
+      clearInterval(watch);
+    }
+    const kept = ((await settledRss(pid)) - before) / 1024 / 1024;
+    const most = (peak - before) / 1024 / 1024;
+    console.log(`memory over ${ROUTES.length} uploads of 200 MB (${declare ? "Content-Length" : "chunked"}): kept ${kept.toFixed(1)} MB, at most ${most.toFixed(1)} MB more while they came in`);
+    // 1.6 GB went in: keeping any one of them would show as 200 MB.
+    expect(kept).toBeLessThan(20);
+    // While a body comes in: the proxy's copy (2 MB) and drained chunks not yet collected.
+    expect(most).toBeLessThan(20);
+  });
+
+  it("to the sign-in routes are capped at a sign-in form's size", async () => {
+    const res = await fetch(`${app.url}/api/auth/callback/credentials`, { method: "POST", headers: form, body: `email=a%40b.c&password=${"x".repeat(20_000)}` });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+  });
+});
