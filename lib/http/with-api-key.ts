@@ -26,8 +26,10 @@ export type ApiKeyContext<T> = {
  * Wraps a relay route (`/api/v1/…`), the API's door beside the session's `withUser`. In order: the
  * key from `Authorization: Bearer` (401; cookies are never read here, so a browser session cannot
  * be used against these routes from another site, and no CORS header is ever sent), its owner's
- * block (403), for routes with a body its size cap (413) and schema (400), then the owner's own
- * rate limit, which their chat in the browser shares, and the key's own (429). Errors are in
+ * block (403), for routes with a body its size cap (413) and schema (400), then the key's own rate
+ * limit and the owner's, which their chat in the browser shares (429). The key's comes first: a
+ * request it refuses must not use up its owner's quota (whoever holds the key could otherwise spend
+ * it). Errors are in
  * OpenAI's shape (lib/relay/openai-errors.ts); an unknown one is a generic 500 whose details go only
  * to the log, under the request id.
  */
@@ -49,8 +51,8 @@ export function withApiKey<T = undefined>(
         body = parsed.data;
       }
       const refused = countRateLimited(key.ownerId, { ...where, apiKey: key.id });
-      const ownerHeaders = await enforceLimit({ policy: options.limit, identifier: key.ownerId }).catch(refused);
       const keyHeaders = key.rateLimit ? await enforceApiKeyLimit({ keyId: key.id, perMinute: key.rateLimit }).catch(refused) : undefined;
+      const ownerHeaders = await enforceLimit({ policy: options.limit, identifier: key.ownerId }).catch(refused);
       // The headers describe the tighter of the two limits: the one with fewer requests left.
       const limitHeaders = keyHeaders && Number(keyHeaders["RateLimit-Remaining"]) < Number(ownerHeaders["RateLimit-Remaining"]) ? keyHeaders : ownerHeaders;
       return await handler({ req, key, controls, body, requestId, limitHeaders });

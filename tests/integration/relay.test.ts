@@ -231,6 +231,17 @@ describe("a key's own limits", () => {
     expect((await relay(b, "/models", { key: free.key })).status).toBe(200);
   });
 
+  it("spends none of the owner's quota on requests the key's own limit refuses", async () => {
+    const limited = await createKey("ops", { name: "one a minute", rateLimit: 1 });
+    const free = await createKey("ops", { name: "the owner's other key" });
+    const remaining = async () => Number((await relay(a, "/models", { key: free.key })).headers.get("ratelimit-remaining"));
+    const before = await remaining();
+    expect((await relay(a, "/models", { key: limited.key })).status).toBe(200);
+    for (let i = 0; i < 8; i++) expect((await relay(b, "/models", { key: limited.key })).status).toBe(429);
+    // One request of the limited key and this one were counted; the eight refusals were not.
+    expect(await remaining()).toBe(before - 2);
+  });
+
   it("refuses chats past the key's daily token budget with 429, not retried by the SDK", async () => {
     const budgeted = await createKey("ops", { name: "small budget", dailyTokenBudget: 1_000 });
     const client = sdk(a, budgeted.key);
