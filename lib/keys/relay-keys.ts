@@ -83,13 +83,13 @@ export async function createRelayKey({ userId, input, controls, where }: { userI
   const store = await storeOp("relay_keys.open", relayKeyStore);
   const owner = userKey(userId);
   const existing = await storeOp("relay_keys.list", () => store.listByOwner(owner));
-  if (existing.length >= limits.maxKeys) {
-    throw new ApiError("too_many_api_keys", `You have ${limits.maxKeys} API keys, the most allowed. Revoke one you no longer use, then create a new one.`);
-  }
+  if (existing.length >= limits.maxKeys) throw tooManyKeys(limits.maxKeys);
   const now = Date.now();
   const lifetimeDays = input.expiresInDays ?? null;
   const made = await mint({
     secret: secrets[0] as string,
+    // Checked again as the key is stored: requests in parallel all pass the check above.
+    maxPerOwner: limits.maxKeys,
     record: {
       owner,
       ownerId: userId,
@@ -103,23 +103,37 @@ export async function createRelayKey({ userId, input, controls, where }: { userI
       rolledFrom: null,
     },
   });
+  if (!made) throw tooManyKeys(limits.maxKeys);
   await audit({ kind: "apikey.created", user: owner, apiKey: made.record.id, route: where.route, requestId: where.requestId });
   return { key: made.key, view: await viewOf(made.record) };
 }
 
-async function mint({ secret, record }: { secret: string; record: Omit<RelayKeyRecord, "id" | "prefix" | "hmac" | "lastUsedAt" | "rolledTo" | "usage"> }) {
+const tooManyKeys = (max: number) => new ApiError("too_many_api_keys", `You have ${max} API keys, the most allowed. Revoke one you no longer use, then create a new one.`);
+
+/** A new key and its record, stored; null when its owner already holds `maxPerOwner` keys. */
+async function mint({
+  secret,
+  record,
+  id = randomUUID(),
+  maxPerOwner,
+}: {
+  secret: string;
+  record: Omit<RelayKeyRecord, "id" | "prefix" | "hmac" | "lastUsedAt" | "rolledTo" | "usage">;
+  id?: string;
+  maxPerOwner?: number;
+}) {
   const key = generateRelayKey();
   const full: RelayKeyRecord = {
     ...record,
-    id: randomUUID(),
+    id,
     prefix: relayKeyPrefix(key),
     hmac: relayKeyHmac(key, secret),
     lastUsedAt: null,
     rolledTo: null,
     usage: { requests: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0 },
   };
-  await storeOp("relay_keys.create", async () => (await relayKeyStore()).create(full));
-  return { key, record: full };
+  const stored = await storeOp("relay_keys.create", async () => (await relayKeyStore()).create(full, { maxPerOwner }));
+  return stored ? { key, record: full } : null;
 }
 
 // GET /api/keys
@@ -158,9 +172,15 @@ export async function rollRelayKey({ userId, id, graceHours, where }: { userId: 
   const old = await ownKeyOrThrow(userId, id);
   const now = Date.now();
   if (old.expiresAt !== null && old.expiresAt <= now) throw new ApiError("invalid_request", "This key has expired, so it cannot be rolled. Create a new key instead.");
-  if (old.rolledTo) throw new ApiError("invalid_request", "This key has been rolled already. Roll its replacement instead.");
+  const rolledAlready = () => new ApiError("invalid_request", "This key has been rolled already. Roll its replacement instead.");
+  if (old.rolledTo) throw rolledAlready();
+  // The claim comes first and is atomic: rolls of one key in parallel make one successor, not many.
+  const successor = randomUUID();
+  const store = await storeOp("relay_keys.open", relayKeyStore);
+  if (!(await storeOp("relay_keys.claim_roll", () => store.claimRoll(old.id, successor)))) throw rolledAlready();
   const made = await mint({
     secret: secrets[0] as string,
+    id: successor,
     record: {
       owner: old.owner,
       ownerId: old.ownerId,
@@ -173,10 +193,14 @@ export async function rollRelayKey({ userId, id, graceHours, where }: { userId: 
       dailyTokenBudget: old.dailyTokenBudget,
       rolledFrom: old.id,
     },
+  }).catch(async (error: unknown) => {
+    await store.releaseRoll(old.id, successor).catch(() => {});
+    throw error;
   });
+  if (!made) throw new Error("a roll's successor was refused with no cap set");
   // The old key lives out its grace period (never longer than it would have anyway), then stops.
   const graceEnds = Math.min(now + graceHours * 3_600_000, old.expiresAt ?? Number.POSITIVE_INFINITY);
-  await storeOp("relay_keys.roll", async () => (await relayKeyStore()).setExpiry(old.id, { expiresAt: graceEnds, rolledTo: made.record.id }));
+  await storeOp("relay_keys.roll", () => store.setExpiry(old.id, { expiresAt: graceEnds, rolledTo: made.record.id }));
   await audit({ kind: "apikey.rolled", user: old.owner, apiKey: old.id, reason: `grace_${graceHours}h`, signals: [`new:${made.record.id}`], route: where.route, requestId: where.requestId });
   const [view, previous] = await viewsOf([made.record, { ...old, expiresAt: graceEnds, rolledTo: made.record.id }]);
   return { key: made.key, view: view as RelayKeyView, previous: previous as RelayKeyView };

@@ -47,7 +47,15 @@ export type RelayKeyRecord = {
 };
 
 export interface RelayKeyStore {
-  create(record: RelayKeyRecord): Promise<void>;
+  /**
+   * Stores a new key unless its owner would then hold more than `maxPerOwner` (false, nothing kept).
+   * The count and the insert are one step, so parallel creations cannot pass the cap together.
+   */
+  create(record: RelayKeyRecord, options?: { maxPerOwner?: number }): Promise<boolean>;
+  /** Marks the key as replaced by `successor` unless it has been already (false): one successor per key, whatever runs in parallel. */
+  claimRoll(id: string, successor: string): Promise<boolean>;
+  /** Undoes a claim whose successor could not be stored. */
+  releaseRoll(id: string, successor: string): Promise<void>;
   /** The record whose HMAC is one of these (one per configured secret), or null. */
   findByHmac(hmacs: readonly string[]): Promise<RelayKeyRecord | null>;
   get(id: string): Promise<RelayKeyRecord | null>;
@@ -76,19 +84,38 @@ const optionalNumber = (value: unknown): number | null => {
   return value === undefined || value === null || value === "" || !Number.isFinite(n) ? null : n;
 };
 
+/** Sets `rolledTo` if the record exists and has none yet: 1, else 0. */
+const CLAIM_ROLL = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local current = redis.call('HGET', KEYS[1], 'rolledTo')
+if current and current ~= '' then return 0 end
+redis.call('HSET', KEYS[1], 'rolledTo', ARGV[1])
+return 1`;
+
+/** Clears `rolledTo` if it still names this successor. */
+const RELEASE_ROLL = `
+if redis.call('HGET', KEYS[1], 'rolledTo') == ARGV[1] then redis.call('HSET', KEYS[1], 'rolledTo', '') end
+return 1`;
+
 class RedisRelayKeyStore implements RelayKeyStore {
+  private readonly claimScript;
+  private readonly releaseScript;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly keyring: Keyring,
-  ) {}
+  ) {
+    this.claimScript = redis.createScript<number>(CLAIM_ROLL);
+    this.releaseScript = redis.createScript<number>(RELEASE_ROLL);
+  }
 
   private recordKey = (id: string) => storeKey(this.prefix, "relaykey", id);
   private hmacKey = (hmac: string) => storeKey(this.prefix, "relaykey", "hmac", hmac);
   private ownerKey = (owner: string) => storeKey(this.prefix, "relaykeys", "owner", owner);
   private readonly allKey = () => storeKey(this.prefix, "relaykeys", "all");
 
-  async create(record: RelayKeyRecord) {
+  async create(record: RelayKeyRecord, { maxPerOwner = Number.POSITIVE_INFINITY }: { maxPerOwner?: number } = {}) {
     const fields: Record<string, string> = {
       id: record.id,
       owner: record.owner,
@@ -112,7 +139,23 @@ class RedisRelayKeyStore implements RelayKeyStore {
     if (record.expiresAt !== null) this.expireAt(tx, record.id, record.hmac, record.expiresAt);
     tx.sadd(this.ownerKey(record.owner), record.id);
     tx.sadd(this.allKey(), record.id);
-    await tx.exec();
+    // Counted in the same transaction as the insert: each creation sees every one before it. One
+    // that finds itself past the cap takes itself out again (its secret was never handed out).
+    // Ids whose record has expired are dropped from the set whenever it is listed (load), which the
+    // caller does first.
+    tx.scard(this.ownerKey(record.owner));
+    const results = (await tx.exec()) as unknown[];
+    if (Number(results.at(-1)) <= maxPerOwner) return true;
+    await this.remove(record.id);
+    return false;
+  }
+
+  async claimRoll(id: string, successor: string) {
+    return (await this.claimScript.exec([this.recordKey(id)], [successor])) === 1;
+  }
+
+  async releaseRoll(id: string, successor: string) {
+    await this.releaseScript.exec([this.recordKey(id)], [successor]);
   }
 
   private expireAt(tx: ReturnType<Redis["multi"]>, id: string, hmac: string, expiresAt: number) {
@@ -216,9 +259,26 @@ class MemoryRelayKeyStore implements RelayKeyStore {
   private readonly records = new Map<string, RelayKeyRecord>();
   private readonly byHmac = new Map<string, string>();
 
-  async create(record: RelayKeyRecord) {
+  async create(record: RelayKeyRecord, { maxPerOwner = Number.POSITIVE_INFINITY }: { maxPerOwner?: number } = {}) {
+    // Counted and inserted with no await between: nothing else runs in this process meanwhile.
+    let held = 0;
+    for (const r of this.records.values()) if (r.owner === record.owner && !(r.expiresAt && r.expiresAt + KEEP_EXPIRED_MS < Date.now())) held++;
+    if (held >= maxPerOwner) return false;
     this.records.set(record.id, structuredClone({ ...record, usage: { ...NO_USAGE } }));
     this.byHmac.set(record.hmac, record.id);
+    return true;
+  }
+
+  async claimRoll(id: string, successor: string) {
+    const record = this.records.get(id);
+    if (!record || record.rolledTo) return false;
+    record.rolledTo = successor;
+    return true;
+  }
+
+  async releaseRoll(id: string, successor: string) {
+    const record = this.records.get(id);
+    if (record?.rolledTo === successor) record.rolledTo = null;
   }
 
   async findByHmac(hmacs: readonly string[]) {

@@ -21,7 +21,7 @@ import { credentialOf, type MockUpstream } from "../support/mock-upstream";
 import { startRedis, type RedisServer } from "../support/redis-server";
 import { appEnv, makeUsers, runSecrets, type TestUser } from "../support/test-env";
 
-const NAMES = ["admin", "dev", "ops", "eve"] as const;
+const NAMES = ["admin", "dev", "ops", "eve", "hoarder"] as const;
 type Name = (typeof NAMES)[number];
 
 let redis: RedisServer;
@@ -216,6 +216,33 @@ describe("keys that must not work", () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("account_blocked");
     expect((await block("unblock")).status).toBe(200);
     expect((await relay(b, "/models", { key: made.key })).status).toBe(200);
+  });
+});
+
+describe("caps under parallel requests, across two instances", () => {
+  it("creates exactly as many keys as the cap allows when many creations race, and one successor when rolls race", async () => {
+    const RACE = 60;
+    const answers = await Promise.all(
+      Array.from({ length: RACE }, (_, i) => call(i % 2 === 0 ? a : b, "/api/keys", { method: "POST", name: "hoarder", json: { name: `race ${i}` } })),
+    );
+    const created = answers.filter((res) => res.status === 201);
+    for (const res of created) issued.add(((await res.json()) as { key: string }).key);
+    const refused = answers.filter((res) => res.status === 409);
+    expect(created).toHaveLength(25);
+    expect(refused).toHaveLength(RACE - 25);
+    for (const res of refused) expect(((await res.json()) as { error: { code: string } }).error.code).toBe("too_many_api_keys");
+    const keys = await listKeys(b, "hoarder");
+    expect(keys).toHaveLength(25);
+
+    const target = keys[0]!;
+    const rolls = await Promise.all(Array.from({ length: 12 }, (_, i) => call(i % 2 === 0 ? a : b, `/api/keys/${target.id}/roll`, { method: "POST", name: "hoarder", json: { graceHours: 1 } })));
+    const rolled = rolls.filter((res) => res.status === 200);
+    expect(rolled).toHaveLength(1);
+    issued.add(((await rolled[0]!.json()) as { key: string }).key);
+    expect(rolls.filter((res) => res.status === 400)).toHaveLength(11);
+    const after = await listKeys(a, "hoarder");
+    expect(after).toHaveLength(26);
+    expect(after.filter((k) => k.status === "expiring").map((k) => k.id)).toEqual([target.id]);
   });
 });
 

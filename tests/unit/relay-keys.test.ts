@@ -80,6 +80,21 @@ describe("the in-memory relay key store", () => {
     ...over,
   });
 
+  it("holds its cap and gives a key one successor, however many calls run at once", async () => {
+    const store = createRelayKeyStore({ kind: "memory", prefix: "t" }, undefined);
+    const made = await Promise.all(Array.from({ length: 40 }, () => store.create(record(), { maxPerOwner: 25 })));
+    expect(made.filter(Boolean)).toHaveLength(25);
+    expect(await store.listByOwner("owner-hash")).toHaveLength(25);
+    expect(await store.create(record({ owner: "someone-else" }), { maxPerOwner: 25 })).toBe(true);
+    const [first] = await store.listByOwner("owner-hash");
+    const claims = await Promise.all(Array.from({ length: 5 }, (_, i) => store.claimRoll(first!.id, `next-${i}`)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await store.releaseRoll(first!.id, "not-the-claim");
+    expect((await store.get(first!.id))?.rolledTo).toMatch(/^next-/);
+    await store.releaseRoll(first!.id, (await store.get(first!.id))!.rolledTo!);
+    expect(await store.claimRoll(first!.id, "again")).toBe(true);
+  });
+
   it("finds a key by any of its HMACs, lists it under its owner, counts its use and forgets it when removed", async () => {
     const store = createRelayKeyStore({ kind: "memory", prefix: "t" }, undefined);
     const mine = record();
