@@ -128,6 +128,50 @@ describe("CanaryWatch: caught", () => {
     }
   });
 
+  it("catches it in ROT13, in base32 at every alignment, and as decimal character codes", () => {
+    const rot13 = CANARY.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97));
+    expect(run([lead, rot13, tail]).leaked).toBe(true);
+    const base32 = (bytes: Buffer) => {
+      const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+      let out = "";
+      let value = 0;
+      let bits = 0;
+      for (const byte of bytes) {
+        value = (value << 8) | byte;
+        bits += 8;
+        while (bits >= 5) out += alphabet[(value >>> (bits -= 5)) & 31];
+        value &= (1 << bits) - 1;
+      }
+      return bits > 0 ? out + alphabet[(value << (5 - bits)) & 31] : out;
+    };
+    for (const before of ["", "a", "ab", "abc", "abcd", "The marker is "]) {
+      const encoded = base32(Buffer.from(before + CANARY + " and the rest"));
+      expect(run([lead, encoded.slice(0, 11), encoded.slice(11), tail]).leaked, `base32 after ${JSON.stringify(before)}`).toBe(true);
+    }
+    const codes = [...CANARY].map((c) => c.charCodeAt(0));
+    for (const written of [codes.join(" "), codes.join(", "), codes.map((c) => `&#${c};`).join("")]) {
+      expect(run([lead, written.slice(0, 9), written.slice(9), tail]).leaked, written.slice(0, 20)).toBe(true);
+    }
+  });
+
+  it("catches it with a letter or digit between each of its characters", () => {
+    for (const filler of ["x", "0", "Z"]) {
+      expectCaught({ text: lead + [...CANARY].join(filler) + tail, start: lead.length + CANARY_PREFIX.length * 2 });
+    }
+  });
+
+  it.each([
+    ["one character changed", CANARY.slice(0, -1) + (CANARY.endsWith("a") ? "b" : "a")],
+    ["the last character missing", CANARY.slice(0, -1)],
+    ["a letter inserted", CANARY.slice(0, 12) + "x" + CANARY.slice(12)],
+    ["a long gap inside", CANARY.slice(0, 12) + " ".repeat(40) + CANARY.slice(12)],
+    ["a non-Latin letter inside", CANARY.slice(0, 12) + "ж" + CANARY.slice(12)],
+    ["twelve characters of the random part", BODY.slice(4, 16)],
+  ])("catches a partial leak: %s", (_, leaked) => {
+    expect(run([lead, leaked, tail]).leaked).toBe(true);
+    for (const chunks of splits(lead + leaked + tail).slice(0, 40)) expect(run(chunks).leaked).toBe(true);
+  });
+
   it("catches random canaries in any chunking", () => {
     for (let n = 0; n < 50; n++) {
       const canary = newCanary();
@@ -166,12 +210,13 @@ describe("CanaryWatch: passed", () => {
   });
 
   it.each([
+    // Under twelve of the random characters in a row is not a leak (and could be chance).
     ["the prefix alone", `${lead}${CANARY_PREFIX} is how markers start${tail}`],
-    ["one character changed", lead + CANARY.slice(0, -1) + (CANARY.endsWith("a") ? "b" : "a") + tail],
-    ["the last character missing", lead + CANARY.slice(0, -1) + tail],
-    ["a letter inserted", lead + CANARY.slice(0, 12) + "x" + CANARY.slice(12) + tail],
-    ["a long gap inside", lead + CANARY.slice(0, 12) + " ".repeat(40) + CANARY.slice(12) + tail],
-    ["a non-Latin letter inside", lead + CANARY.slice(0, 12) + "ж" + CANARY.slice(12) + tail],
+    ["the prefix and eleven characters", lead + CANARY.slice(0, CANARY_PREFIX.length + 11) + tail],
+    ["every sixth character changed", lead + [...CANARY].map((c, i) => (i % 6 === 5 ? (c === "z" ? "y" : "z") : c)).join("") + tail],
+    ["eleven characters, a long gap, nine more", lead + CANARY.slice(0, 16) + " ".repeat(40) + CANARY.slice(16) + tail],
+    ["a non-Latin letter after nine", lead + CANARY.slice(0, 14) + "ж" + CANARY.slice(14) + tail],
+    ["two letters between its characters", lead + [...CANARY].join("xy") + tail],
   ])("does not flag %s", (_, text) => {
     expectPassed(text);
   });
@@ -190,8 +235,8 @@ describe("CanaryWatch: hostile sizes", () => {
 
   // Built inside the test: megabyte strings in an it.each table slow the collection to a crawl.
   const HOSTILE: Record<string, () => string> = {
-    "near-miss prefixes": () => (CANARY.slice(0, -1) + " ").repeat(MB / CANARY.length),
-    "spaced prefixes": () => ([...CANARY.slice(0, -1)].join("\u200b ") + "\n").repeat(MB / 70),
+    "near-miss prefixes": () => (CANARY.slice(0, CANARY_PREFIX.length + 11) + " ").repeat(MB / 17),
+    "spaced prefixes": () => ([...CANARY.slice(0, CANARY_PREFIX.length + 11)].join("\u200b ") + "\n").repeat(MB / 48),
     "hex look-alike": () => "0123456789abcdef".repeat(MB / 16),
     "combining marks": () => "a\u0301\u0302\u0303".repeat(MB / 4),
     "mixed scripts": () => "жxа1 ".repeat(MB / 5),
