@@ -44,6 +44,14 @@ const PASS_THROUGH: StreamGuard = { push: (text) => ({ text, leaked: false }), e
  */
 export const WRITE_INTERVAL_MS = 16;
 
+/**
+ * The fewest tokens a stream can have cost: every part with text holds at least one token (providers
+ * send whole tokens), and no token is longer than this many UTF-8 bytes in practice (the longest in
+ * OpenAI's and Anthropic's vocabularies are runs of spaces or dashes; a bound taken lower could cut a
+ * reply of long table rules short of the provider's own limit).
+ */
+export const MAX_BYTES_PER_TOKEN = 16;
+
 /** What `partOrWrite` resolves to when it is time to write before the provider's next part has come. */
 const WRITE_NOW = Symbol("write now");
 
@@ -57,7 +65,10 @@ export const REPLY_BLOCKED = {
  * Calls the provider and turns its stream into the app's event stream. The first part is awaited
  * before answering, so a provider that fails at once gets a proper JSON error with an HTTP status;
  * after that, a failure becomes an `error` event. The provider request is aborted when the client
- * disconnects or presses Stop (the response stream is cancelled) or when the timeout passes.
+ * disconnects or presses Stop (the response stream is cancelled) or when the timeout passes, and
+ * when it has certainly written more than `maxOutputTokens`, whatever the provider makes of that
+ * limit: the reply ends there as one that reached its length, so what the budgets reserved for it
+ * holds (see MAX_BYTES_PER_TOKEN).
  */
 export async function streamReply({ provider, request, conversationId = "", format, timeoutMs, clientSignal, headers, onSettled, guard = PASS_THROUGH }: Options): Promise<Response> {
   const wire = format ?? appEventFormat(conversationId);
@@ -70,6 +81,16 @@ export async function streamReply({ provider, request, conversationId = "", form
   // `text` is what the person was sent; `produced`, how many characters the model wrote (for usage).
   let text = "";
   let produced = 0;
+  // The fewest output tokens the stream can have cost so far: parts with text, and bytes.
+  let textParts = 0;
+  let producedBytes = 0;
+  let overran = false;
+  const leastTokens = () => Math.max(textParts, Math.ceil(producedBytes / MAX_BYTES_PER_TOKEN));
+  /** What the reply is counted as: the provider's figures, else an estimate; after an overrun, never less than it must have cost. */
+  const finalUsage = (): Usage => {
+    const counted = usage ?? estimateUsage(request, produced);
+    return overran ? { ...counted, outputTokens: Math.max(counted.outputTokens, leastTokens()) } : counted;
+  };
   let leaked = false;
   let usage: Usage | undefined;
   let firstTokenMs: number | undefined;
@@ -78,7 +99,7 @@ export async function streamReply({ provider, request, conversationId = "", form
     if (settled) return;
     settled = true;
     try {
-      return await onSettled({ status, text, usage: usage ?? estimateUsage(request, produced), usageReported: usage !== undefined, failure, firstTokenMs });
+      return await onSettled({ status, text, usage: finalUsage(), usageReported: usage !== undefined, failure, firstTokenMs });
     } catch {
       return undefined; // the caller logs its own failures; the reply the person saw stands
     }
@@ -117,7 +138,26 @@ export async function streamReply({ provider, request, conversationId = "", form
     }
     firstTokenMs ??= performance.now() - started;
     produced += part.text.length;
+    if (part.text) {
+      textParts++;
+      producedBytes += Buffer.byteLength(part.text, "utf8");
+      // The part that goes past the limit is counted (it was produced) but not sent.
+      if (leastTokens() > request.maxOutputTokens) {
+        overran = true;
+        return false;
+      }
+    }
     return send(controller, guard.push(part.text));
+  };
+  /** The reply ends as if the provider had stopped at its limit: the rest is never asked for. */
+  const endOverrun = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    cancel.abort();
+    void parts.return?.(undefined);
+    if (send(controller, guard.end())) return;
+    flush(controller);
+    const extra = await settle("completed");
+    controller.enqueue(wire.done(finalUsage(), extra || undefined));
+    controller.close();
   };
 
   // A provider may end quietly instead of throwing when its signal fires (the demo model does): an
@@ -170,6 +210,7 @@ export async function streamReply({ provider, request, conversationId = "", form
       if (leaked) return;
       try {
         for (;;) {
+          if (overran) return await endOverrun(controller);
           const next = first.done ? first : await (unsent ? partOrWrite() : nextPart());
           if (next === WRITE_NOW) {
             flush(controller);
@@ -182,7 +223,7 @@ export async function streamReply({ provider, request, conversationId = "", form
             flush(controller);
             // Settled before `done`, so the event can carry the budget left after this reply.
             const extra = await settle("completed");
-            controller.enqueue(wire.done(usage ?? estimateUsage(request, produced), extra || undefined));
+            controller.enqueue(wire.done(finalUsage(), extra || undefined));
             controller.close();
             return;
           }

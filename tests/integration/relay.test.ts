@@ -269,6 +269,21 @@ describe("a key's own limits", () => {
     expect(await remaining()).toBe(before - 2);
   });
 
+  it("cuts a provider that streams past max_tokens, so a key's budget and the spend hold whatever the provider does", async () => {
+    const budgeted = await createKey("ops", { name: "overrun", dailyTokenBudget: 2_000 });
+    openai.reset();
+    const stream = await sdk(a, budgeted.key).chat.completions.create({ ...ask("[[mock:overrun]] Go on forever."), stream: true });
+    let reply = "";
+    for await (const chunk of stream) reply += chunk.choices[0]?.delta?.content ?? "";
+    // AI_MAX_OUTPUT_TOKENS is 200 here; the mock streams OVERRUN_WORDS words, one a chunk.
+    expect(reply.split(" ").filter(Boolean).length).toBeLessThanOrEqual(200);
+    expect(reply.split(" ").filter(Boolean).length).toBeGreaterThan(150);
+    const view = (await listKeys(a, "ops")).find((k) => k.id === budgeted.id);
+    // Counted as at least the limit it went past; the provider's own figure (for all 5,000 words) never arrived.
+    expect(view?.usage.tokensToday).toBeGreaterThan(200);
+    expect(view?.usage.tokensToday).toBeLessThan(2_000);
+  });
+
   it("refuses chats past the key's daily token budget with 429, not retried by the SDK", async () => {
     const budgeted = await createKey("ops", { name: "small budget", dailyTokenBudget: 1_000 });
     const client = sdk(a, budgeted.key);

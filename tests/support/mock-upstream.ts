@@ -58,11 +58,14 @@ export const XSS_REPLY_END_MARKER = "XSS-REPLY-END";
 
 /** What the last user message asked the mock to do. */
 export type Directive =
-  | { kind: "default" | "markdown" | "xss" | "slow" | "hang" | "cut" | "echo" | "repeat" | "secret" | "judge-attack" | "judge-benign" | "judge-junk" }
+  | { kind: "default" | "markdown" | "xss" | "slow" | "hang" | "cut" | "echo" | "repeat" | "secret" | "overrun" | "judge-attack" | "judge-benign" | "judge-junk" }
   | { kind: "status"; status: number }
   | { kind: "unknown"; text: string };
 
-const SIMPLE_DIRECTIVES = ["markdown", "xss", "slow", "hang", "cut", "echo", "repeat", "secret", "judge-attack", "judge-benign", "judge-junk"] as const;
+const SIMPLE_DIRECTIVES = ["markdown", "xss", "slow", "hang", "cut", "echo", "repeat", "secret", "overrun", "judge-attack", "judge-benign", "judge-junk"] as const;
+
+/** How many words `[[mock:overrun]]` streams, whatever max_tokens says: a provider that ignores its limit. */
+export const OVERRUN_WORDS = 5_000;
 
 /** Finds the first `[[mock:...]]` directive anywhere in the text; the app wraps user text in its own prompt. */
 export function parseDirective(text: string): Directive {
@@ -184,6 +187,8 @@ function replyChunks(args: { directive: Directive; provider: string; origin: str
     // The user's text as the provider received it (fence included), so tests see placeholders come back.
     case "repeat": return splitAwkwardly(`You wrote: ${args.lastUserText}`);
     case "secret": return splitAwkwardly(`Here is a key: ${leakedKeyOf(args.id)} — keep it safe.`);
+    // One word a chunk (a token each), far past any max_tokens the app sends.
+    case "overrun": return Array.from({ length: OVERRUN_WORDS }, (_, i) => `w${i} `);
     // A second-opinion classifier's answers: a verdict in the JSON it must write, or prose it must not.
     case "judge-attack": return ['{"attack": true, ', '"confidence": 0.93}'];
     case "judge-benign": return ['{"attack": false, ', '"confidence": 0.88}'];

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it, vi } from "vitest";
-import { streamReply, WRITE_INTERVAL_MS, type ReplyOutcome } from "@/lib/ai/reply-stream";
+import { MAX_BYTES_PER_TOKEN, streamReply, WRITE_INTERVAL_MS, type ReplyOutcome } from "@/lib/ai/reply-stream";
 import { ProviderError } from "@/lib/ai/provider-error";
 import type { ChatEvent } from "@/lib/ai/stream-format";
 import type { ChatProvider, ChatRequest, StreamPart } from "@/lib/ai/types";
@@ -112,6 +112,55 @@ describe("streamReply: a normal reply", () => {
     expect(typeof settled.firstTokenMs).toBe("number");
   });
 
+
+  it("cuts a provider that streams past the output limit, and counts the reply as no less than the limit", async () => {
+    let asked = 0;
+    let stopped = false;
+    const provider = fakeProvider(async function* () {
+      try {
+        // A provider that ignores max_tokens: a word a part, far past REQUEST.maxOutputTokens.
+        for (let i = 0; i < 10 * REQUEST.maxOutputTokens; i++) {
+          asked++;
+          yield text(`w${i} `);
+        }
+      } finally {
+        stopped = true;
+      }
+    });
+    const { response, onSettled } = start(provider);
+    const got = await events(await response);
+    const sent = got.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("");
+    expect(sent.split(" ").filter(Boolean)).toHaveLength(REQUEST.maxOutputTokens);
+    expect(got.at(-1)?.type).toBe("done");
+    expect(asked).toBe(REQUEST.maxOutputTokens + 1);
+    expect(stopped).toBe(true);
+    const settled = outcome(onSettled);
+    expect(settled.status).toBe("completed");
+    expect(settled.usage.outputTokens).toBeGreaterThanOrEqual(REQUEST.maxOutputTokens + 1);
+  });
+
+  it("cuts one huge part too: no token is longer than MAX_BYTES_PER_TOKEN bytes", async () => {
+    const provider = fakeProvider(async function* () {
+      yield text("ok ");
+      yield text("x".repeat(MAX_BYTES_PER_TOKEN * REQUEST.maxOutputTokens + 1));
+      yield text("never asked for");
+    });
+    const { response, onSettled } = start(provider);
+    const got = await events(await response);
+    expect(got.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("")).toBe("ok ");
+    expect(outcome(onSettled).usage.outputTokens).toBeGreaterThan(REQUEST.maxOutputTokens);
+  });
+
+  it("lets a provider that keeps to the limit finish, up to the last token", async () => {
+    const provider = fakeProvider(async function* () {
+      for (let i = 0; i < REQUEST.maxOutputTokens; i++) yield text("-".repeat(MAX_BYTES_PER_TOKEN));
+      yield { type: "usage", usage: { inputTokens: 20, outputTokens: REQUEST.maxOutputTokens } };
+    });
+    const { response, onSettled } = start(provider);
+    const got = await events(await response);
+    expect(got.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("")).toHaveLength(MAX_BYTES_PER_TOKEN * REQUEST.maxOutputTokens);
+    expect(outcome(onSettled)).toMatchObject({ status: "completed", usage: { inputTokens: 20, outputTokens: REQUEST.maxOutputTokens }, usageReported: true });
+  });
 
   it("sends each part as it arrives when the parts come further apart than the write interval", async () => {
     const provider = fakeProvider(async function* () {
