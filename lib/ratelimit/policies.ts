@@ -9,7 +9,8 @@ import type { RateLimitSpec } from "../config/limits";
  * | chat              | per user    | CHAT_RATE_LIMIT            | 429 rate_limited            |
  * | api               | per user    | API_RATE_LIMIT             | 429 rate_limited            |
  * | signInPerIp       | per IP      | SIGNIN_RATE_LIMIT_IP       | sign-in refused             |
- * | signInPerAccount  | per account | SIGNIN_RATE_LIMIT_ACCOUNT  | sign-in refused             |
+ * | signInPerAccount  | per account and IP | SIGNIN_RATE_LIMIT_ACCOUNT | sign-in refused      |
+ * | signInAccountSlow | per account | SIGNIN_RATE_LIMIT_ACCOUNT  | sign-in slowed, not refused |
  * | concurrentStreams | per user    | CHAT_MAX_CONCURRENT        | 429 too_many_streams        |
  * | dailyTokens       | per user    | DAILY_TOKEN_BUDGET         | 429 token_budget_exhausted  |
  * | dailySpend        | global      | DAILY_SPEND_CAP_USD        | 429 spend_cap_reached       |
@@ -21,7 +22,10 @@ export const POLICIES = {
   chat: { prefix: "rl:chat", spec: (env: Env) => env.chat.rateLimit, describe: "messages", limit: "chat_rate" },
   api: { prefix: "rl:api", spec: (env: Env) => env.api.rateLimit, describe: "requests", limit: "api_rate" },
   signInPerIp: { prefix: "rl:signin:ip", spec: (env: Env) => env.auth.signInLimitPerIp, describe: "sign-in attempts from this network", limit: "signin_ip" },
-  signInPerAccount: { prefix: "rl:signin:account", spec: (env: Env) => env.auth.signInLimitPerAccount, describe: "sign-in attempts for this account", limit: "signin_account" },
+  // Per account *and* source: an attacker who knows an address cannot lock its owner out (see
+  // local-accounts.ts); across all sources the account is only slowed down.
+  signInPerAccount: { prefix: "rl:signin:account-ip", spec: (env: Env) => env.auth.signInLimitPerAccount, describe: "sign-in attempts for this account from this network", limit: "signin_account" },
+  signInAccountSlow: { prefix: "rl:signin:account", spec: (env: Env) => env.auth.signInLimitPerAccount, describe: "sign-in attempts for this account", limit: "signin_account_all" },
 } as const satisfies Record<string, { prefix: string; spec: (env: Env) => RateLimitSpec; describe: string; limit: string }>;
 
 export type PolicyName = keyof typeof POLICIES;

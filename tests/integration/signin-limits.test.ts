@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppServer } from "../support/app-server";
 import { attemptSignIn } from "../support/auth";
 import { appEnv, makeUsers, type TestUser } from "../support/test-env";
+import { SIGNIN_SLOWDOWN_MS } from "../../lib/auth/local-accounts";
 
 let app: AppServer;
 let users: Record<string, TestUser>;
 
 beforeAll(async () => {
-  const made = await makeUsers(["alice", "bob", "carol", "dave", "erin"]);
+  const made = await makeUsers(["alice", "bob", "carol", "dave", "erin", "frank"]);
   users = made.users;
   app = await startApp({
     name: "signin",
@@ -36,15 +37,33 @@ describe("local accounts", () => {
 });
 
 describe("sign-in limits", () => {
-  it("lock an account after too many attempts, even from many IPs and with the right password", async () => {
+  it("cannot be aimed at an owner: failing from many IPs only slows the account down, and the right password still signs in", async () => {
     const carol = users.carol!;
     for (let i = 0; i < 3; i += 1) {
       const result = await attemptSignIn({ baseUrl: app.url, email: carol.email, password: `guess-${i}`, headers: from(`10.1.0.${i}`) });
       expect(result.error).toBe("CredentialsSignin");
     }
-    const blocked = await attemptSignIn({ baseUrl: app.url, ...carol, headers: from("10.1.0.99") });
+    // Past the account's limit (3 here) across IPs: each attempt waits SIGNIN_SLOWDOWN_MS, none is refused.
+    const started = performance.now();
+    const slowed = await attemptSignIn({ baseUrl: app.url, email: carol.email, password: "guess-3", headers: from("10.1.0.3") });
+    expect(slowed.error).toBe("CredentialsSignin");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(SIGNIN_SLOWDOWN_MS);
+    const owner = await attemptSignIn({ baseUrl: app.url, ...carol, headers: from("10.1.0.99") });
+    expect(owner.error).toBeNull();
+    expect(owner.cookie).toContain("next-auth.session-token=");
+  });
+
+  it("refuse an account from one IP after too many attempts there, the right password included, and only there", async () => {
+    const dave = users.dave!;
+    for (let i = 0; i < 3; i += 1) {
+      const result = await attemptSignIn({ baseUrl: app.url, email: dave.email, password: `guess-${i}`, headers: from("10.4.0.1") });
+      expect(result.error).toBe("CredentialsSignin");
+    }
+    const blocked = await attemptSignIn({ baseUrl: app.url, ...dave, headers: from("10.4.0.1") });
     expect(blocked.cookie).toBeNull();
     expect(blocked.error).toMatch(/^rate_limited:\d+$/);
+    const elsewhere = await attemptSignIn({ baseUrl: app.url, ...dave, headers: from("10.4.0.2") });
+    expect(elsewhere.error).toBeNull();
   });
 
   it("limit attempts per IP across accounts, and only for that IP", async () => {
@@ -53,7 +72,7 @@ describe("sign-in limits", () => {
       const result = await attemptSignIn({ baseUrl: app.url, email: `spray${i}@example.test`, password: "Winter2026!", headers: ip });
       expect(result.error).toBe("CredentialsSignin");
     }
-    const blocked = await attemptSignIn({ baseUrl: app.url, ...users.dave!, headers: ip });
+    const blocked = await attemptSignIn({ baseUrl: app.url, ...users.frank!, headers: ip });
     expect(blocked.error).toMatch(/^rate_limited:\d+$/);
     const elsewhere = await attemptSignIn({ baseUrl: app.url, ...users.erin!, headers: from("10.3.0.1") });
     expect(elsewhere.error).toBeNull();
