@@ -236,7 +236,7 @@ describe("caps under parallel requests, across two instances", () => {
 
     const target = keys[0]!;
     const rolls = await Promise.all(Array.from({ length: 12 }, (_, i) => call(i % 2 === 0 ? a : b, `/api/keys/${target.id}/roll`, { method: "POST", name: "hoarder", json: { graceHours: 1 } })));
-    const rolled = rolls.filter((res) => res.status === 200);
+    const rolled = rolls.filter((res) => res.status === 201);
     expect(rolled).toHaveLength(1);
     issued.add(((await rolled[0]!.json()) as { key: string }).key);
     expect(rolls.filter((res) => res.status === 400)).toHaveLength(11);
