@@ -8,6 +8,7 @@ export const AUDIT_KINDS = [
   "auth.signin_succeeded",
   "auth.signin_failed",
   "auth.signin_limited",
+  "auth.signed_out",
   "auth.blocked_user",
   "limit.refused",
   "guard.normalize",

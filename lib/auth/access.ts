@@ -7,13 +7,17 @@ import type { UserControls } from "../store/user-controls";
 import { audit } from "../audit/audit";
 
 /**
- * The per-request access check after the session: an admin may have blocked the user. Read from the
- * shared store every time (one small hash), so a block stops every session of that user on every
- * instance at once; a store that does not answer fails the request closed (503).
+ * The per-request access check after the session: an admin may have blocked the user, and the user
+ * may have signed out since this session began (`session.authTime`: every session of theirs begun
+ * before the sign-out has ended, 401). Read from the shared store every time (one small hash), so
+ * either holds on every instance at once; a store that does not answer fails the request closed (503).
  */
-export async function readUserControls(userId: string, where: { route: string; requestId?: string }): Promise<UserControls> {
+export async function readUserControls(userId: string, where: { route: string; requestId?: string }, session?: { authTime?: number }): Promise<UserControls> {
   const key = userKey(userId);
-  const controls = await storeOp("user_controls.read", async () => (await userControlStore()).read(key));
+  const { controls, sessionsEndedAt } = await storeOp("user_controls.read", async () => (await userControlStore()).readWithSessions(key));
+  if (session && sessionsEndedAt !== undefined && (session.authTime ?? 0) < sessionsEndedAt) {
+    throw new ApiError("unauthorized", "You signed out of this session. Sign in again to continue.");
+  }
   if (controls.blocked) {
     await audit({ kind: "auth.blocked_user", user: key, route: where.route, requestId: where.requestId, reason: "account_blocked" });
     throw accountBlocked();

@@ -67,10 +67,12 @@ export function withAdmin(handler: (ctx: AdminContext) => Promise<Response>, { l
     const route = new URL(req.url).pathname;
     try {
       if (!SAFE_METHODS.has(req.method)) assertSameOrigin(req, { appUrl: env().auth.url });
-      await readUserControls(user.id, { route, requestId });
+      await readUserControls(user.id, { route, requestId }, user);
       const limitHeaders = await enforceLimit({ policy: limit, identifier: user.id });
       return await handler({ req, admin: user, params: await routeParams(context), requestId, limitHeaders });
     } catch (error) {
+      // An admin's session ended by signing out is nobody's too.
+      if (error instanceof ApiError && error.code === "unauthorized") return adminNotFound();
       const response = toErrorResponse({ error, requestId, route });
       // A cross-site post is answered, never followed back into the dashboard.
       const crossSite = error instanceof ApiError && error.code === "cross_site";

@@ -12,6 +12,16 @@ import { userControlStore } from "../store/index";
 import { userKey } from "../store/keys";
 import { readUserControls } from "./access";
 import { safeCallbackUrl } from "./safe-callback-url";
+import { withinLifetime } from "./session";
+
+/** When the user last signed out, or undefined (also when the store cannot say). */
+async function sessionsEndedAt(userId: string): Promise<number | undefined> {
+  try {
+    return (await storeOp("user_controls.read", async () => (await userControlStore()).readWithSessions(userKey(userId)))).sessionsEndedAt;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The user id a session carries: namespaced by provider, so `github:42` and a local account never collide. */
 export function sessionUserId(provider: string, accountId: string): string {
@@ -71,8 +81,20 @@ export function authOptions(): NextAuthOptions {
       redirect({ url, baseUrl }) {
         return safeRedirect({ url, baseUrl });
       },
-      jwt({ token, account, user }) {
-        if (account && user) token.sub = sessionUserId(account.provider, account.providerAccountId || user.id);
+      // Every read of a session (pages, /api/auth/session) passes here. A session begins at sign-in
+      // (`authTime`) and ends SESSION_MAX_AGE_SECONDS later, however often next-auth refreshes its
+      // cookie, or when the user signs out (events.signOut). Throwing makes next-auth answer "no
+      // session" and clear the cookie. A store that does not answer ends nothing here: the API
+      // routes read the same record and fail closed.
+      async jwt({ token, account, user }) {
+        if (account && user) {
+          token.sub = sessionUserId(account.provider, account.providerAccountId || user.id);
+          token.authTime = Date.now();
+          return token;
+        }
+        if (!withinLifetime(token.authTime)) throw new Error("session_expired");
+        const ended = token.sub ? await sessionsEndedAt(token.sub) : undefined;
+        if (ended !== undefined && token.authTime < ended) throw new Error("session_ended");
         return token;
       },
       session({ session, token }) {
@@ -80,6 +102,17 @@ export function authOptions(): NextAuthOptions {
       },
     },
     events: {
+      // Signing out ends every session of the user on the server, not only this browser's cookie:
+      // a copy of the cookie taken earlier stops working on every instance.
+      async signOut({ token }) {
+        if (!token?.sub) return;
+        try {
+          await storeOp("user_controls.end_sessions", async () => (await userControlStore()).endSessions(userKey(token.sub as string), Date.now()));
+          await audit({ kind: "auth.signed_out", user: userKey(token.sub), route: "signout" });
+        } catch {
+          log.error("auth.signout_not_recorded", { user: userKey(token.sub) });
+        }
+      },
       // Local accounts are audited where the password is checked (local-accounts.ts), failures included.
       async signIn({ account, user }) {
         if (!account || account.provider === "credentials") return;

@@ -54,7 +54,7 @@ export function withUser<T = undefined>(
       assertSameOrigin(req, { appUrl: env().auth.url });
       const user = await getSessionUser(req);
       if (!user) throw new ApiError("unauthorized", "You are signed out. Sign in again to continue.");
-      const controls = await readUserControls(user.id, { route: new URL(req.url).pathname, requestId });
+      const controls = await readUserControls(user.id, { route: new URL(req.url).pathname, requestId }, user);
       let body = undefined as T;
       if (options.schema) {
         const raw = await readJsonBody(req, { maxBytes: options.maxBodyBytes?.() ?? DEFAULT_MAX_BODY_BYTES });

@@ -11,7 +11,7 @@ import { storeKey } from "./keys";
  * user signed in with, so the dashboard can name people; on Redis the address is encrypted with the
  * conversation keyring, so a raw dump of the store still shows no email address.
  *
- *   <prefix>:user:<userKey>:controls  hash  blocked "1", dailyTokens n
+ *   <prefix>:user:<userKey>:controls  hash  blocked "1", dailyTokens n, sessionsEndedAt ms (sign-out)
  *   <prefix>:users:controlled         set   userKeys with any control set
  *   <prefix>:users:directory          hash  userKey → email (encrypted on Redis)
  */
@@ -19,6 +19,10 @@ export type UserControls = { blocked: boolean; dailyTokens: number | undefined }
 
 export interface UserControlStore {
   read(userKey: string): Promise<UserControls>;
+  /** The controls, and when the user last signed out (every session begun before then has ended). */
+  readWithSessions(userKey: string): Promise<{ controls: UserControls; sessionsEndedAt: number | undefined }>;
+  /** Ends every session of the user begun before `at` (ms): what signing out records. */
+  endSessions(userKey: string, at: number): Promise<void>;
   setBlocked(userKey: string, blocked: boolean): Promise<void>;
   /** `undefined` returns the user to DAILY_TOKEN_BUDGET. */
   setDailyTokens(userKey: string, tokens: number | undefined): Promise<void>;
@@ -35,6 +39,11 @@ export function createUserControlStore(backend: StoreBackend, keyring: Keyring |
   if (backend.kind === "memory") return new MemoryUserControlStore();
   if (!keyring) throw new Error("a Redis store needs CONVERSATION_ENCRYPTION_KEY");
   return new RedisUserControlStore(backend.redis, backend.prefix, keyring);
+}
+
+function sessionsEnded(hash: Record<string, unknown> | null): number | undefined {
+  const at = Number(hash?.sessionsEndedAt);
+  return Number.isSafeInteger(at) && at > 0 ? at : undefined;
 }
 
 function toControls(hash: Record<string, unknown> | null): UserControls {
@@ -57,6 +66,16 @@ class RedisUserControlStore implements UserControlStore {
     return toControls(await this.redis.hgetall(this.controlsKey(userKey)));
   }
 
+  async readWithSessions(userKey: string) {
+    const hash = await this.redis.hgetall(this.controlsKey(userKey));
+    return { controls: toControls(hash), sessionsEndedAt: sessionsEnded(hash) };
+  }
+
+  async endSessions(userKey: string, at: number) {
+    // Not an admin's control: the index of controlled users is left as it is.
+    await this.redis.hset(this.controlsKey(userKey), { sessionsEndedAt: String(at) });
+  }
+
   async setBlocked(userKey: string, blocked: boolean) {
     await this.update(userKey, "blocked", blocked ? "1" : undefined);
   }
@@ -69,8 +88,9 @@ class RedisUserControlStore implements UserControlStore {
     const key = this.controlsKey(userKey);
     if (value === undefined) await this.redis.hdel(key, field);
     else await this.redis.hset(key, { [field]: value });
-    // The index follows the hash: a user with nothing left set drops out of it.
-    if ((await this.redis.hlen(key)) > 0) await this.redis.sadd(this.controlledKey(), userKey);
+    // The index follows the admin's fields: a user with none left set drops out of it.
+    const [blocked, dailyTokens] = await Promise.all([this.redis.hexists(key, "blocked"), this.redis.hexists(key, "dailyTokens")]);
+    if (blocked || dailyTokens) await this.redis.sadd(this.controlledKey(), userKey);
     else await this.redis.srem(this.controlledKey(), userKey);
   }
 
@@ -109,9 +129,19 @@ class RedisUserControlStore implements UserControlStore {
 class MemoryUserControlStore implements UserControlStore {
   private readonly controls = new Map<string, UserControls>();
   private readonly directory = new Map<string, string>();
+  private readonly sessionsEnded = new Map<string, number>();
 
   async read(userKey: string) {
     return { ...(this.controls.get(userKey) ?? NONE) };
+  }
+
+  async readWithSessions(userKey: string) {
+    return { controls: await this.read(userKey), sessionsEndedAt: this.sessionsEnded.get(userKey) };
+  }
+
+  async endSessions(userKey: string, at: number) {
+    if (!this.sessionsEnded.has(userKey) && this.sessionsEnded.size >= 100_000) this.sessionsEnded.delete(this.sessionsEnded.keys().next().value as string);
+    this.sessionsEnded.set(userKey, at);
   }
 
   async setBlocked(userKey: string, blocked: boolean) {

@@ -7,13 +7,16 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppServer } from "../support/app-server";
 import { signIn } from "../support/auth";
-import { appEnv, makeUsers } from "../support/test-env";
+import { encode, decode } from "next-auth/jwt";
+import { appEnv, makeUsers, runSecrets, type TestUser } from "../support/test-env";
 
 let app: AppServer;
 let cookie: string;
+let users: Record<string, TestUser>;
 
 beforeAll(async () => {
-  const made = await makeUsers(["alice"]);
+  const made = await makeUsers(["alice", "bob"]);
+  users = made.users;
   app = await startApp({ name: "auth-hardening", env: appEnv({ openaiUrl: "http://127.0.0.1:9/v1", anthropicUrl: "http://127.0.0.1:9", authLocalUsers: made.authLocalUsers }) });
   cookie = await signIn({ baseUrl: app.url, ...made.users.alice! });
 });
@@ -131,5 +134,57 @@ describe("uploads", () => {
     const res = await fetch(`${app.url}/api/auth/callback/credentials`, { method: "POST", headers: form, body: `email=a%40b.c&password=${"x".repeat(20_000)}` });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
+  });
+});
+
+describe("sessions", () => {
+  const api = (sessionCookie: string, path = "/api/conversations") => fetch(`${app.url}${path}`, { headers: { Origin: app.url, "Sec-Fetch-Site": "same-origin", Cookie: sessionCookie }, redirect: "manual" });
+  const sessionOf = async (sessionCookie: string) => (await (await fetch(`${app.url}/api/auth/session`, { headers: { Cookie: sessionCookie } })).json()) as { user?: { email?: string } };
+  const tokenOf = (sessionCookie: string) => decodeURIComponent(/next-auth\.session-token=([^;]+)/.exec(sessionCookie)?.[1] ?? "");
+
+  it("end on the server at sign-out: a copy of the cookie taken before stops working everywhere", async () => {
+    const bob = users.bob!;
+    const [here, copy] = [await signIn({ baseUrl: app.url, ...bob }), await signIn({ baseUrl: app.url, ...bob })];
+    expect((await api(copy)).status).toBe(200);
+    // Sign out as the app's button does: the CSRF token, then the form post.
+    const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: { Cookie: here } });
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const out = await fetch(`${app.url}/api/auth/signout`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: `${here}; ${csrfCookie}`, Origin: app.url },
+      body: new URLSearchParams({ csrfToken, callbackUrl: "/signin", json: "true" }),
+    });
+    expect(out.status).toBeLessThan(400);
+    for (const old of [here, copy]) {
+      expect((await api(old)).status).toBe(401);
+      expect(await sessionOf(old)).toEqual({});
+      const page = await fetch(`${app.url}/`, { headers: { Cookie: old }, redirect: "manual" });
+      expect(new URL(page.headers.get("location") ?? "/", app.url).pathname).toBe("/signin");
+    }
+    // Signing in again starts a new session.
+    expect((await api(await signIn({ baseUrl: app.url, ...bob }))).status).toBe(200);
+  });
+
+  it("last SESSION_MAX_AGE_SECONDS from sign-in, however often they are refreshed", async () => {
+    const fresh = await signIn({ baseUrl: app.url, ...users.alice! });
+    const started = (await decode({ token: tokenOf(fresh), secret: runSecrets.nextauthSecret }))?.authTime;
+    expect(typeof started).toBe("number");
+    // A refresh re-signs the cookie with a later expiry, never a later start.
+    const refreshed = await fetch(`${app.url}/api/auth/session`, { headers: { Cookie: fresh } });
+    const renewed = refreshed.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="))?.split(";")[0] ?? "";
+    expect((await decode({ token: tokenOf(renewed), secret: runSecrets.nextauthSecret }))?.authTime).toBe(started);
+
+    // A token whose session began longer ago than the lifetime (3600 s here), however fresh its expiry.
+    const { sub, email } = (await decode({ token: tokenOf(fresh), secret: runSecrets.nextauthSecret })) ?? {};
+    const stale = `next-auth.session-token=${await encode({ token: { sub, email, authTime: Date.now() - 3_660_000 }, secret: runSecrets.nextauthSecret, maxAge: 3600 })}`;
+    expect((await api(stale)).status).toBe(401);
+    expect(await sessionOf(stale)).toEqual({});
+    const page = await fetch(`${app.url}/`, { headers: { Cookie: stale }, redirect: "manual" });
+    expect(new URL(page.headers.get("location") ?? "/", app.url).pathname).toBe("/signin");
+    // Nor is one with no start at all (issued before this rule).
+    const unstamped = `next-auth.session-token=${await encode({ token: { sub, email }, secret: runSecrets.nextauthSecret, maxAge: 3600 })}`;
+    expect((await api(unstamped)).status).toBe(401);
   });
 });
