@@ -10,7 +10,7 @@ import { describeError, log } from "../log/logger";
 import { formatWait } from "../ratelimit/format-wait";
 import type { Reservation } from "../ratelimit/ledger";
 import { CAPS } from "../ratelimit/policies";
-import { storeOp } from "../store/call";
+import { storeOp, storeOpUndoingLate } from "../store/call";
 import { budgetLedger, usageStore } from "../store/index";
 import { apiKeyTokensKey, nextUtcMidnight, storeKey, userKey, utcDay } from "../store/keys";
 import type { RefusalReason } from "../store/usage";
@@ -97,9 +97,15 @@ export async function admitChat({
     },
   ];
   // The stream slot and every reservation in one store round trip, all or nothing: a refused request
-  // holds nothing, not even for a moment, and leaves nothing to roll back.
-  const admission = await storeOp("budget.admit", () =>
-    ledger.admit({ lease: { ...lease, max: maxStreams, ttlMs: config.ai.timeoutMs + LEASE_MARGIN_MS, now }, reservations: limits }),
+  // holds nothing, not even for a moment, and leaves nothing to roll back. A store that answers only
+  // after the deadline (the request got its 503) has its admission given back at once.
+  const admission = await storeOpUndoingLate(
+    "budget.admit",
+    () => ledger.admit({ lease: { ...lease, max: maxStreams, ttlMs: config.ai.timeoutMs + LEASE_MARGIN_MS, now }, reservations: limits }),
+    async (late) => {
+      if (!late.ok) return;
+      await Promise.all([...limits.map((r) => ledger.adjust({ key: r.key, delta: -r.amount, ttlSeconds: DAY_TTL_SECONDS })), ledger.releaseLease(lease)]);
+    },
   );
   if (!admission.ok) {
     const error = admission.refused === "lease" ? tooManyStreams(maxStreams) : await limits[admission.refused]?.refusal(admission.used);

@@ -25,6 +25,30 @@ export async function storeOp<T>(op: string, run: () => Promise<T>): Promise<T> 
   }
 }
 
+/**
+ * storeOp for an operation that takes something on the store (a stream slot, a reservation). When
+ * the store is only slow, the request is answered 503 at the deadline, but the command may still be
+ * carried out once the store catches up, and then nobody would give back what it took. So if `run`
+ * finishes after the deadline has passed, `undo` is called with what it returned (errors logged):
+ * a request answered 503 leaves nothing held.
+ */
+export async function storeOpUndoingLate<T>(op: string, run: () => Promise<T>, undo: (late: T) => Promise<unknown>): Promise<T> {
+  const running = run();
+  try {
+    return await storeOp(op, () => running);
+  } catch (error) {
+    if (error instanceof ApiError && error.code !== "store_unavailable") throw error;
+    void running.then(
+      async (late) => {
+        log.warn("store.late_result_undone", { op });
+        await undo(late);
+      },
+      () => undefined,
+    ).catch((undoError: unknown) => log.error("store.undo_failed", { op, errorName: undoError instanceof Error ? undoError.name : typeof undoError }));
+    throw error;
+  }
+}
+
 export const storeUnavailable = () =>
   new ApiError("store_unavailable", "The service is briefly unable to check usage limits. Please try again in a few seconds.", { retryAfterSeconds: 5 });
 
