@@ -8,7 +8,7 @@ import type { TokenBudget } from "./types";
 export type ChatStreamEvent =
   | { type: "text"; text: string }
   | { type: "error"; code: string; message: string }
-  | { type: "done"; conversationId: string; usage?: { inputTokens: number; outputTokens: number }; budget?: TokenBudget };
+  | { type: "done"; conversationId: string; usage?: { inputTokens: number; outputTokens: number }; budget?: TokenBudget; notSaved?: true };
 
 export type SseParser = {
   /** Feeds one decoded chunk; returns the events it completed (possibly none). */
@@ -91,7 +91,7 @@ function toChatEvent(json: string): ChatStreamEvent | null {
   if (v.type === "done" && typeof v.conversationId === "string") {
     const usage = toUsage(v.usage);
     const budget = toTokenBudget(v.budget);
-    return { type: "done", conversationId: v.conversationId, ...(usage && { usage }), ...(budget && { budget }) };
+    return { type: "done", conversationId: v.conversationId, ...(usage && { usage }), ...(budget && { budget }), ...(v.notSaved === true && { notSaved: true as const }) };
   }
   return null;
 }

@@ -9,6 +9,8 @@ import type { ChatError, ChatMessage, Conversation, MessageStatus, TokenBudget }
 export { SIGN_IN_URL };
 
 const CONNECTION_LOST = "The connection was lost before the reply finished. Please try again.";
+/** Shown when the server streamed a reply but could not store it. */
+const REPLY_NOT_SAVED = "This reply could not be saved, so it will be missing from this conversation after a reload. Copy anything you want to keep.";
 
 /**
  * Least time between two commits of a streaming reply's text: the markdown's least time between two
@@ -129,7 +131,9 @@ export function useChatStream() {
           } else if (event.type === "done") {
             setConversation(event.conversationId);
             hooks.onDone?.({ conversationId: event.conversationId, ...(event.budget && { budget: event.budget }) });
-            return finishWith({ status: "done" });
+            const done = finishWith({ status: "done" });
+            if (event.notSaved) showError({ message: REPLY_NOT_SAVED });
+            return done;
           }
         }
         return finishWith(controller.signal.aborted ? { status: "stopped" } : { status: "interrupted", note: CONNECTION_LOST });

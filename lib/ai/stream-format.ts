@@ -9,8 +9,11 @@ export type ChatEvent =
   | { type: "error"; code: string; message: string }
   | ({ type: "done"; conversationId: string; usage: Usage } & DoneExtra);
 
-/** What the route adds to `done`: the user's token budget for the day after this reply was counted. */
-export type DoneExtra = { budget?: { limit: number; used: number; remaining: number; resetsAt: string } };
+/**
+ * What the route adds to `done`: the user's token budget for the day after this reply was counted,
+ * and `notSaved` when the reply was shown but could not be stored (the store failed, twice).
+ */
+export type DoneExtra = { budget?: { limit: number; used: number; remaining: number; resetsAt: string }; notSaved?: true };
 
 const encoder = new TextEncoder();
 

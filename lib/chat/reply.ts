@@ -128,9 +128,10 @@ export async function startReply(input: ReplyInput): Promise<Response> {
     });
     const findings = outputGuard.summary();
     const audited = Promise.all([...findings.map((finding) => auditGuard(audit, finding)), findings.some((f) => f.stage === "canary") ? alertCanaryLeak(audit) : undefined]);
-    const kept = input.afterReply?.(outcome, guarded.userText).catch((error: unknown) => log.error("chat.after_reply_failed", { requestId: where.requestId, ...describeError(error) }));
-    const [budget] = await Promise.all([ticket.settle(outcome), kept, audited]);
-    return budget ? { budget } : undefined;
+    const kept = input.afterReply ? keepReply(() => (input.afterReply as NonNullable<ReplyInput["afterReply"]>)(outcome, guarded.userText), where.requestId) : true;
+    const [budget, saved] = await Promise.all([ticket.settle(outcome), kept, audited]);
+    const extra: DoneExtra = { ...(budget && { budget }), ...(!saved && { notSaved: true as const }) };
+    return Object.keys(extra).length > 0 ? extra : undefined;
   };
 
   try {
@@ -177,4 +178,25 @@ async function judgeFlagged({ input, audit, text, signals, score }: { input: Rep
     throw new ApiError("prompt_rejected", refusalMessage(["judge"]), { signals: blockedBy });
   }
   await auditGuard(audit, { stage: "injection", action: "flagged", signals: ["judge_cleared"], score });
+}
+
+/** How long to wait before trying once more to store a reply. */
+const SAVE_RETRY_MS = 500;
+
+/**
+ * Stores the reply (the route's afterReply), once more after a short wait if the store failed:
+ * false when it could not, so the `done` event can say the reply was not saved instead of the
+ * conversation silently missing it after a reload.
+ */
+async function keepReply(save: () => Promise<void>, requestId: string): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await save();
+      return true;
+    } catch (error) {
+      log.error("chat.after_reply_failed", { requestId, attempt, ...describeError(error) });
+      if (attempt >= 2) return false;
+      await new Promise((resolve) => setTimeout(resolve, SAVE_RETRY_MS));
+    }
+  }
 }

@@ -686,6 +686,35 @@ describe("a misconfigured store is reported at start-up in plain words", () => {
 
 // Last in the file: it stops the shared Redis (and restarts it empty).
 describe.each(BACKENDS)("Redis stopped mid-run: $name", (backend) => {
+  it("reports a reply whose store died while it streamed as not saved, and still shows all of it", async () => {
+    const { users, authLocalUsers } = await makeUsers([`mid-${hex(3)}`]);
+    const [user] = Object.values(users) as [TestUser];
+    const apps = await startApps(envFor({ backend, prefix: prefixFor(backend, "mid"), authLocalUsers }), `sst-mid-${backend.short}`);
+    try {
+      const cookie = await signIn({ baseUrl: apps[0]!.url, ...user });
+      const res = await postChat({ baseUrl: apps[0]!.url, cookie, body: { message: "[[mock:pause]] Tell me something." } });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let raw = "";
+      // The first text is out; the mock now waits PAUSE_MS, and Redis goes away meanwhile.
+      while (!raw.includes('"type":"text"')) raw += decoder.decode((await reader.read()).value ?? new Uint8Array(), { stream: true });
+      await redis.stop();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        raw += decoder.decode(value, { stream: true });
+      }
+      const events = raw.split("\n\n").filter(Boolean).map((block) => JSON.parse(block.slice("data: ".length)) as { type: string; text?: string; notSaved?: boolean });
+      expect(events.filter((e) => e.type === "text").map((e) => e.text).join("")).toBe("Before the pause. After the pause.");
+      expect(events.at(-1)).toMatchObject({ type: "done", notSaved: true });
+    } finally {
+      if (!redis.running()) await redis.restart();
+      await stopApps(apps);
+    }
+  }, 120_000);
+
+
   it("answers fast 503s, never 500s, and recovers without restarting the app", async () => {
     const { users, authLocalUsers } = await makeUsers([`down-${hex(3)}`]);
     const [user] = Object.values(users) as [TestUser];

@@ -58,11 +58,14 @@ export const XSS_REPLY_END_MARKER = "XSS-REPLY-END";
 
 /** What the last user message asked the mock to do. */
 export type Directive =
-  | { kind: "default" | "markdown" | "xss" | "slow" | "hang" | "cut" | "echo" | "repeat" | "secret" | "overrun" | "judge-attack" | "judge-benign" | "judge-junk" }
+  | { kind: "default" | "markdown" | "xss" | "slow" | "hang" | "cut" | "echo" | "repeat" | "secret" | "overrun" | "pause" | "judge-attack" | "judge-benign" | "judge-junk" }
   | { kind: "status"; status: number }
   | { kind: "unknown"; text: string };
 
-const SIMPLE_DIRECTIVES = ["markdown", "xss", "slow", "hang", "cut", "echo", "repeat", "secret", "overrun", "judge-attack", "judge-benign", "judge-junk"] as const;
+const SIMPLE_DIRECTIVES = ["markdown", "xss", "slow", "hang", "cut", "echo", "repeat", "secret", "overrun", "pause", "judge-attack", "judge-benign", "judge-junk"] as const;
+
+/** How long `[[mock:pause]]` waits after its second chunk. */
+export const PAUSE_MS = 3_000;
 
 /** How many words `[[mock:overrun]]` streams, whatever max_tokens says: a provider that ignores its limit. */
 export const OVERRUN_WORDS = 5_000;
@@ -187,6 +190,8 @@ function replyChunks(args: { directive: Directive; provider: string; origin: str
     // The user's text as the provider received it (fence included), so tests see placeholders come back.
     case "repeat": return splitAwkwardly(`You wrote: ${args.lastUserText}`);
     case "secret": return splitAwkwardly(`Here is a key: ${leakedKeyOf(args.id)} — keep it safe.`);
+    // Two chunks, a pause of PAUSE_MS (time for a test to break something mid-reply), then the rest.
+    case "pause": return ["Before ", "the pause. ", "After ", "the pause."];
     // One word a chunk (a token each), far past any max_tokens the app sends.
     case "overrun": return Array.from({ length: OVERRUN_WORDS }, (_, i) => `w${i} `);
     // A second-opinion classifier's answers: a verdict in the JSON it must write, or prose it must not.
@@ -289,11 +294,11 @@ export async function startMockUpstream({ spec, options = {} }: { spec: Provider
 
     const delayMs = directive.kind === "slow" ? 50 : (options.chunkDelayMs ?? 5);
     // Ends early (false) when the client leaves, so no timer outlives the connection.
-    const pause = (): Promise<boolean> => sleep(delayMs, true, { signal: gone.signal }).catch(() => false);
+    const pause = (ms = delayMs): Promise<boolean> => sleep(ms, true, { signal: gone.signal }).catch(() => false);
     res.writeHead(200, { ...framing.headers, "content-type": "text/event-stream", "cache-control": "no-cache" });
     res.write(framing.start());
-    for (const chunk of chunks) {
-      if (!(await pause())) return;
+    for (const [i, chunk] of chunks.entries()) {
+      if (!(await pause(directive.kind === "pause" && i === 2 ? PAUSE_MS : delayMs))) return;
       res.write(framing.delta(chunk));
     }
     // One more pause so the last chunks reach the client before a cut.

@@ -23,6 +23,12 @@ describe("createSseParser", () => {
     ]);
   });
 
+  it("keeps a done event's word that the reply was not saved, and only a true one", () => {
+    const notSaved = (value: unknown) => `data: ${JSON.stringify({ type: "done", conversationId: "c2", notSaved: value })}\n\n`;
+    expect(feed([notSaved(true)])).toEqual([{ type: "done", conversationId: "c2", notSaved: true }]);
+    expect(feed([notSaved("yes")])).toEqual([{ type: "done", conversationId: "c2" }]);
+  });
+
   it("reassembles a line split across chunks, at every position", () => {
     const whole = text("split") + done;
     for (const chunks of everySplit(whole)) {
