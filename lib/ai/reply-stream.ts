@@ -149,15 +149,19 @@ export async function streamReply({ provider, request, conversationId = "", form
     }
     return send(controller, guard.push(part.text));
   };
-  /** The reply ends as if the provider had stopped at its limit: the rest is never asked for. */
-  const endOverrun = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    cancel.abort();
-    void parts.return?.(undefined);
+  /** The reply is complete: what the guard held back, then `done`, settled first so it can carry the budget left. */
+  const complete = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
     if (send(controller, guard.end())) return;
     flush(controller);
     const extra = await settle("completed");
     controller.enqueue(wire.done(finalUsage(), extra || undefined));
     controller.close();
+  };
+  /** The reply ends as if the provider had stopped at its limit: the rest is never asked for. */
+  const endOverrun = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    cancel.abort();
+    void parts.return?.(undefined);
+    return complete(controller);
   };
 
   // A provider may end quietly instead of throwing when its signal fires (the demo model does): an
@@ -219,13 +223,7 @@ export async function streamReply({ provider, request, conversationId = "", form
           pending = undefined;
           if (next.done) {
             if (signal.aborted) throw cutOff();
-            if (send(controller, guard.end())) return;
-            flush(controller);
-            // Settled before `done`, so the event can carry the budget left after this reply.
-            const extra = await settle("completed");
-            controller.enqueue(wire.done(finalUsage(), extra || undefined));
-            controller.close();
-            return;
+            return await complete(controller);
           }
           if (take(controller, next.value)) return;
         }
