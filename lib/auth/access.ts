@@ -30,8 +30,17 @@ export const accountBlocked = () =>
 
 /** For page renders: the controls, or undefined when the store cannot say (the APIs still fail closed). */
 export async function userControlsForPage(userId: string): Promise<UserControls | undefined> {
+  return (await readForPage(userId))?.controls;
+}
+
+/** For session reads (next-auth's jwt callback): when the user last signed out, or undefined, also when the store cannot say. */
+export async function sessionsEndedForPage(userId: string): Promise<number | undefined> {
+  return (await readForPage(userId))?.sessionsEndedAt;
+}
+
+async function readForPage(userId: string) {
   try {
-    return await storeOp("user_controls.read", async () => (await userControlStore()).read(userKey(userId)));
+    return await storeOp("user_controls.read", async () => (await userControlStore()).readWithSessions(userKey(userId)));
   } catch {
     return undefined;
   }

@@ -10,18 +10,9 @@ import { audit } from "../audit/audit";
 import { storeOp } from "../store/call";
 import { userControlStore } from "../store/index";
 import { userKey } from "../store/keys";
-import { readUserControls } from "./access";
+import { readUserControls, sessionsEndedForPage } from "./access";
 import { safeCallbackUrl } from "./safe-callback-url";
 import { withinLifetime } from "./session";
-
-/** When the user last signed out, or undefined (also when the store cannot say). */
-async function sessionsEndedAt(userId: string): Promise<number | undefined> {
-  try {
-    return (await storeOp("user_controls.read", async () => (await userControlStore()).readWithSessions(userKey(userId)))).sessionsEndedAt;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The user id a session carries: namespaced by provider, so `github:42` and a local account never collide. */
 export function sessionUserId(provider: string, accountId: string): string {
@@ -93,7 +84,7 @@ export function authOptions(): NextAuthOptions {
           return token;
         }
         if (!withinLifetime(token.authTime)) throw new Error("session_expired");
-        const ended = token.sub ? await sessionsEndedAt(token.sub) : undefined;
+        const ended = token.sub ? await sessionsEndedForPage(token.sub) : undefined;
         if (ended !== undefined && token.authTime < ended) throw new Error("session_ended");
         return token;
       },
