@@ -70,6 +70,9 @@ export interface RelayKeyStore {
 }
 
 const KEEP_EXPIRED_MS = 30 * 86_400_000;
+
+/** An expired key kept past KEEP_EXPIRED_MS: gone (Redis lets such a record expire by itself). */
+const pastKeeping = (record: RelayKeyRecord) => record.expiresAt !== null && record.expiresAt + KEEP_EXPIRED_MS < Date.now();
 const NO_USAGE: RelayKeyUsage = { requests: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0 };
 const USAGE_FIELDS = ["requests", "inputTokens", "outputTokens", "costMicroUsd"] as const;
 
@@ -262,7 +265,7 @@ class MemoryRelayKeyStore implements RelayKeyStore {
   async create(record: RelayKeyRecord, { maxPerOwner = Number.POSITIVE_INFINITY }: { maxPerOwner?: number } = {}) {
     // Counted and inserted with no await between: nothing else runs in this process meanwhile.
     let held = 0;
-    for (const r of this.records.values()) if (r.owner === record.owner && !(r.expiresAt && r.expiresAt + KEEP_EXPIRED_MS < Date.now())) held++;
+    for (const r of this.records.values()) if (r.owner === record.owner && !pastKeeping(r)) held++;
     if (held >= maxPerOwner) return false;
     this.records.set(record.id, structuredClone({ ...record, usage: { ...NO_USAGE } }));
     this.byHmac.set(record.hmac, record.id);
@@ -291,7 +294,7 @@ class MemoryRelayKeyStore implements RelayKeyStore {
 
   async get(id: string) {
     const record = this.records.get(id);
-    if (record?.expiresAt && record.expiresAt + KEEP_EXPIRED_MS < Date.now()) await this.remove(id);
+    if (record && pastKeeping(record)) await this.remove(id);
     return this.records.has(id) ? structuredClone(this.records.get(id) as RelayKeyRecord) : null;
   }
 
