@@ -12,7 +12,7 @@ import { securityHeaders } from "./lib/http/security-headers";
 const PUBLIC_PAGES = ["/signin"];
 
 export async function proxy(request: NextRequest): Promise<NextResponse | Response> {
-  const refused = await refuseMalformedRequest(request, request.nextUrl.pathname);
+  const refused = await refuseMalformedRequest(request);
   if (refused) return refused;
   // API routes set their own headers and answer 401 JSON instead of redirecting.
   if (request.nextUrl.pathname.startsWith("/api/")) return NextResponse.next();

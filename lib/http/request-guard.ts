@@ -21,9 +21,9 @@ export const PROXY_BODY_COPY_BYTES = 2 * MAX_REQUEST_BODY_BYTES;
  *   (the proxy sees at most PROXY_BODY_COPY_BYTES of it, so nothing past that is ever held).
  * Routes keep their own, smaller caps; this one covers the routes that have none.
  */
-export async function refuseMalformedRequest(request: Request, pathname: string): Promise<Response | null> {
+export async function refuseMalformedRequest(request: Request): Promise<Response | null> {
   try {
-    decodeURIComponent(pathname);
+    decodeURIComponent(new URL(request.url).pathname);
   } catch {
     return refuse(new ApiError("invalid_path", "The address is not valid: it has a malformed %-escape. Check the link and try again."));
   }
