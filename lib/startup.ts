@@ -24,6 +24,13 @@ export function logStartup(config: Env): void {
   // Made now so a key past KEY_MAX_AGE_DAYS is reported at start-up, not on the first chat.
   keyPool("openai");
   keyPool("anthropic");
+  const insecure = config.transport.insecureByExemption;
+  if (insecure.length > 0) {
+    // On every start, and on stderr whatever LOG_LEVEL says: an exemption nobody remembers is a downgrade nobody sees.
+    const detail = `${insecure.join(", ")} ${insecure.length === 1 ? "goes" : "go"} to a host off this machine without TLS, because ALLOW_INSECURE_TRANSPORT lists ${insecure.length === 1 ? "it" : "them"}: only safe while a TLS-terminating sidecar or private link encrypts that hop.`;
+    log.warn("server.insecure_transport", { variables: insecure.join(","), detail });
+    console.error(`\nBulwark: WARNING: ${detail}\n`);
+  }
   if (config.store.kind === "memory") {
     log.warn("server.single_instance_store", {
       detail:

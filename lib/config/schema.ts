@@ -9,6 +9,7 @@ import { LIST_PRICES, parsePriceList, type ModelPrice } from "../ai/prices";
 import { parseKeyList } from "../crypto/keyring";
 import type { EntityType } from "../guard/types";
 import { MAX_REQUEST_BODY_BYTES } from "../http/request-guard";
+import { checkTransport, parseInsecureTransportList, tlsVerificationProblem, type TransportVariable } from "./transport";
 
 const PII_ENTITY_NAMES = ["EMAIL", "PHONE", "CARD", "IBAN", "SSN", "IP", "SECRET"] as const satisfies readonly EntityType[];
 
@@ -126,6 +127,13 @@ const rawSchema = z.object({
     }),
   ),
   ALLOW_IN_MEMORY_STORE: optional(z.enum(["true", "false"], { error: "must be true or false" })),
+  ALLOW_INSECURE_TRANSPORT: optional(
+    text("must be a comma-separated list of URL variables").transform((v, ctx) => {
+      const parsed = parseInsecureTransportList(v);
+      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+      return parsed as TransportVariable[];
+    }),
+  ),
   STORE_KEY_PREFIX: optional(text("must be a string").regex(/^[A-Za-z0-9_-]{1,32}$/, { error: "must be 1 to 32 letters, digits, _ or -" })),
   CONVERSATION_TTL_DAYS: optional(int({ min: 1, max: 3_650, message: "must be a whole number of days from 1 to 3650" })),
   CONVERSATION_ENCRYPTION_KEY: optional(
@@ -253,6 +261,8 @@ export type Env = {
   keys: { maxAgeDays: number; cooldownSeconds: number };
   admin: { emails: string[] };
   audit: { retentionDays: number };
+  /** URL variables that go in clear text to a host off this machine, because ALLOW_INSECURE_TRANSPORT lists them (production only). */
+  transport: { insecureByExemption: TransportVariable[] };
   alerts: {
     webhookUrl: string | undefined;
     dedupMinutes: number;
@@ -376,6 +386,19 @@ export function parseEnv(
     problems.push("AI_MODELS: no provider key is set; set OPENAI_API_KEY or ANTHROPIC_API_KEY, or set AI_MODELS=demo:demo to run the offline demo model on purpose");
   }
 
+  // In production, nothing that carries user data or a secret goes in clear text off this machine,
+  // and certificates are verified (lib/config/transport.ts). Development keeps http for local servers.
+  let insecureByExemption: TransportVariable[] = [];
+  if (need && isProduction) {
+    const { NEXTAUTH_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL, UPSTASH_REDIS_REST_URL, REDIS_URL, GUARD_INJECTION_JUDGE_URL, ALERT_WEBHOOK_URL } = raw;
+    const urls = { NEXTAUTH_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL, UPSTASH_REDIS_REST_URL, REDIS_URL, GUARD_INJECTION_JUDGE_URL, ALERT_WEBHOOK_URL } satisfies Record<TransportVariable, string | undefined>;
+    const transport = checkTransport({ urls, allowInsecure: raw.ALLOW_INSECURE_TRANSPORT ?? [] });
+    problems.push(...transport.problems);
+    insecureByExemption = transport.exempted;
+    const tls = tlsVerificationProblem(source.NODE_TLS_REJECT_UNAUTHORIZED);
+    if (tls) problems.push(tls);
+  }
+
   if (need && isProduction) {
     for (const name of SECRET_VARIABLES) {
       const value = source[name];
@@ -461,6 +484,7 @@ export function parseEnv(
     },
     admin: { emails: raw.ADMIN_EMAILS ?? [] },
     audit: { retentionDays: raw.AUDIT_RETENTION_DAYS ?? DEFAULTS.AUDIT_RETENTION_DAYS },
+    transport: { insecureByExemption },
     alerts: {
       webhookUrl: raw.ALERT_WEBHOOK_URL,
       dedupMinutes: raw.ALERT_DEDUP_MINUTES ?? DEFAULTS.ALERT_DEDUP_MINUTES,

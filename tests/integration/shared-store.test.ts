@@ -619,7 +619,7 @@ describe("a misconfigured store is reported at start-up in plain words", () => {
   });
 
   it("REDIS_URL naming a host that does not exist", async () => {
-    const { code, output } = await startAppExpectingFailure({ env: base({ REDIS_URL: "redis://no-such-host.invalid:6379" }) });
+    const { code, output } = await startAppExpectingFailure({ env: base({ REDIS_URL: "rediss://no-such-host.invalid:6380" }) });
     expect(code).not.toBe(0);
     expect(output).toContain("REDIS_URL names a host that cannot be found");
   }, 90_000);

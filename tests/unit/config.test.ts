@@ -628,7 +628,8 @@ describe("parseEnv: shared store, budgets and conversations", () => {
   });
 
   it("refuses, in production, a REDIS_URL or CONVERSATION_ENCRYPTION_KEY that holds an example value", () => {
-    const error = envError(prodEnv({ REDIS_URL: "redis://default:change-me@redis.internal:6379", CONVERSATION_ENCRYPTION_KEY: encryptionKey() }));
+    // rediss://: a redis:// URL off this machine is refused in production for its transport too (config-transport.test.ts).
+    const error = envError(prodEnv({ REDIS_URL: "rediss://default:change-me@redis.internal:6380", CONVERSATION_ENCRYPTION_KEY: encryptionKey() }));
     expect(error.problems).toEqual(["REDIS_URL: still holds the example value from .env.example; set a real secret"]);
   });
 });
