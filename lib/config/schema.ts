@@ -67,7 +67,11 @@ const localUsers = text("must be comma-separated email:hash pairs").transform((v
 const rawSchema = z.object({
   NODE_ENV: optional(z.enum(["development", "production", "test"], { error: "must be development, production or test" })),
 
-  NEXTAUTH_URL: optional(url("must be an absolute http(s) URL, e.g. http://localhost:3000")),
+  NEXTAUTH_URL: optional(
+    url("must be an absolute http(s) URL, e.g. http://localhost:3000")
+      // next-auth takes a URL not starting with a lower-case "http" for a bare host and puts https:// in front.
+      .refine((v) => !/^https?:\/\//i.test(v) || /^https?:\/\//.test(v), { message: "must start with http:// or https:// in lower case (next-auth reads the scheme as written)" }),
+  ),
   NEXTAUTH_SECRET: optional(text("must be a string").min(32, { error: "must be at least 32 characters (try `openssl rand -base64 32`)" })),
   SESSION_MAX_AGE_SECONDS: optional(int({ min: 60, max: 86_400 * 7, message: "must be a whole number of seconds from 60 to 604800" })),
   AUTH_LOCAL_USERS: optional(localUsers),

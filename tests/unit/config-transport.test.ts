@@ -244,3 +244,15 @@ describe("NODE_TLS_REJECT_UNAUTHORIZED", () => {
     ]);
   });
 });
+
+describe("NEXTAUTH_URL is written with a lower-case scheme", () => {
+  it("refuses HTTP:// and HTTPS:// everywhere: next-auth would read them as a host name", () => {
+    for (const value of ["HTTPS://chat.bulwark.test", "Http://localhost:3000"]) {
+      expect(problems(devEnv({ NEXTAUTH_URL: value })), value).toEqual([
+        "NEXTAUTH_URL: must start with http:// or https:// in lower case (next-auth reads the scheme as written)",
+      ]);
+    }
+    // A value that is no URL at all gets one problem, not two.
+    expect(problems(devEnv({ NEXTAUTH_URL: "chat.bulwark.test" }))).toEqual(["NEXTAUTH_URL: must be an absolute http(s) URL, e.g. http://localhost:3000"]);
+  });
+});
