@@ -18,10 +18,13 @@ type Reply = { result?: unknown; error?: string };
 export function tcpRequester(client: IORedis, { readyTimeoutMs }: { readyTimeoutMs: number }): Requester {
   const shas = new Map<string, string>();
 
-  async function ready(): Promise<void> {
-    if (client.status === "ready") return;
+  // While Redis is away, every request waits for the connection: they share one wait (and one
+  // listener), which fails them together after readyTimeoutMs.
+  let waiting: Promise<void> | undefined;
+  function ready(): Promise<void> {
+    if (client.status === "ready") return Promise.resolve();
     if (client.status === "wait") client.connect().catch(() => undefined);
-    await new Promise<void>((resolve, reject) => {
+    waiting ??= new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.off("ready", onReady);
         reject(new StoreConnectionError(`Redis is not reachable (connection ${client.status})`));
@@ -31,7 +34,10 @@ export function tcpRequester(client: IORedis, { readyTimeoutMs }: { readyTimeout
         resolve();
       };
       client.once("ready", onReady);
+    }).finally(() => {
+      waiting = undefined;
     });
+    return waiting;
   }
 
   async function one(command: string[]): Promise<Reply> {

@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import base from "./vitest.config";
+import base from "./vitest.config.mts";
 
 /**
  * Integration tests: the production build (`next build`, run first by `npm test`) served by
