@@ -1,5 +1,6 @@
 /**
- * `npm test`: every suite, in order: a secret scan of the repository, unit tests, a production build
+ * `npm test`: every suite, in order: a secret scan of the repository, the supply-chain checks
+ * (scripts/supply-chain.ts: lockfile, install scripts, SBOM, audit, signatures), unit tests, a production build
  * made with fake provider keys present and a secret scan of its client bundle, integration tests
  * against `next start`, and Playwright end-to-end tests in Chromium. A scan that finds anything fails
  * the run like a failing test.
@@ -64,6 +65,10 @@ if (want("secrets")) {
   ok = run("secret scan (repository)", npx, ["tsx", "scripts/scan-secrets.ts", "repo"]) && ok;
 }
 
+if (want("supply-chain")) {
+  ok = run("supply chain", npx, ["tsx", "scripts/supply-chain.ts"]) && ok;
+}
+
 if (want("unit")) {
   ok = run("unit tests", npx, ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${RUN_DIR}/unit.json`]) && ok;
   addVitest(`${RUN_DIR}/unit.json`);
@@ -79,7 +84,7 @@ if (ok && (want("integration") || want("e2e"))) {
 }
 
 if (ok && want("integration")) {
-  ok = run("integration tests", npx, ["vitest", "run", "-c", "vitest.integration.config.ts", "--reporter=default", "--reporter=json", `--outputFile.json=${RUN_DIR}/integration.json`]) && ok;
+  ok = run("integration tests", npx, ["vitest", "run", "-c", "vitest.integration.config.mts", "--reporter=default", "--reporter=json", `--outputFile.json=${RUN_DIR}/integration.json`]) && ok;
   addVitest(`${RUN_DIR}/integration.json`);
 }
 
