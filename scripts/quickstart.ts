@@ -4,6 +4,10 @@
  * RELAY_KEY_SECRET (so personal API keys work) and a local account with a random password; later runs
  * reuse it, adding a RELAY_KEY_SECRET to a .env.local written before API keys existed. Then it builds
  * and starts the production server and prints how to sign in.
+ *
+ * It listens on 127.0.0.1 only: a demo with a printed password is for this machine. `HOST=0.0.0.0`
+ * or `npm run quickstart -- --host 0.0.0.0` opens it to the network; other machines then need an
+ * https:// NEXTAUTH_URL in front of it (a TLS proxy), since production refuses plain http off loopback.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +18,8 @@ import { hashPassword } from "../lib/auth/password-hash";
 const ROOT = path.resolve(__dirname, "..");
 const ENV_FILE = path.join(ROOT, ".env.local");
 const port = process.env.PORT ?? "3000";
+const hostFlag = process.argv.indexOf("--host");
+const host = (hostFlag >= 0 ? process.argv[hostFlag + 1] : undefined) ?? process.env.HOST ?? "127.0.0.1";
 const url = `http://localhost:${port}`;
 const EMAIL = "demo@bulwark.local";
 
@@ -72,7 +78,10 @@ async function main(): Promise<void> {
   const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: ROOT, env, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 
-  const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", port], { cwd: ROOT, env, stdio: ["inherit", "pipe", "inherit"] });
+  const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", port, "-H", host], { cwd: ROOT, env, stdio: ["inherit", "pipe", "inherit"] });
+  const reach = ["127.0.0.1", "localhost", "::1"].includes(host)
+    ? "this machine only (HOST=0.0.0.0 or --host 0.0.0.0 opens it)"
+    : `${host === "0.0.0.0" || host === "::" ? "every network interface" : host}: anyone who can reach it sees the sign-in page`;
   let announced = false;
   server.stdout.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);
@@ -83,6 +92,7 @@ async function main(): Promise<void> {
           "",
           "┌───────────────────────────────────────────────────────────────",
           `│ Bulwark is running at ${env.NEXTAUTH_URL}`,
+          `│ Listening on ${host}:${port}, ${reach}`,
           `│ Sign in with: ${account.email}`,
           `│     password: ${account.password ?? "(yours; see .env.local)"}`,
           `│ Admin dashboard: ${env.NEXTAUTH_URL}/admin (for the addresses in ADMIN_EMAILS)`,
