@@ -185,7 +185,7 @@ function readAccepted(dir: string): Acceptance[] {
 function registryMissing(options: Options, what: string, detail: string): Outcome {
   const lines = [`${what} could not run: ${detail}`];
   if (options.requireRegistry) return { status: "failed", lines: [...lines, "SUPPLY_CHAIN_REQUIRE_REGISTRY=1: this check must run here."] };
-  return { status: "not run", lines: [...lines, "This registry has no such endpoint (a mirror, or a machine without the internet). CI on GitHub sets SUPPLY_CHAIN_REQUIRE_REGISTRY=1, so the check runs there."] };
+  return { status: "not run", lines: [...lines, "What it needs is not reachable from here (a registry mirror without the endpoint, or a machine without the internet). CI on GitHub sets SUPPLY_CHAIN_REQUIRE_REGISTRY=1, so the check must run there."] };
 }
 
 function checkAudit(options: Options, today = new Date().toISOString().slice(0, 10)): Outcome {
@@ -238,7 +238,8 @@ function checkSignatures(options: Options): Outcome {
   const output = `${result.stdout}\n${result.stderr}`;
   if (result.status === 0) return { status: "passed", lines: output.split("\n").filter((l) => /verified|attestation/i.test(l)).map((l) => l.trim()) };
   if (/invalid|missing|tampered/i.test(result.stdout) && !/ENOTFOUND|ECONNREFUSED|404|405/.test(output)) return { status: "failed", lines: result.stdout.trim().split("\n") };
-  return registryMissing(options, "npm audit signatures", firstLine(output.split("\n").find((l) => /error/i.test(l)) ?? output));
+  const reason = /request to (\S+) failed, reason: ([^\n]+)/.exec(output) ?? /(\d{3} [A-Z][^\n]*)/.exec(output);
+  return registryMissing(options, "npm audit signatures", reason ? reason.slice(1).join(": ") : firstLine(output));
 }
 
 // ── run ──────────────────────────────────────────────────────────────────────────────────────────
