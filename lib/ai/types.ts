@@ -13,6 +13,11 @@ export type ChatRequest = {
   maxOutputTokens: number;
   /** Aborted when the client disconnects, presses Stop, or the timeout passes. */
   signal: AbortSignal;
+  /**
+   * Who asked, as the provider may know it: the keyed, opaque `providerUserId` (lib/ai/provider-user-id.ts),
+   * sent as OpenAI's `safety_identifier` and Anthropic's `metadata.user_id`. Never an email or a raw user id.
+   */
+  endUserId: string;
   /** Who asked, for the audit event if a provider key fails over during this request. */
   origin?: { userId: string; route: string; requestId: string };
 };

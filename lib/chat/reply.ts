@@ -5,6 +5,7 @@ import type { ModelRef } from "../config/models";
 import { buildPrompt, newBoundary, type HistoryTurn } from "../ai/prompt";
 import { SYSTEM_PROMPT } from "../ai/system-prompt";
 import { providerFor } from "../ai/providers";
+import { providerUserId } from "../ai/provider-user-id";
 import { streamReply, type ReplyOutcome } from "../ai/reply-stream";
 import type { DoneExtra, ReplyFormat } from "../ai/stream-format";
 import { guardInput } from "../guard/input";
@@ -137,7 +138,7 @@ export async function startReply(input: ReplyInput): Promise<Response> {
   try {
     return await streamReply({
       provider: await providerFor(model),
-      request: { model: model.model, messages, maxOutputTokens, origin: { userId, route: where.route, requestId: where.requestId } },
+      request: { model: model.model, messages, maxOutputTokens, endUserId: providerUserId(userId), origin: { userId, route: where.route, requestId: where.requestId } },
       conversationId: input.conversationId,
       format: input.format,
       timeoutMs: ai.timeoutMs,

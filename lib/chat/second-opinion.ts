@@ -3,6 +3,7 @@ import { env } from "../env";
 import { ApiError } from "../http/errors";
 import { newBoundary, promptTokenBound } from "../ai/prompt";
 import { providerFor } from "../ai/providers";
+import { providerUserId } from "../ai/provider-user-id";
 import type { Usage } from "../ai/types";
 import type { InjectionJudgeConfig } from "../config/schema";
 import { readClassifierReply } from "../guard/judge/classifier-reply";
@@ -75,7 +76,7 @@ async function askModel({ judge, text, signal, asker }: { judge: Extract<Injecti
   let status: "completed" | "failed" | "aborted" = "completed";
   try {
     const provider = await providerFor(judge.model);
-    for await (const part of provider.stream({ model: judge.model.model, messages, maxOutputTokens: JUDGE_MAX_OUTPUT_TOKENS, signal, origin: { userId: asker.userId, ...asker.where } })) {
+    for await (const part of provider.stream({ model: judge.model.model, messages, maxOutputTokens: JUDGE_MAX_OUTPUT_TOKENS, signal, endUserId: providerUserId(asker.userId), origin: { userId: asker.userId, ...asker.where } })) {
       if (part.type === "text") reply += part.text;
       else usage = part.usage;
     }

@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 function request(messages: PromptMessage[], signal = new AbortController().signal): ChatRequest {
-  return { model: "demo", messages, maxOutputTokens: 256, signal };
+  return { model: "demo", messages, maxOutputTokens: 256, signal, endUserId: "end-user-test" };
 }
 
 /** Runs the demo model to the end, advancing the fake clock as it waits. */

@@ -171,7 +171,7 @@ describe("failover between keys", () => {
     recorded.failures.length = 0;
   });
 
-  const request: ChatRequest = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], maxOutputTokens: 10, signal: new AbortController().signal, origin: { userId: "credentials:a@example.test", route: "/api/chat", requestId: "r1" } };
+  const request: ChatRequest = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], maxOutputTokens: 10, signal: new AbortController().signal, endUserId: "end-user-test", origin: { userId: "credentials:a@example.test", route: "/api/chat", requestId: "r1" } };
 
   /** A fake SDK client per key: `behaviour` says what the provider does with that key. */
   const clients = (behaviour: Record<string, "ok" | 401 | 403 | 500 | "cut-after-text">) => {

@@ -35,6 +35,7 @@ const REQUEST = {
     { role: "user" as const, content: "u".repeat(40) },
   ],
   maxOutputTokens: 256,
+  endUserId: "end-user-test",
 };
 
 function start(provider: ChatProvider, overrides: { timeoutMs?: number; clientSignal?: AbortSignal } = {}) {

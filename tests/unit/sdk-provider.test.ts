@@ -17,7 +17,7 @@ class APIConnectionError extends APIError {}
 class APIConnectionTimeoutError extends APIConnectionError {}
 const errors = { APIError, APIUserAbortError, APIConnectionError, APIConnectionTimeoutError };
 
-const request: ChatRequest = { model: "m", messages: [{ role: "user", content: "hi" }], maxOutputTokens: 10, signal: new AbortController().signal };
+const request: ChatRequest = { model: "m", messages: [{ role: "user", content: "hi" }], maxOutputTokens: 10, signal: new AbortController().signal, endUserId: "end-user-test" };
 
 async function failWith(error: unknown): Promise<ProviderError> {
   const provider = sdkProvider({

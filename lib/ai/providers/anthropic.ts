@@ -7,10 +7,14 @@ import { sdkProvider } from "./sdk-provider";
 export function anthropicProvider({ apiKey, baseURL, timeoutMs }: { apiKey: string; baseURL: string | undefined; timeoutMs: number }): ChatProvider {
   const client = new Anthropic({ apiKey, baseURL, timeout: timeoutMs, maxRetries: 1 });
 
-  async function* run({ model, messages, maxOutputTokens, signal }: ChatRequest): AsyncIterable<StreamPart> {
+  async function* run({ model, messages, maxOutputTokens, signal, endUserId }: ChatRequest): AsyncIterable<StreamPart> {
     const system = messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
     const turns = messages.flatMap((m) => (m.role === "system" ? [] : [{ role: m.role, content: m.content }]));
-    const stream = await client.messages.create({ model, system, messages: turns, max_tokens: maxOutputTokens, stream: true }, { signal });
+    const stream = await client.messages.create(
+      // metadata.user_id: the keyed id of the person (Anthropic asks for an opaque one), never their email.
+      { model, system, messages: turns, max_tokens: maxOutputTokens, stream: true, metadata: { user_id: endUserId } },
+      { signal },
+    );
     let inputTokens = 0;
     let outputTokens = 0;
     for await (const event of stream) {

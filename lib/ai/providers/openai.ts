@@ -12,9 +12,10 @@ export function openAIProvider({ apiKey, baseURL, timeoutMs }: { apiKey: string;
   // OpenAI's newer models take only max_completion_tokens; compatible servers widely know only max_tokens.
   const capField = baseURL ? "max_tokens" : "max_completion_tokens";
 
-  async function* run({ model, messages, maxOutputTokens, signal }: ChatRequest): AsyncIterable<StreamPart> {
+  async function* run({ model, messages, maxOutputTokens, signal, endUserId }: ChatRequest): AsyncIterable<StreamPart> {
     const stream = await client.chat.completions.create(
-      { model, messages, stream: true, stream_options: { include_usage: true }, [capField]: maxOutputTokens },
+      // safety_identifier, not the deprecated `user`: the keyed id of the person, never their email.
+      { model, messages, stream: true, stream_options: { include_usage: true }, [capField]: maxOutputTokens, safety_identifier: endUserId },
       { signal },
     );
     for await (const chunk of stream) {
