@@ -5,6 +5,9 @@ import { z } from "zod";
  * relay serves. Strict, so a feature it does not serve (tools, images, n > 1, logprobs, a JSON
  * response format) is a clear 400 naming the field, never silently dropped. Sampling settings are
  * accepted (SDKs and tools send them) and not forwarded: the server decides them, as for the chat UI.
+ * So are the fields that name the end user (`user`, `safety_identifier`, `metadata`): the provider is
+ * told the key owner's keyed id (lib/ai/provider-user-id.ts) and nothing a client wrote, which could be
+ * an email address or another user's id.
  * Roles: `user` and `assistant` only. `system` and `developer` are refused, because the server
  * alone writes the instructions (its system prompt and the canary that guards it).
  */
@@ -53,6 +56,13 @@ export function completionRequestSchema({ maxMessageChars }: { maxMessageChars: 
     frequency_penalty: sampling,
     seed: z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).nullable().optional(),
     user: z.string({ error: "must be text" }).max(256, { error: "must be at most 256 characters" }).optional(),
+    safety_identifier: z.string({ error: "must be text" }).max(256, { error: "must be at most 256 characters" }).nullable().optional(),
+    // OpenAI's shape: at most 16 pairs, keys up to 64 characters, values up to 512.
+    metadata: z
+      .record(z.string().max(64, { error: "keys must be at most 64 characters" }), z.string({ error: "values must be text" }).max(512, { error: "values must be at most 512 characters" }), { error: "must be an object of text values" })
+      .refine((m) => Object.keys(m).length <= 16, { error: "must hold at most 16 pairs" })
+      .nullable()
+      .optional(),
     store: z.boolean({ error: "must be true or false" }).nullable().optional(),
     stop: nullableOff("stop sequences"),
     tools: nullableOff("tools and function calling"),

@@ -43,6 +43,16 @@ describe("the chat completions request", () => {
     expect(refusal({ model: "m", messages: [user("hi")], response_format: { type: "json_object" } })).toHaveProperty(["response_format.type"]);
   });
 
+  it("accepts the fields that name an end user, so clients that send them work, and caps them", () => {
+    const parsed = schema.parse({ model: "m", messages: [user("hi")], user: "a@example.test", safety_identifier: "client-chosen", metadata: { user_id: "someone-else" } });
+    // Parsed so the route can ignore them: what the provider is told is the key owner's keyed id (relay.test.ts, provider-identity.test.ts).
+    expect(parsed).toMatchObject({ safety_identifier: "client-chosen", metadata: { user_id: "someone-else" } });
+    expect(schema.safeParse({ model: "m", messages: [user("hi")], safety_identifier: null, metadata: null }).success).toBe(true);
+    expect(refusal({ model: "m", messages: [user("hi")], safety_identifier: "x".repeat(257) })).toHaveProperty("safety_identifier");
+    expect(refusal({ model: "m", messages: [user("hi")], metadata: { user_id: 42 } })).toHaveProperty(["metadata.user_id"]);
+    expect(refusal({ model: "m", messages: [user("hi")], metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])) })).toHaveProperty("metadata");
+  });
+
   it("caps each message and the list, and wants a user message last", () => {
     expect(refusal({ model: "m", messages: [user("x".repeat(101))] })).toHaveProperty(["messages.0.content"]);
     expect(refusal({ model: "m", messages: Array.from({ length: 201 }, () => user("hi")) })).toHaveProperty("messages");
