@@ -6,6 +6,7 @@
  * on; its call is fenced and counted in the user's tokens; an unreadable or late answer is refused
  * with a 503 when the deployment fails closed, and let through when it fails open.
  */
+import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -16,7 +17,7 @@ import { postChat, readEvents, replyText } from "../support/chat-client";
 import { startMockAnthropic } from "../support/mock-anthropic";
 import { startMockOpenAI } from "../support/mock-openai";
 import type { MockUpstream } from "../support/mock-upstream";
-import { appEnv, makeUsers } from "../support/test-env";
+import { appEnv, makeUsers, runSecrets } from "../support/test-env";
 
 let openai: MockUpstream;
 let anthropic: MockUpstream;
@@ -27,6 +28,7 @@ let classifierUrl = "";
 const classifierSeen: string[] = [];
 let llmCookie: string;
 let httpCookie: string;
+let judgedEmail: string;
 
 /** Every message flagged, none blocked by the detector itself. */
 const GREY_ZONE = { GUARD_INJECTION_FLAG_AT: "0", GUARD_INJECTION_BLOCK_AT: "1", GUARD_INJECTION_BLOCK_ALONE_AT: "1" };
@@ -49,6 +51,7 @@ beforeAll(async () => {
   classifierUrl = `http://127.0.0.1:${(classifier.address() as AddressInfo).port}/classify`;
 
   const { users, authLocalUsers } = await makeUsers(["judged", "classified"]);
+  judgedEmail = users.judged!.email;
   const base = { openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers };
   [llmApp, httpApp] = await Promise.all([
     startApp({
@@ -103,6 +106,18 @@ describe("GUARD_INJECTION_JUDGE=llm", () => {
     expect(replyText(events)).toContain('"attack": false');
     expect(openai.requests).toHaveLength(2);
     expect(auditLines(llmApp).some((line) => line.includes("judge_cleared"))).toBe(true);
+  });
+
+  it("tells the provider who asked on the judge's call as on the chat's: the user's keyed id, never the email", async () => {
+    const res = await send(llmApp, llmCookie, "[[mock:judge-benign]] what is a good name for a parrot?");
+    expect(res.status).toBe(200);
+    await res.text();
+    expect(openai.requests).toHaveLength(2);
+    const ids = openai.requests.map((request) => (request.body as { safety_identifier?: unknown }).safety_identifier);
+    // Recomputed here from its definition (lib/ai/provider-user-id.ts): HMAC-SHA256 of `provider:<user id>` under NEXTAUTH_SECRET.
+    const expected = createHmac("sha256", runSecrets.nextauthSecret).update(`provider:credentials:${judgedEmail}`).digest("base64url");
+    expect(ids).toEqual([expected, expected]);
+    for (const request of openai.requests) expect(JSON.stringify(request.body)).not.toContain(judgedEmail);
   });
 
   it("fails closed on an answer that is not the agreed JSON: 503, retryable, the chat model never called", async () => {
