@@ -61,3 +61,11 @@ describe("sdkProvider", () => {
     expect(failure.message).not.toContain((error as Error).message);
   });
 });
+
+describe("the output cap OpenAI's client sends", () => {
+  it("is max_completion_tokens for OpenAI itself, its regional hosts included, and max_tokens for compatible servers", async () => {
+    const { outputCapField } = await import("../../lib/ai/providers/openai");
+    for (const url of [undefined, "https://api.openai.com/v1", "https://eu.api.openai.com/v1", "https://us.api.openai.com/v1/"]) expect(outputCapField(url)).toBe("max_completion_tokens");
+    for (const url of ["http://localhost:11434/v1", "http://127.0.0.1:8000/v1", "https://api.openai.com.example.net/v1", "https://notapi.openai.com/v1", "not a url"]) expect(outputCapField(url)).toBe("max_tokens");
+  });
+});

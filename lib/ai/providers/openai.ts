@@ -9,8 +9,7 @@ import { sdkProvider } from "./sdk-provider";
  */
 export function openAIProvider({ apiKey, baseURL, timeoutMs }: { apiKey: string; baseURL: string | undefined; timeoutMs: number }): ChatProvider {
   const client = new OpenAI({ apiKey, baseURL, timeout: timeoutMs, maxRetries: 1 });
-  // OpenAI's newer models take only max_completion_tokens; compatible servers widely know only max_tokens.
-  const capField = baseURL ? "max_tokens" : "max_completion_tokens";
+  const capField = outputCapField(baseURL);
 
   async function* run({ model, messages, maxOutputTokens, signal, endUserId }: ChatRequest): AsyncIterable<StreamPart> {
     const stream = await client.chat.completions.create(
@@ -26,4 +25,15 @@ export function openAIProvider({ apiKey, baseURL, timeoutMs }: { apiKey: string;
   }
 
   return sdkProvider({ run, errors: OpenAI });
+}
+
+/**
+ * OpenAI's newer models take only max_completion_tokens; compatible servers widely know only
+ * max_tokens. OpenAI's own regional hosts (data residency: `https://eu.api.openai.com/v1`, `us.`…) are
+ * OpenAI, so a deployment that pins a region keeps working with those models.
+ */
+export function outputCapField(baseURL: string | undefined): "max_tokens" | "max_completion_tokens" {
+  if (!baseURL) return "max_completion_tokens";
+  const host = URL.canParse(baseURL) ? new URL(baseURL).hostname : "";
+  return host === "api.openai.com" || host.endsWith(".api.openai.com") ? "max_completion_tokens" : "max_tokens";
 }
