@@ -118,7 +118,7 @@ type BomComponent = { "bom-ref"?: string; purl?: string; version?: string; hashe
 
 /** Writes the CycloneDX SBOM of the production dependencies (reproducible: no timestamp or serial). */
 function generateSbom(options: Options, file: string): void {
-  const result = spawnSync("npx", ["--no-install", "cyclonedx-npm", "--omit", "dev", "--output-reproducible", "--spec-version", "1.6", "--mc-type", "application", "--output-file", file], { cwd: options.dir, encoding: "utf8" });
+  const result = spawnSync("npx", ["--no-install", "cyclonedx-npm", "--package-lock-only", "--omit", "dev", "--output-reproducible", "--spec-version", "1.6", "--mc-type", "application", "--output-file", file], { cwd: options.dir, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`cyclonedx-npm failed: ${firstLine(result.stderr) || firstLine(result.stdout)}`);
 }
 
