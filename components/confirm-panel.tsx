@@ -39,6 +39,7 @@ export function ConfirmPanel({ label, children, confirmLabel, pendingLabel, tone
   }
 
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a labelled group of a message and two buttons, not a form's fieldset; Escape bubbles up from the buttons.
     <div ref={rootRef} className={`confirm confirm--${tone}`} role="group" aria-label={label} onKeyDown={onKeyDown}>
       {children}
       {error ? (

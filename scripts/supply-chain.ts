@@ -28,7 +28,7 @@
  * run could not; 2 on a bad argument.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -156,7 +156,12 @@ function checkSbom(options: Options): Outcome {
 
 function countComponents(bom: Bom): number {
   let n = 0;
-  const walk = (list: BomComponent[] = []) => list.forEach((c) => (n++, walk(c.components)));
+  const walk = (list: BomComponent[] = []) => {
+    for (const c of list) {
+      n++;
+      walk(c.components);
+    }
+  };
   walk(bom.components);
   return n;
 }

@@ -34,6 +34,7 @@ export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
   }
 
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: Escape and focus leaving the menu bubble up here from its button and items, which are the interactive elements.
     <div
       ref={rootRef}
       className="account-menu"

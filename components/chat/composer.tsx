@@ -27,6 +27,7 @@ export const Composer = memo(function Composer({ value, onChange, onSend, onStop
   const canSend = length > 0 && !over && !streaming && !paused;
 
   // Grows by whole rows (an attribute, not an inline style: the CSP allows no inline styles).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: it measures the textarea, whose content is `value`: it must run again whenever the text changes.
   useLayoutEffect(() => {
     const el = inputRef.current;
     if (!el) return;

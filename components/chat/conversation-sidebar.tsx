@@ -35,6 +35,7 @@ export const ConversationSidebar = memo(function ConversationSidebar({ items, st
 
   return (
     <>
+      {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: aria-modal is set only while the role is dialog (undefined, so absent, as a region). */}
       <div
         id={SIDEBAR_ID}
         ref={drawer.panelRef}

@@ -34,7 +34,10 @@ export function createSseParser(): SseParser {
   }
 
   function readLine(line: string, out: ChatStreamEvent[]): void {
-    if (line === "") return dispatch(out);
+    if (line === "") {
+      dispatch(out);
+      return;
+    }
     // Only `data` matters here; comments (`:`), `event`, `id` and `retry` are ignored.
     if (line === "data") data.push("");
     else if (line.startsWith("data:")) data.push(line.slice(line.startsWith("data: ") ? 6 : 5));

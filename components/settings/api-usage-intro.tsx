@@ -34,6 +34,8 @@ export function ApiUsageIntro({ baseUrl, model }: ApiUsageIntroProps) {
         </code>
         <CopyButton text={baseUrl} />
       </div>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a block that scrolls sideways must be reachable by keyboard to be scrolled (WCAG 2.1.1), and named when focused. */}
+      {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the name is what a screen reader announces on focusing the scrollable block. */}
       <pre className="api-usage__example" tabIndex={0} aria-label="Example request">
         <code>{example}</code>
       </pre>

@@ -10,6 +10,7 @@ import type { RevealedKey } from "./types";
  */
 export function KeySecret({ revealed, onDone }: { revealed: RevealedKey; onDone: () => void }) {
   const titleRef = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves to the title again for each new key revealed.
   useEffect(() => titleRef.current?.focus(), [revealed.key]);
 
   return (

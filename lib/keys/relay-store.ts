@@ -232,7 +232,7 @@ class RedisRelayKeyStore implements RelayKeyStore {
   }
 
   private toRecord(hash: Record<string, unknown> | null): RelayKeyRecord | null {
-    if (!hash || !hash.id || !hash.hmac) return null;
+    if (!hash?.id || !hash.hmac) return null;
     const s = (field: string) => (hash[field] === undefined || hash[field] === null ? "" : String(hash[field]));
     const id = s("id");
     const models = s("models");

@@ -81,16 +81,16 @@ export class StreamingMarkdown {
 
     const tailSource = source.slice(cut);
     let tail = this.#renderSource({ markdown: tailSource, links });
-    const escape = this.#rawHtmlTags + tail.rawHtmlTags > MAX_RAW_HTML_TAGS;
-    const verdictChanged = escape !== this.#escapeRawHtml;
+    const escapeRaw = this.#rawHtmlTags + tail.rawHtmlTags > MAX_RAW_HTML_TAGS;
+    const verdictChanged = escapeRaw !== this.#escapeRawHtml;
     if (verdictChanged) {
-      this.#escapeRawHtml = escape;
+      this.#escapeRawHtml = escapeRaw;
       tail = this.#renderSource({ markdown: tailSource, links });
     }
     const definitions = JSON.stringify(Object.entries(links));
     if (verdictChanged || definitions !== this.#definitions) {
       this.#definitions = definitions;
-      this.#blocks = this.#blocks.map((block) => (isCurrent({ block, links, escape }) ? block : this.#renderBlock({ markdown: block.markdown, links })));
+      this.#blocks = this.#blocks.map((block) => (isCurrent({ block, links, escapeRawHtml: escapeRaw }) ? block : this.#renderBlock({ markdown: block.markdown, links })));
     }
     return [...this.#blocks.map((block) => block.html), tail.html];
   }
@@ -135,8 +135,8 @@ function definitionsOf({ labels, links }: { labels: string[]; links: LinkDefinit
   return JSON.stringify(labels.map((label) => [label, links[label]?.href ?? null, links[label]?.title ?? null]));
 }
 
-function isCurrent({ block, links, escape }: { block: Block; links: LinkDefinitions; escape: boolean }): boolean {
-  return block.escapeRawHtml === escape && definitionsOf({ labels: block.labels, links }) === block.definitions;
+function isCurrent({ block, links, escapeRawHtml }: { block: Block; links: LinkDefinitions; escapeRawHtml: boolean }): boolean {
+  return block.escapeRawHtml === escapeRawHtml && definitionsOf({ labels: block.labels, links }) === block.definitions;
 }
 
 const BLANK_LINE = /\n[ \t]*\n/;

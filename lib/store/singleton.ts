@@ -4,7 +4,10 @@
  * never see each other, and each bundle would open its own Redis connection. Values kept here, on
  * `globalThis`, are shared by every bundle of the process.
  */
-const registry: Map<string, unknown> = ((globalThis as { [key: symbol]: Map<string, unknown> })[Symbol.for("bulwark.process-singletons")] ??= new Map());
+const holder = globalThis as { [key: symbol]: Map<string, unknown> | undefined };
+const REGISTRY = Symbol.for("bulwark.process-singletons");
+holder[REGISTRY] ??= new Map();
+const registry: Map<string, unknown> = holder[REGISTRY];
 
 export function processSingleton<T>(key: string, make: () => T): T {
   if (!registry.has(key)) registry.set(key, make());

@@ -33,7 +33,10 @@ const TIMEOUT_MS = 120_000;
 const agents = new Map<string, Agent>();
 const agentFor = (origin: string) => {
   let agent = agents.get(origin);
-  if (!agent) agents.set(origin, (agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024 })));
+  if (!agent) {
+    agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024 });
+    agents.set(origin, agent);
+  }
   return agent;
 };
 

@@ -18,7 +18,7 @@ const report = (step, start) =>
   process.stderr.write(`[bench:route-load] ${step} ${(performance.now() - start).toFixed(2)} ${start.toFixed(1)}\n`);
 
 function timeUserland(routeModule) {
-  const ensure = routeModule && routeModule.ensureUserland;
+  const ensure = routeModule?.ensureUserland;
   if (typeof ensure !== "function") return;
   let timed = false;
   routeModule.ensureUserland = async function timedEnsureUserland(...args) {
@@ -39,6 +39,6 @@ Module._load = function timedLoad(request, ...rest) {
   const start = performance.now();
   const exports = originalLoad.call(this, request, ...rest);
   report("require", start);
-  timeUserland(exports && exports.routeModule);
+  timeUserland(exports?.routeModule);
   return exports;
 };

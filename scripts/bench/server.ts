@@ -205,7 +205,10 @@ async function main(): Promise<void> {
           const result = await runLoad({ target, concurrency, requests, firstIndex: index });
           index += requests;
           let cell = cells.find((c) => c.concurrency === concurrency && c.path === name);
-          if (!cell) cells.push((cell = { concurrency, path: name, samples: [], wallMs: 0, cpuMs: 0, redisCpuMs: 0, upstreamCpuMs: 0 }));
+          if (!cell) {
+            cell = { concurrency, path: name, samples: [], wallMs: 0, cpuMs: 0, redisCpuMs: 0, upstreamCpuMs: 0 };
+            cells.push(cell);
+          }
           cell.samples.push(...result.samples);
           cell.wallMs += result.wallMs;
           if (pid) cell.cpuMs += treeCpuMs(pid) - cpuBefore;

@@ -57,7 +57,7 @@ export function createUpstream(pace: Pace) {
     } catch {
       // answered below
     }
-    if (!body || body.stream !== true) {
+    if (body?.stream !== true) {
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "this bench upstream only streams", type: "invalid_request_error" } }));
       return;
     }

@@ -61,11 +61,11 @@ export function tableText(table: Table): string {
 }
 
 export function tableMarkdown(table: Table, { title = true }: { title?: boolean } = {}): string {
-  const escape = (cell: string) => cell.replaceAll("|", "\\|");
+  const escapeCell = (cell: string) => cell.replaceAll("|", "\\|");
   const out = [
-    `| ${table.headers.map(escape).join(" | ")} |`,
+    `| ${table.headers.map(escapeCell).join(" | ")} |`,
     `|${numericColumns(table).map((right) => (right ? "---:" : "---")).join("|")}|`,
-    ...table.rows.map((row) => `| ${row.map(escape).join(" | ")} |`),
+    ...table.rows.map((row) => `| ${row.map(escapeCell).join(" | ")} |`),
   ];
   return `${title ? `**${table.title}**\n\n` : ""}${out.join("\n")}${(table.notes ?? []).map((note) => `\n\n${note}`).join("")}`;
 }

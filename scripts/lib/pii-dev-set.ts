@@ -121,6 +121,7 @@ const BENIGN_TEMPLATES = [
   "token: the basic unit of text a model reads", "Put your api_key in the .env file, never in code.", "auth: required for every route",
   "The secret to good bread is time.", "Reset your password at the sign-in page.", "Bearer tokens expire after 3600 s.",
   "Use password=<your password> in the example.", "AWS_SECRET_ACCESS_KEY=your-secret-key-here", "api_key: YOUR_API_KEY",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder the detector must leave alone, written as such.
   "Set DB_PASSWORD in the environment; token=${TOKEN}", "passwd: see the vault", "client_secret is the value from the console",
   "From 1 000 to 1 000 000 000 in 30 years.", "Between 09 00 and 17 00 hours.", "A 20-year bond at 4.25% on 250 000 USD.",
   "Flight LH 2024 departs 07:05, gate B 44, seat 23 A; arrives 09 55.", "Room 101-102, floor 3, building 7; door code not needed.",

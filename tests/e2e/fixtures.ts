@@ -31,9 +31,13 @@ type Fixtures = {
   signInAs: (name: UserName) => Promise<ChatPage>;
 };
 
+// Playwright reads which fixtures a fixture uses from its first parameter, so one that uses none takes `{}`.
 export const test = base.extend<Fixtures>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature (above).
   baseUrl: async ({}, use) => use(process.env.E2E_BASE_URL ?? ""),
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature (above).
   mockOrigin: async ({}, use) => use(process.env.E2E_MOCK_ORIGIN ?? ""),
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature (above).
   users: async ({}, use) => use(JSON.parse(process.env.E2E_USERS ?? "{}") as Record<UserName, TestUser>),
   signInAs: async ({ page, baseUrl, users }, use) => {
     await use(async (name) => {

@@ -392,7 +392,7 @@ describe("the same guards as the chat UI", () => {
 
     const secret = generateRelayKey();
     await client.chat.completions.create(history(`Noted: your key is ${secret} and your mail is someone@example.org.`));
-    const messages = (openai.requests[0]?.body as { messages: { role: string; content: string }[] }).messages;
+    const messages = (openai.requests[0]!.body as { messages: { role: string; content: string }[] }).messages;
     expect(JSON.stringify(messages)).not.toContain(secret);
     expect(JSON.stringify(messages)).not.toContain("someone@example.org");
     const assistant = messages.find((m) => m.role === "assistant")?.content ?? "";

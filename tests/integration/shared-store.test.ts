@@ -70,7 +70,7 @@ function envFor({ backend, prefix, authLocalUsers, key = generateKey(), extra = 
 async function startApps(env: Record<string, string>, name: string, count = 2): Promise<AppServer[]> {
   const started = await Promise.allSettled(Array.from({ length: count }, (_, i) => startApp({ env, name: `${name}-${i}` })));
   const apps = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
-  apps.forEach((app) => running.add(app));
+  for (const app of apps) running.add(app);
   const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed) {
     await stopApps(apps);
@@ -81,7 +81,7 @@ async function startApps(env: Record<string, string>, name: string, count = 2): 
 
 async function stopApps(apps: AppServer[]): Promise<void> {
   await Promise.all(apps.map((app) => app.stop()));
-  apps.forEach((app) => running.delete(app));
+  for (const app of apps) running.delete(app);
 }
 
 /** A same-origin API request as the browser sends it. */
@@ -199,7 +199,7 @@ async function dumpRedis(url: string): Promise<{ key: string; type: string; valu
     do {
       const [next, found] = await client.scan(cursor, "COUNT", 1000);
       cursor = next;
-      found.forEach((k) => keys.add(k));
+      for (const k of found) keys.add(k);
     } while (cursor !== "0");
     const dump: { key: string; type: string; values: string[] }[] = [];
     for (const key of keys) {

@@ -64,6 +64,7 @@ describe("useChatStream", () => {
   let renders: ChatMessage[][];
   let body: ReadableStreamDefaultController<Uint8Array>;
 
+  // biome-ignore lint/correctness/noComponentHookFactories: the test's component, made once per test so it can hand the hook's state to the test's variables.
   function Harness() {
     chat = useChatStream();
     renders.push(chat.messages);

@@ -139,7 +139,10 @@ describe("CanaryWatch: caught", () => {
       for (const byte of bytes) {
         value = (value << 8) | byte;
         bits += 8;
-        while (bits >= 5) out += alphabet[(value >>> (bits -= 5)) & 31];
+        while (bits >= 5) {
+          bits -= 5;
+          out += alphabet[(value >>> bits) & 31];
+        }
         value &= (1 << bits) - 1;
       }
       return bits > 0 ? out + alphabet[(value << (5 - bits)) & 31] : out;

@@ -123,6 +123,7 @@ describe("SECRET in the input: values next to a label", () => {
     "The secret to good bread is time.",
     "AWS_SECRET_ACCESS_KEY=your-secret-key-here",
     "api_key: YOUR_API_KEY",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder, not a value, written as such.
     "token=${TOKEN} and password=<password> and secret=%SECRET%",
     "const API_KEY = process.env.TRELLO_API_KEY;",
     "TOKEN_ID: 0xFFFFDEAD",

@@ -2,7 +2,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { EnvError, parseEnv } from "@/lib/config/schema";
+import { type EnvError, parseEnv } from "@/lib/config/schema";
 import { keyAgeDays, keyFingerprint, maskedKey, parseProviderKeys } from "@/lib/keys/provider-keys";
 import { KeyPool } from "@/lib/keys/pool";
 import { pooledProvider } from "@/lib/keys/failover";

@@ -8,7 +8,12 @@ import { errorHeaders } from "@/lib/http/errors";
 /** A clock the test moves by hand. */
 function manualClock(start = 0) {
   let t = start;
-  return { now: () => t, set: (ms: number) => void (t = ms) };
+  return {
+    now: () => t,
+    set: (ms: number) => {
+      t = ms;
+    },
+  };
 }
 
 /** Calls `limit` n times and returns whether each call was allowed. */

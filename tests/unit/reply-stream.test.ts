@@ -234,6 +234,7 @@ describe("streamReply: a normal reply", () => {
 
 describe("streamReply: failures before the first part", () => {
   it("rejects with a JSON-able ApiError (provider_auth, 502) so the route can answer with a status", async () => {
+    // biome-ignore lint/correctness/useYield: a provider stream that fails before its first chunk.
     const provider = fakeProvider(async function* () {
       throw new ProviderError("auth", 401);
     });
@@ -248,6 +249,7 @@ describe("streamReply: failures before the first part", () => {
   });
 
   it("maps a provider's 429 to provider_busy (503)", async () => {
+    // biome-ignore lint/correctness/useYield: a provider stream that fails before its first chunk.
     const provider = fakeProvider(async function* () {
       throw new ProviderError("rate_limited", 429);
     });
@@ -256,6 +258,7 @@ describe("streamReply: failures before the first part", () => {
 
   it("never lets an unexpected error's message (which may quote a key) reach the user", async () => {
     const key = "sk-" + "proj-" + "z".repeat(40);
+    // biome-ignore lint/correctness/useYield: a provider stream that fails before its first chunk.
     const provider = fakeProvider(async function* () {
       throw new Error(`401 Incorrect API key provided: ${key}`);
     });
@@ -373,6 +376,7 @@ describe("streamReply: the client goes away", () => {
   it("reports aborted when the client is already gone before the first part", async () => {
     const client = new AbortController();
     client.abort();
+    // biome-ignore lint/correctness/useYield: a provider stream that fails before its first chunk.
     const provider = fakeProvider(async function* ({ signal }) {
       await untilAborted(signal);
     });

@@ -46,7 +46,6 @@ const PRAISE = [
 const NEXT = words("new", "another", "next", "further", "second", "following", "neue", "weitere", "nächste", "zweite", "nouvelle", "nueva", "otra", "nuova");
 const TASK = words("task*", "challenge*", "test", "assignment*", "mission", "job", "aufgabe*", "herausforderung*", "tâche*", "tarea*", "compito", "compiti", "sfida");
 
-const EARLIER_INFO = words("previous", "prior", "earlier", "above", "preceding", "original", "initial", "vorherig*", "bisherig*", "obig*", "vorig*");
 const INFO = words("instructions", "information", "informationen", "rules", "prompts", "prompt", "context", "anweisungen", "angaben", "regeln", "instruktionen");
 const VOID = words("irrelevant", "invalid", "void", "obsolete", "null", "outdated", "cancelled", "canceled", "revoked", "no longer valid", "no longer apply", "no longer relevant", "not important", "ungültig", "nichtig", "hinfällig", "nicht mehr gültig", "nicht ganz großartig", "nicht wichtig");
 

@@ -4,7 +4,7 @@
  * innocent uses ("a diet with no restrictions", "stay in character" in a game), so most weigh little
  * alone; jailbreak prompts stack several, and the learned model knows their wording.
  */
-import { after, cross, E, gap, led, S, scan, words, type Pattern } from "./pattern-kit";
+import { after, cross, E, gap, led, S, words, type Pattern } from "./pattern-kit";
 
 const NEGATION = ["never", "cannot", "can't", "cant", "won't", "wont", "will not", "must not", "mustn't", "don't", "dont", "do not", "should not", "shouldn't", "no longer", "not allowed to"];
 

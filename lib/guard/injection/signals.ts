@@ -156,7 +156,9 @@ function allPresent(present: Uint8Array, chars: string): boolean {
 function run({ view, tokens, raw, skip }: { view: string; tokens: Tokens; raw: string; skip: ReadonlySet<string> }): Found[] {
   const found: Found[] = [];
   const done = new Uint8Array(LED.length);
-  if (skip.size > 0) LED.forEach((p, n) => (done[n] = skip.has(p.id) ? 1 : 0));
+  if (skip.size > 0) {
+    for (const [n, p] of LED.entries()) done[n] = skip.has(p.id) ? 1 : 0;
+  }
   const { hashes, prefix3 } = tokens;
   const last = hashes.length - 1;
   for (let t = 0; t <= last; t++) {

@@ -11,7 +11,7 @@ export function canonicalValue({ type, value }: { type: EntityType; value: strin
     case "IP":
       return value.toLowerCase();
     case "IBAN":
-      return value.replace(/[\s.\-]/g, "").toUpperCase();
+      return value.replace(/[\s.-]/g, "").toUpperCase();
     case "CARD":
     case "SSN":
       return value.replace(/\D/g, "");

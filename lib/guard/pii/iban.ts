@@ -9,9 +9,9 @@ import { hasContextBefore } from "./context";
  * then one character, so the pattern splits one way only. The candidate may run into the next words
  * ("… 7654 32 is mine"); the country's length decides where the IBAN really ends.
  */
-const CANDIDATE = /(?<![\p{L}\p{N}_])[A-Za-z]{2}[ .\-]?\d[ .\-]?\d(?:[ .\-]?[A-Za-z0-9]){11,30}/gu;
+const CANDIDATE = /(?<![\p{L}\p{N}_])[A-Za-z]{2}[ .-]?\d[ .-]?\d(?:[ .-]?[A-Za-z0-9]){11,30}/gu;
 
-const SEPARATOR = /[ .\-]/;
+const SEPARATOR = /[ .-]/;
 
 const IBAN_CONTEXT = /\b(?:iban|bank|account|konto|compte|cuenta|conto|rekening|transfer|überweisung|virement)\b/gi;
 
@@ -54,6 +54,6 @@ function ibanEnd({ text, start, raw }: { text: string; start: number; raw: strin
   }
   const end = start + i;
   // The IBAN must end where a word ends, not inside "…32abc", nor run on as digits ("…32-7").
-  if (compact.length !== length || /[\p{L}\p{N}_]/u.test(text[end] ?? "") || /^[.\-]\d/.test(text.slice(end, end + 2))) return -1;
+  if (compact.length !== length || /[\p{L}\p{N}_]/u.test(text[end] ?? "") || /^[.-]\d/.test(text.slice(end, end + 2))) return -1;
   return ibanValid(compact.toUpperCase()) ? end : -1;
 }

@@ -52,7 +52,7 @@ const SIGNATURE_LABEL = /(?:^|[^\p{L}])(?:[TMFPH]|Ph|Mob|Tel)\s?:\s*$/u;
  * on07700900123", "Tel.0176…" have none): the text just before a glued number must end with one.
  */
 const GLUED_LABEL =
-  /(?:^|[^\p{L}])(?:tel|t[eé]l|phone|telephone|fon|telefon|mobile?|mob|cell|handy|fax|whatsapp|sms|(?:call|ring|text|reach|contact|message|whatsapp)(?: me| us)? (?:on|at)|tel\.?-?nr)[.\-\/]?$/iu;
+  /(?:^|[^\p{L}])(?:tel|t[eé]l|phone|telephone|fon|telefon|mobile?|mob|cell|handy|fax|whatsapp|sms|(?:call|ring|text|reach|contact|message|whatsapp)(?: me| us)? (?:on|at)|tel\.?-?nr)[.\-/]?$/iu;
 
 /**
  * Words a number is glued to in a hurry that say less ("number07700900123", "at07700900123",
@@ -68,7 +68,7 @@ const OTHER_NUMBER_CONTEXT =
   /(?<![\p{L}\p{N}_])(?:isbn(?:-1[03])?|issn|order|invoice|tracking|ref|reference|ticket|serial|sku|upc|ean|id|version|build|account|acct|routing)(?![\p{L}\p{N}_])/giu;
 
 /** Where spaced separators may join two numbers into one run ("0176 1234567 / 030 901820"). */
-const SPACED_JOIN = / [\/\-] /g;
+const SPACED_JOIN = / [/-] /g;
 
 /**
  * Phone numbers. Without context only unmistakable shapes count (./phone-shapes): international,
@@ -125,7 +125,7 @@ function pushPart({ spans, text, start, raw, labelled }: { spans: Span[]; text: 
 function isGlued({ text, start }: { text: string; start: number }): boolean {
   const before = text[start - 1] ?? "";
   if (/\p{L}/u.test(before)) return true;
-  return /[.\-\/]/.test(before) && /\p{L}/u.test(text[start - 2] ?? "");
+  return /[.\-/]/.test(before) && /\p{L}/u.test(text[start - 2] ?? "");
 }
 
 function wordGluedTo({ text, start }: { text: string; start: number }): "a phone label" | "a weak label" | "another word" {
@@ -136,7 +136,7 @@ function wordGluedTo({ text, start }: { text: string; start: number }): "a phone
 
 function isPhone({ text, start, raw, labelled }: { text: string; start: number; raw: string; labelled: boolean }): boolean {
   // A decimal (".5"), a negative number or a path ("/123") unless glued to a word, which was judged before.
-  if (!labelled && /[.\-\/]/.test(text[start - 1] ?? "")) return false;
+  if (!labelled && /[.\-/]/.test(text[start - 1] ?? "")) return false;
   const body = raw.replace(EXTENSION, "");
   const groups = body.match(/\d+/g) ?? [];
   const parts: PhoneParts = { body, groups, digits: groups.join("") };

@@ -2,7 +2,7 @@ import type { Span } from "../types";
 import { hasContextBefore } from "./context";
 
 /** AAA-GG-SSSS; the same with spaces or none is read as an SSN only when the text says so. */
-const CANDIDATE = /(?<![\p{L}\p{N}_\-.])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}_\-]|[.,]\d)/gu;
+const CANDIDATE = /(?<![\p{L}\p{N}_\-.])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}_-]|[.,]\d)/gu;
 
 const SSN_CONTEXT = /\b(?:ssn|ss#|ss no|social security(?: number| no)?|social sec|taxpayer id|itin)\b/gi;
 

@@ -55,7 +55,7 @@ export const POST = withApiKey<CompletionRequest>(
 
     // Whole: the reply is written through the same stream, then answered at once or as an error.
     await reply.arrayBuffer();
-    if (!outcome || outcome.status !== "completed") {
+    if (outcome?.status !== "completed") {
       if (outcome?.failure) throw toApiError(outcome.failure);
       // Cut by an output guard (the canary of the system prompt appeared), or ended without a cause.
       throw outcome?.status === "failed" ? new ApiError("reply_blocked", REPLY_BLOCKED.message) : new ApiError("provider_error", "The reply could not be completed. Please try again.");
