@@ -95,10 +95,17 @@ export function describeStoreProblem(kind: "upstash" | "redis", error: unknown, 
   const code = connectionError?.code ?? causeCode(error);
   if (kind === "upstash") {
     if (/unauthori[sz]ed|WRONGPASS|invalid token|\b401\b/i.test(text)) {
-      return { fatal: true, message: "UPSTASH_REDIS_REST_TOKEN was refused by Upstash: copy the REST token (not the read-only one) from your database's page in the Upstash console." };
+      return {
+        fatal: true,
+        message:
+          "UPSTASH_REDIS_REST_TOKEN was refused by Upstash: copy the REST token (not the read-only one) from your database's page in the Upstash console.",
+      };
     }
     if (code === "ENOTFOUND") {
-      return { fatal: true, message: "UPSTASH_REDIS_REST_URL names a host that does not exist: copy the REST URL from your database's page in the Upstash console." };
+      return {
+        fatal: true,
+        message: "UPSTASH_REDIS_REST_URL names a host that does not exist: copy the REST URL from your database's page in the Upstash console.",
+      };
     }
     return { fatal: false, message: "Upstash did not answer at UPSTASH_REDIS_REST_URL. Chat will answer 503 until it does; the server retries by itself." };
   }

@@ -35,7 +35,11 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof ApiError) {
-      const fields = error.extra.fields ? ` (${Object.entries(error.extra.fields).map(([k, v]) => `--${k} ${v}`).join("; ")})` : "";
+      const fields = error.extra.fields
+        ? ` (${Object.entries(error.extra.fields)
+            .map(([k, v]) => `--${k} ${v}`)
+            .join("; ")})`
+        : "";
       console.error(`audit:export: ${error.message}${fields}`);
       return error.status === 503 ? 3 : 2;
     }

@@ -121,7 +121,8 @@ async function main(): Promise<void> {
   const targets = [...loso.targets, ...injection.targets, ...pii.targets, ...hostile.targets];
   console.log(`Guard evaluation, ${date.toISOString()}, Node ${process.version}, ${machineDescription()}`);
   console.log(`Load average: ${loadBefore} at the start, ${loadAfter} after the latency measurements. Data: ${dataDir}\n`);
-  for (const table of [targetsTable(targets), ...loso.tables, ...injection.tables, ...pii.tables, ...sanitizer.tables, ...hostile.tables]) console.log(`${tableText(table)}\n`);
+  for (const table of [targetsTable(targets), ...loso.tables, ...injection.tables, ...pii.tables, ...sanitizer.tables, ...hostile.tables])
+    console.log(`${tableText(table)}\n`);
 
   if (opts.write !== undefined) {
     const report = reportMarkdown({

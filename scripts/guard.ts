@@ -54,7 +54,13 @@ function parseModeOrThrow(argv: string[]): Mode | "help" {
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { help: { type: "boolean", short: "h" }, "flag-at": { type: "string" }, "block-at": { type: "string" }, "block-alone-at": { type: "string" }, entities: { type: "string" } },
+    options: {
+      help: { type: "boolean", short: "h" },
+      "flag-at": { type: "string" },
+      "block-at": { type: "string" },
+      "block-alone-at": { type: "string" },
+      entities: { type: "string" },
+    },
   });
   if (values.help) return "help";
   const [command, ...rest] = positionals;
@@ -63,7 +69,8 @@ function parseModeOrThrow(argv: string[]): Mode | "help" {
     if (values.entities !== undefined) throw new UsageError("--entities applies to redact only");
     const flagAt = threshold({ flag: values["flag-at"], env: "GUARD_INJECTION_FLAG_AT", name: "--flag-at" }) ?? INJECTION_THRESHOLDS.flag;
     const blockAt = threshold({ flag: values["block-at"], env: "GUARD_INJECTION_BLOCK_AT", name: "--block-at" }) ?? INJECTION_THRESHOLDS.block;
-    const blockAloneAt = threshold({ flag: values["block-alone-at"], env: "GUARD_INJECTION_BLOCK_ALONE_AT", name: "--block-alone-at" }) ?? INJECTION_THRESHOLDS.blockAlone;
+    const blockAloneAt =
+      threshold({ flag: values["block-alone-at"], env: "GUARD_INJECTION_BLOCK_ALONE_AT", name: "--block-alone-at" }) ?? INJECTION_THRESHOLDS.blockAlone;
     if (flagAt > blockAt) throw new UsageError(`the flag threshold (${flagAt}) is above the block threshold (${blockAt})`);
     if (blockAt > blockAloneAt) throw new UsageError(`the block threshold (${blockAt}) is above the block-alone threshold (${blockAloneAt})`);
     return { kind: "scan", thresholds: { flag: flagAt, block: blockAt, blockAlone: blockAloneAt } };
@@ -88,7 +95,10 @@ function threshold({ flag, env, name }: { flag: string | undefined; env: string;
 }
 
 function entityTypes(list: string): EntityType[] {
-  const names = list.split(",").map((name) => name.trim().toUpperCase()).filter(Boolean);
+  const names = list
+    .split(",")
+    .map((name) => name.trim().toUpperCase())
+    .filter(Boolean);
   const known: ReadonlySet<string> = new Set(ENTITY_TYPES);
   const unknown = names.filter((name) => !known.has(name));
   if (names.length === 0 || unknown.length > 0) {

@@ -78,7 +78,11 @@ async function main(): Promise<void> {
   const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: ROOT, env, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 
-  const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", port, "-H", host], { cwd: ROOT, env, stdio: ["inherit", "pipe", "inherit"] });
+  const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "-p", port, "-H", host], {
+    cwd: ROOT,
+    env,
+    stdio: ["inherit", "pipe", "inherit"],
+  });
   const reach = ["127.0.0.1", "localhost", "::1"].includes(host)
     ? "this machine only (HOST=0.0.0.0 or --host 0.0.0.0 opens it)"
     : `${host === "0.0.0.0" || host === "::" ? "every network interface" : host}: anyone who can reach it sees the sign-in page`;

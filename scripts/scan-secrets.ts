@@ -36,7 +36,9 @@ function git({ cwd, args }: { cwd: string; args: string[] }): Buffer {
 
 function gitRoot(cwd: string): string | null {
   try {
-    return git({ cwd, args: ["rev-parse", "--show-toplevel"] }).toString("utf8").trim();
+    return git({ cwd, args: ["rev-parse", "--show-toplevel"] })
+      .toString("utf8")
+      .trim();
   } catch {
     return null;
   }
@@ -72,11 +74,13 @@ function repoTargets(root: string): Target[] {
   const inGit = gitRoot(root) !== null;
   const rules = ignoreRules({ root, withGitignore: !inGit });
   const listed = inGit ? splitZ(git({ cwd: root, args: ["ls-files", "-z", "-co", "--exclude-standard"] })) : walk({ dir: root, rules });
-  return [...new Set(listed)]
-    .filter((name) => !rules.ignores(name))
-    // A tracked file deleted from the work tree, a submodule or a symlink has nothing of its own to scan.
-    .filter((name) => lstatSync(path.join(root, name), { throwIfNoEntry: false })?.isFile() === true)
-    .map((name) => ({ name, content: readFileSync(path.join(root, name)) }));
+  return (
+    [...new Set(listed)]
+      .filter((name) => !rules.ignores(name))
+      // A tracked file deleted from the work tree, a submodule or a symlink has nothing of its own to scan.
+      .filter((name) => lstatSync(path.join(root, name), { throwIfNoEntry: false })?.isFile() === true)
+      .map((name) => ({ name, content: readFileSync(path.join(root, name)) }))
+  );
 }
 
 function stagedTargets(root: string): Target[] {
@@ -103,7 +107,12 @@ function bundleTargets({ cwd, dir }: { cwd: string; dir: string }): Target[] {
   if (!existsSync(staticDir)) throw new ScanError(`${dir} does not exist: build first (npx next build).`);
   const serverApp = path.join(staticDir, "..", "server", "app");
   const files = walk({ dir: staticDir }).map((rel) => path.join(staticDir, rel));
-  if (existsSync(serverApp)) files.push(...walk({ dir: serverApp }).filter((rel) => rel.endsWith(".html")).map((rel) => path.join(serverApp, rel)));
+  if (existsSync(serverApp))
+    files.push(
+      ...walk({ dir: serverApp })
+        .filter((rel) => rel.endsWith(".html"))
+        .map((rel) => path.join(serverApp, rel)),
+    );
   if (files.length === 0) throw new ScanError(`${dir} holds no files: build first (npx next build).`);
   return files.map((file) => ({ name: path.relative(cwd, file), content: readFileSync(file) }));
 }

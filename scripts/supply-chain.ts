@@ -28,7 +28,7 @@
  * run could not; 2 on a bad argument.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -45,7 +45,12 @@ type Options = { dir: string; registry?: string; requireRegistry: boolean };
 
 function npm(options: Options, args: string[]): { status: number | null; stdout: string; stderr: string } {
   const registry = options.registry ? [`--registry=${options.registry}`] : [];
-  const result = spawnSync("npm", [...args, ...registry], { cwd: options.dir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, npm_config_fund: "false", npm_config_update_notifier: "false" } });
+  const result = spawnSync("npm", [...args, ...registry], {
+    cwd: options.dir,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, npm_config_fund: "false", npm_config_update_notifier: "false" },
+  });
   return { status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "" };
 }
 
@@ -57,7 +62,8 @@ function readLock(dir: string): Record<string, LockPackage> {
   const file = path.join(dir, "package-lock.json");
   if (!existsSync(file)) throw new Error("package-lock.json is missing: run `npm install` once and commit it; every install after that is `npm ci`");
   const lock = JSON.parse(readFileSync(file, "utf8")) as { lockfileVersion?: number; packages?: Record<string, LockPackage> };
-  if ((lock.lockfileVersion ?? 0) < 2 || !lock.packages) throw new Error("package-lock.json is older than lockfileVersion 2: regenerate it with npm 7 or later");
+  if ((lock.lockfileVersion ?? 0) < 2 || !lock.packages)
+    throw new Error("package-lock.json is older than lockfileVersion 2: regenerate it with npm 7 or later");
   return lock.packages;
 }
 
@@ -98,7 +104,9 @@ function checkScripts(options: Options): Outcome {
   if (result.status !== 0) return { status: "failed", lines: [`npm install-scripts ls failed: ${firstLine(result.stderr)}`] };
   const pending = (JSON.parse(result.stdout) as { allowScripts?: unknown[] }).allowScripts ?? [];
   if (pending.length === 0) {
-    const reviewed = Object.entries((JSON.parse(readFileSync(path.join(options.dir, "package.json"), "utf8")) as { allowScripts?: Record<string, boolean> }).allowScripts ?? {});
+    const reviewed = Object.entries(
+      (JSON.parse(readFileSync(path.join(options.dir, "package.json"), "utf8")) as { allowScripts?: Record<string, boolean> }).allowScripts ?? {},
+    );
     const summary = reviewed.map(([name, allowed]) => `${name} ${allowed ? "allowed" : "denied"}`).join(", ");
     return { status: "passed", lines: [`every package with install scripts is reviewed in package.json's allowScripts${summary ? ` (${summary})` : ""}`] };
   }
@@ -118,7 +126,24 @@ type BomComponent = { "bom-ref"?: string; purl?: string; version?: string; hashe
 
 /** Writes the CycloneDX SBOM of the production dependencies (reproducible: no timestamp or serial). */
 function generateSbom(options: Options, file: string): void {
-  const result = spawnSync("npx", ["--no-install", "cyclonedx-npm", "--package-lock-only", "--omit", "dev", "--output-reproducible", "--spec-version", "1.6", "--mc-type", "application", "--output-file", file], { cwd: options.dir, encoding: "utf8" });
+  const result = spawnSync(
+    "npx",
+    [
+      "--no-install",
+      "cyclonedx-npm",
+      "--package-lock-only",
+      "--omit",
+      "dev",
+      "--output-reproducible",
+      "--spec-version",
+      "1.6",
+      "--mc-type",
+      "application",
+      "--output-file",
+      file,
+    ],
+    { cwd: options.dir, encoding: "utf8" },
+  );
   if (result.status !== 0) throw new Error(`cyclonedx-npm failed: ${firstLine(result.stderr) || firstLine(result.stdout)}`);
 }
 
@@ -144,11 +169,22 @@ function checkSbom(options: Options): Outcome {
     const fresh = path.join(scratch, "sbom.cdx.json");
     generateSbom(options, fresh);
     const [was, now] = [committed, fresh].map((f) => bomContent(JSON.parse(readFileSync(f, "utf8")) as Bom));
-    if (was === now) return { status: "passed", lines: [`${SBOM_FILE} matches the installed production dependencies (${countComponents(JSON.parse(readFileSync(fresh, "utf8")) as Bom)} components)`] };
+    if (was === now)
+      return {
+        status: "passed",
+        lines: [`${SBOM_FILE} matches the installed production dependencies (${countComponents(JSON.parse(readFileSync(fresh, "utf8")) as Bom)} components)`],
+      };
     const [a, b] = [new Set(was!.split("\n")), new Set(now!.split("\n"))];
     const gone = [...a].filter((l) => !b.has(l)).slice(0, 5);
     const added = [...b].filter((l) => !a.has(l)).slice(0, 5);
-    return { status: "failed", lines: [`${SBOM_FILE} is out of date: run \`npm run supply-chain:sbom\` and commit it`, ...gone.map((l) => `  only in the committed SBOM: ${l}`), ...added.map((l) => `  only in what is installed: ${l}`)] };
+    return {
+      status: "failed",
+      lines: [
+        `${SBOM_FILE} is out of date: run \`npm run supply-chain:sbom\` and commit it`,
+        ...gone.map((l) => `  only in the committed SBOM: ${l}`),
+        ...added.map((l) => `  only in what is installed: ${l}`),
+      ],
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -169,7 +205,12 @@ function countComponents(bom: Bom): number {
 // ── audit ────────────────────────────────────────────────────────────────────────────────────────
 
 type Advisory = { source: number; name: string; title: string; url: string; severity: string; range: string };
-type AuditReport = { auditReportVersion?: number; vulnerabilities?: Record<string, { via: (Advisory | string)[]; nodes?: string[] }>; message?: string; error?: { summary?: string } };
+type AuditReport = {
+  auditReportVersion?: number;
+  vulnerabilities?: Record<string, { via: (Advisory | string)[]; nodes?: string[] }>;
+  message?: string;
+  error?: { summary?: string };
+};
 type Acceptance = { id: string; package: string; reason: string; expires: string };
 
 /** The GHSA id of an advisory, from its URL (https://github.com/advisories/GHSA-xxxx-xxxx-xxxx). */
@@ -190,7 +231,13 @@ function readAccepted(dir: string): Acceptance[] {
 function registryMissing(options: Options, what: string, detail: string): Outcome {
   const lines = [`${what} could not run: ${detail}`];
   if (options.requireRegistry) return { status: "failed", lines: [...lines, "SUPPLY_CHAIN_REQUIRE_REGISTRY=1: this check must run here."] };
-  return { status: "not run", lines: [...lines, "What it needs is not reachable from here (a registry mirror without the endpoint, or a machine without the internet). CI on GitHub sets SUPPLY_CHAIN_REQUIRE_REGISTRY=1, so the check must run there."] };
+  return {
+    status: "not run",
+    lines: [
+      ...lines,
+      "What it needs is not reachable from here (a registry mirror without the endpoint, or a machine without the internet). CI on GitHub sets SUPPLY_CHAIN_REQUIRE_REGISTRY=1, so the check must run there.",
+    ],
+  };
 }
 
 function checkAudit(options: Options, today = new Date().toISOString().slice(0, 10)): Outcome {
@@ -201,7 +248,8 @@ function checkAudit(options: Options, today = new Date().toISOString().slice(0, 
   } catch {
     return registryMissing(options, "npm audit", firstLine(result.stderr) || "no report");
   }
-  if (report.auditReportVersion === undefined) return registryMissing(options, "npm audit", report.message ?? report.error?.summary ?? (firstLine(result.stderr) || "no report"));
+  if (report.auditReportVersion === undefined)
+    return registryMissing(options, "npm audit", report.message ?? report.error?.summary ?? (firstLine(result.stderr) || "no report"));
 
   const accepted = readAccepted(options.dir);
   const blocking = new Map<string, { advisory: Advisory; via: string[] }>();
@@ -230,9 +278,15 @@ function checkAudit(options: Options, today = new Date().toISOString().slice(0, 
   for (const acceptance of accepted) {
     if (!blocking.has(acceptance.id)) lines.push(`no longer needed: ${acceptance.id} in ${ACCEPTED_FILE} matches no advisory now; remove it`);
   }
-  if (failed) lines.push(`Update the dependency (npm ls <name> shows who pulls it in), or, if it cannot be exploited here, record it in ${ACCEPTED_FILE} with a reason and an expiry date.`);
-  const counts = Object.entries((report as { metadata?: { vulnerabilities?: Record<string, number> } }).metadata?.vulnerabilities ?? {}).filter(([k, n]) => k !== "total" && n > 0).map(([k, n]) => `${n} ${k}`);
-  if (!failed && blocking.size === 0) lines.unshift(`no high or critical advisory in a production dependency${counts.length ? ` (below that: ${counts.join(", ")})` : ""}`);
+  if (failed)
+    lines.push(
+      `Update the dependency (npm ls <name> shows who pulls it in), or, if it cannot be exploited here, record it in ${ACCEPTED_FILE} with a reason and an expiry date.`,
+    );
+  const counts = Object.entries((report as { metadata?: { vulnerabilities?: Record<string, number> } }).metadata?.vulnerabilities ?? {})
+    .filter(([k, n]) => k !== "total" && n > 0)
+    .map(([k, n]) => `${n} ${k}`);
+  if (!failed && blocking.size === 0)
+    lines.unshift(`no high or critical advisory in a production dependency${counts.length ? ` (below that: ${counts.join(", ")})` : ""}`);
   return { status: failed ? "failed" : "passed", lines };
 }
 
@@ -241,15 +295,27 @@ function checkAudit(options: Options, today = new Date().toISOString().slice(0, 
 function checkSignatures(options: Options): Outcome {
   const result = npm(options, ["audit", "signatures", "--fetch-retries=0"]);
   const output = `${result.stdout}\n${result.stderr}`;
-  if (result.status === 0) return { status: "passed", lines: output.split("\n").filter((l) => /verified|attestation/i.test(l)).map((l) => l.trim()) };
-  if (/invalid|missing|tampered/i.test(result.stdout) && !/ENOTFOUND|ECONNREFUSED|404|405/.test(output)) return { status: "failed", lines: result.stdout.trim().split("\n") };
+  if (result.status === 0)
+    return {
+      status: "passed",
+      lines: output
+        .split("\n")
+        .filter((l) => /verified|attestation/i.test(l))
+        .map((l) => l.trim()),
+    };
+  if (/invalid|missing|tampered/i.test(result.stdout) && !/ENOTFOUND|ECONNREFUSED|404|405/.test(output))
+    return { status: "failed", lines: result.stdout.trim().split("\n") };
   const reason = /request to (\S+) failed, reason: ([^\n]+)/.exec(output) ?? /(\d{3} [A-Z][^\n]*)/.exec(output);
   return registryMissing(options, "npm audit signatures", reason ? reason.slice(1).join(": ") : firstLine(output));
 }
 
 // ── run ──────────────────────────────────────────────────────────────────────────────────────────
 
-const firstLine = (text: string) => text.trim().split("\n")[0]?.replace(/^npm error\s*/, "") ?? "";
+const firstLine = (text: string) =>
+  text
+    .trim()
+    .split("\n")[0]
+    ?.replace(/^npm error\s*/, "") ?? "";
 
 function main(argv: string[]): number {
   const options: Options = { dir: process.cwd(), requireRegistry: process.env.SUPPLY_CHAIN_REQUIRE_REGISTRY === "1" };
@@ -271,7 +337,13 @@ function main(argv: string[]): number {
     console.log(`wrote ${SBOM_FILE}`);
     return 0;
   }
-  const run: Record<Check, (o: Options) => Outcome> = { lockfile: checkLockfile, scripts: checkScripts, sbom: checkSbom, audit: (o) => checkAudit(o), signatures: checkSignatures };
+  const run: Record<Check, (o: Options) => Outcome> = {
+    lockfile: checkLockfile,
+    scripts: checkScripts,
+    sbom: checkSbom,
+    audit: (o) => checkAudit(o),
+    signatures: checkSignatures,
+  };
   let exit = 0;
   for (const check of wanted.length > 0 ? wanted : CHECKS) {
     let outcome: Outcome;

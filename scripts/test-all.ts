@@ -84,7 +84,16 @@ if (ok && (want("integration") || want("e2e"))) {
 }
 
 if (ok && want("integration")) {
-  ok = run("integration tests", npx, ["vitest", "run", "-c", "vitest.integration.config.mts", "--reporter=default", "--reporter=json", `--outputFile.json=${RUN_DIR}/integration.json`]) && ok;
+  ok =
+    run("integration tests", npx, [
+      "vitest",
+      "run",
+      "-c",
+      "vitest.integration.config.mts",
+      "--reporter=default",
+      "--reporter=json",
+      `--outputFile.json=${RUN_DIR}/integration.json`,
+    ]) && ok;
   addVitest(`${RUN_DIR}/integration.json`);
 }
 

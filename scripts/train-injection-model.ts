@@ -46,10 +46,27 @@ function main(): void {
   // Held-out scores of every learnable row: its fold model with the stack fitted on all held-out points.
   const modelLogits = points.filter((p) => !p.attack).map((p) => ({ group: p.group, value: p.model }));
   const modelNamedAt = namedAt(modelLogits);
-  const scored: { p: Prepared; s: RowScore }[] = prepared.map((p) => ({ p, s: scoreWith(p, scorerOf(folds.get(p.row.group) as NonNullable<ReturnType<typeof folds.get>>, cal), modelNamedAt) }));
+  const scored: { p: Prepared; s: RowScore }[] = prepared.map((p) => ({
+    p,
+    s: scoreWith(p, scorerOf(folds.get(p.row.group) as NonNullable<ReturnType<typeof folds.get>>, cal), modelNamedAt),
+  }));
   const thresholds = chooseThresholds(scored.filter((x) => !x.p.row.attack).map((x) => ({ group: x.p.row.group, score: x.s })));
   if (values.dump) {
-    writeFileSync(values.dump, scored.map(({ p, s }) => JSON.stringify({ group: p.row.group, attack: p.row.attack, kind: p.row.kind, score: Number(s.score.toFixed(4)), signals: s.signals, text: p.row.text.slice(0, 200) })).join("\n") + "\n");
+    writeFileSync(
+      values.dump,
+      scored
+        .map(({ p, s }) =>
+          JSON.stringify({
+            group: p.row.group,
+            attack: p.row.attack,
+            kind: p.row.kind,
+            score: Number(s.score.toFixed(4)),
+            signals: s.signals,
+            text: p.row.text.slice(0, 200),
+          }),
+        )
+        .join("\n") + "\n",
+    );
   }
 
   progress("training the shipped model on every learnable row");
@@ -62,16 +79,23 @@ function main(): void {
   console.log(`learned from ${prepared.length} rows in ${folds.size} groups; kept ${file.count} weights`);
   console.log(`calibration ${JSON.stringify(calibration)}`);
   console.log("\nheld-out (leave-one-group-out) verdicts per group:");
-  console.log(`${"group".padEnd(34)} ${"attacks".padStart(7)} ${"flag".padStart(6)} ${"block".padStart(6)} ${"benign".padStart(7)} ${"flag".padStart(6)} ${"block".padStart(6)}`);
+  console.log(
+    `${"group".padEnd(34)} ${"attacks".padStart(7)} ${"flag".padStart(6)} ${"block".padStart(6)} ${"benign".padStart(7)} ${"flag".padStart(6)} ${"block".padStart(6)}`,
+  );
   for (const group of [...folds.keys()]) {
     const rows = scored.filter((x) => x.p.row.group === group);
-    const rate = (xs: typeof rows, verdicts: string[]) => (xs.length ? (xs.filter((x) => verdicts.includes(verdictOf(x.s, thresholds))).length / xs.length).toFixed(3) : "  -  ");
+    const rate = (xs: typeof rows, verdicts: string[]) =>
+      xs.length ? (xs.filter((x) => verdicts.includes(verdictOf(x.s, thresholds))).length / xs.length).toFixed(3) : "  -  ";
     const a = rows.filter((x) => x.p.row.attack);
     const b = rows.filter((x) => !x.p.row.attack);
-    console.log(`${group.padEnd(34)} ${String(a.length).padStart(7)} ${rate(a, ["flag", "block"]).padStart(6)} ${rate(a, ["block"]).padStart(6)} ${String(b.length).padStart(7)} ${rate(b, ["flag", "block"]).padStart(6)} ${rate(b, ["block"]).padStart(6)}`);
+    console.log(
+      `${group.padEnd(34)} ${String(a.length).padStart(7)} ${rate(a, ["flag", "block"]).padStart(6)} ${rate(a, ["block"]).padStart(6)} ${String(b.length).padStart(7)} ${rate(b, ["flag", "block"]).padStart(6)} ${rate(b, ["block"]).padStart(6)}`,
+    );
   }
   const benign = scored.filter((x) => !x.p.row.attack).map((x) => ({ group: x.p.row.group, score: x.s }));
-  console.log(`\nmacro benign rate, held out: flagged or blocked ${macroRate(benign, (s) => verdictOf(s, thresholds) !== "allow").toFixed(4)}, blocked ${macroRate(benign, (s) => verdictOf(s, thresholds) === "block").toFixed(4)}`);
+  console.log(
+    `\nmacro benign rate, held out: flagged or blocked ${macroRate(benign, (s) => verdictOf(s, thresholds) !== "allow").toFixed(4)}, blocked ${macroRate(benign, (s) => verdictOf(s, thresholds) === "block").toFixed(4)}`,
+  );
 }
 
 /** The model logit above which "classifier" is named: what 2% of held-out ordinary rows (per group) exceed. */

@@ -52,8 +52,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <div className="auth-notice" role="status">
             <h2 className="auth-notice__title">No sign-in method is set up</h2>
             <p>
-              The operator of this site needs to set <code>AUTH_LOCAL_USERS</code> for email and password accounts, or
-              configure GitHub or Google sign-in. The README explains each option.
+              The operator of this site needs to set <code>AUTH_LOCAL_USERS</code> for email and password accounts, or configure GitHub or Google sign-in. The
+              README explains each option.
             </p>
           </div>
         ) : null}

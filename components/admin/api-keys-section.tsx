@@ -18,9 +18,16 @@ type ApiKeysSectionProps = {
  * JavaScript. Only the key's public prefix is ever shown; the key itself is not kept anywhere.
  */
 export function ApiKeysSection({ data, notice }: ApiKeysSectionProps) {
-  const nameOf = (key: string) => (data.ok ? (data.value.keys.find((k) => k.owner === key)?.ownerEmail ?? data.value.names.get(key)) : undefined) ?? shortKey(key);
+  const nameOf = (key: string) =>
+    (data.ok ? (data.value.keys.find((k) => k.owner === key)?.ownerEmail ?? data.value.names.get(key)) : undefined) ?? shortKey(key);
   return (
-    <Section id="api-keys" title="API keys" aside={data.ok && data.value.keys.length > 0 ? <span className="muted">{plural(data.value.keys.length, "key")}, most recently used first</span> : undefined}>
+    <Section
+      id="api-keys"
+      title="API keys"
+      aside={
+        data.ok && data.value.keys.length > 0 ? <span className="muted">{plural(data.value.keys.length, "key")}, most recently used first</span> : undefined
+      }
+    >
       {notice ? <ActionNotice notice={notice} nameOf={nameOf} /> : null}
       {!data.ok ? <Problem message={data.message} /> : <ApiKeysBody {...data.value} />}
     </Section>
@@ -33,7 +40,13 @@ function ApiKeysBody({ enabled, keys }: ApiKeysData) {
   if (keys.length === 0) {
     return (
       <p className="empty-note">
-        {enabled ? "Nobody has created an API key yet." : <>API keys are not enabled on this server: set <code>RELAY_KEY_SECRET</code> to let people create them in Settings.</>}
+        {enabled ? (
+          "Nobody has created an API key yet."
+        ) : (
+          <>
+            API keys are not enabled on this server: set <code>RELAY_KEY_SECRET</code> to let people create them in Settings.
+          </>
+        )}
       </p>
     );
   }
@@ -114,7 +127,12 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
       </td>
       <td data-label="Actions">
         <form method="post" action={`/api/admin/api-keys/${encodeURIComponent(key.id)}/revoke`} className="admin-inline-form">
-          <button type="submit" className="button button--danger button--small" aria-label={`Revoke ${key.name} (${key.prefix}…) of ${owner}`} data-testid="revoke-api-key">
+          <button
+            type="submit"
+            className="button button--danger button--small"
+            aria-label={`Revoke ${key.name} (${key.prefix}…) of ${owner}`}
+            data-testid="revoke-api-key"
+          >
             Revoke
           </button>
         </form>

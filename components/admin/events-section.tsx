@@ -17,7 +17,15 @@ type EventsSectionProps = { data: Loaded<EventsData>; filter: EventFilter; expor
 export function EventsSection({ data, filter, exportRange, actions }: EventsSectionProps) {
   const filtered = Boolean(filter.kind || filter.user || filter.since);
   return (
-    <Section id="events" title="Security events" aside={<a className="admin-link" href="/api/admin/audit/export" download data-testid="export-link">Export JSON Lines</a>}>
+    <Section
+      id="events"
+      title="Security events"
+      aside={
+        <a className="admin-link" href="/api/admin/audit/export" download data-testid="export-link">
+          Export JSON Lines
+        </a>
+      }
+    >
       <form method="get" action="/admin#events" className="admin-filters" data-testid="events-filter">
         <label className="admin-field">
           <span className="admin-field__label">Kind</span>
@@ -77,7 +85,9 @@ export function EventsSection({ data, filter, exportRange, actions }: EventsSect
             </button>
           </div>
         </form>
-        <p className="muted">Without a range, the export holds the last {EXPORT_DEFAULT_DAYS} days. Events hold metadata only: no prompt, reply, address or key.</p>
+        <p className="muted">
+          Without a range, the export holds the last {EXPORT_DEFAULT_DAYS} days. Events hold metadata only: no prompt, reply, address or key.
+        </p>
       </details>
     </Section>
   );
@@ -92,7 +102,8 @@ function Subject({ user, actions }: { user: UserRow; actions: ActionContext }) {
         <strong title={user.userKey}>{name}</strong> <UserStatus user={user} />
       </p>
       <p className="muted">
-        Today: {formatCount(user.usage.requests)} requests, {formatCount(user.usage.inputTokens + user.usage.outputTokens)} tokens, {formatUsd(user.usage.costMicroUsd)}
+        Today: {formatCount(user.usage.requests)} requests, {formatCount(user.usage.inputTokens + user.usage.outputTokens)} tokens,{" "}
+        {formatUsd(user.usage.costMicroUsd)}
       </p>
       <UserActions user={user} name={name} context={actions} />
     </div>

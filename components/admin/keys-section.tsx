@@ -20,11 +20,15 @@ export function KeysSection({ data }: { data: Loaded<KeyReport> }) {
                   <th scope="col">Key</th>
                   <th scope="col">Fingerprint</th>
                   <th scope="col">Source</th>
-                  <th scope="col" className="admin-num">Position</th>
+                  <th scope="col" className="admin-num">
+                    Position
+                  </th>
                   <th scope="col">Age</th>
                   <th scope="col">In rotation</th>
                   <th scope="col">Last failure</th>
-                  <th scope="col" className="admin-num">Failures</th>
+                  <th scope="col" className="admin-num">
+                    Failures
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -35,8 +39,8 @@ export function KeysSection({ data }: { data: Loaded<KeyReport> }) {
             </table>
           </div>
           <p className="muted">
-            In rotation is as this instance sees it; the last failure and the count are from every instance. A key shows its age when it
-            is configured as <code>key@YYYY-MM-DD</code>.
+            In rotation is as this instance sees it; the last failure and the count are from every instance. A key shows its age when it is configured as{" "}
+            <code>key@YYYY-MM-DD</code>.
           </p>
         </>
       )}
@@ -63,9 +67,7 @@ function KeyRow({ status, maxAgeDays }: { status: KeyStatus; maxAgeDays: number 
         {status.ageDays === undefined ? <span className="muted">unknown</span> : `${formatCount(status.ageDays)} days`}
         {status.tooOld ? <span className="badge badge--warning">rotate: older than {formatCount(maxAgeDays)} days</span> : null}
       </td>
-      <td data-label="In rotation">
-        {status.inRotation ? <span className="badge">Yes</span> : <span className="badge badge--danger">No, cooling down</span>}
-      </td>
+      <td data-label="In rotation">{status.inRotation ? <span className="badge">Yes</span> : <span className="badge badge--danger">No, cooling down</span>}</td>
       <td data-label="Last failure">
         {status.lastFailure ? (
           <>

@@ -31,7 +31,13 @@ export function SpendChart({ days, capMicroUsd }: { days: DayTotals[]; capMicroU
         <span>Last {days.length} days</span>
         <span className="muted">highest {formatUsd(highest.costMicroUsd)}</span>
       </figcaption>
-      <svg className="admin-chart__svg" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-labelledby="spend-chart-title spend-chart-desc">
+      <svg
+        className="admin-chart__svg"
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-labelledby="spend-chart-title spend-chart-desc"
+      >
         <title id="spend-chart-title">Spend per day</title>
         <desc id="spend-chart-desc">{summary}</desc>
         {days.map((d, i) => {
@@ -51,7 +57,14 @@ export function SpendChart({ days, capMicroUsd }: { days: DayTotals[]; capMicroU
         })}
         <line className="admin-chart__base" x1={0} x2={WIDTH} y1={HEIGHT - 0.5} y2={HEIGHT - 0.5} vectorEffect="non-scaling-stroke" />
         {showCap ? (
-          <line className="admin-chart__cap" x1={0} x2={WIDTH} y1={HEIGHT - heightOf(capMicroUsd)} y2={HEIGHT - heightOf(capMicroUsd)} vectorEffect="non-scaling-stroke" />
+          <line
+            className="admin-chart__cap"
+            x1={0}
+            x2={WIDTH}
+            y1={HEIGHT - heightOf(capMicroUsd)}
+            y2={HEIGHT - heightOf(capMicroUsd)}
+            vectorEffect="non-scaling-stroke"
+          />
         ) : null}
       </svg>
       <div className="admin-chart__axis" aria-hidden="true">
@@ -66,9 +79,15 @@ export function SpendChart({ days, capMicroUsd }: { days: DayTotals[]; capMicroU
             <thead>
               <tr>
                 <th scope="col">Day (UTC)</th>
-                <th scope="col" className="admin-num">Cost</th>
-                <th scope="col" className="admin-num">Requests</th>
-                <th scope="col" className="admin-num">Tokens</th>
+                <th scope="col" className="admin-num">
+                  Cost
+                </th>
+                <th scope="col" className="admin-num">
+                  Requests
+                </th>
+                <th scope="col" className="admin-num">
+                  Tokens
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -30,10 +30,18 @@ export function UsersSection({ data, day, actions, notice }: UsersSectionProps) 
             <thead>
               <tr>
                 <th scope="col">User</th>
-                <th scope="col" className="admin-num">Requests</th>
-                <th scope="col" className="admin-num">Tokens in</th>
-                <th scope="col" className="admin-num">Tokens out</th>
-                <th scope="col" className="admin-num">Cost</th>
+                <th scope="col" className="admin-num">
+                  Requests
+                </th>
+                <th scope="col" className="admin-num">
+                  Tokens in
+                </th>
+                <th scope="col" className="admin-num">
+                  Tokens out
+                </th>
+                <th scope="col" className="admin-num">
+                  Cost
+                </th>
                 <th scope="col">Refusals</th>
                 <th scope="col">Status</th>
                 <th scope="col">Actions</th>

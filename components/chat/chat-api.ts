@@ -7,9 +7,7 @@ export type ChatRequest = { conversationId?: string; message: string; model?: st
 /** A refusal before the stream: the 429s also say which limit (`limit`) and when it lifts (`resetsAt`). */
 export type ChatFailure = ApiFailure;
 
-export type OpenResult =
-  | { ok: true; conversationId: string | null; events: AsyncGenerator<ChatStreamEvent> }
-  | ({ ok: false } & ChatFailure);
+export type OpenResult = { ok: true; conversationId: string | null; events: AsyncGenerator<ChatStreamEvent> } | ({ ok: false } & ChatFailure);
 
 /**
  * Sends one message and, when the server accepts it, returns its event stream. Failures before the

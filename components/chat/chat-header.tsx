@@ -24,7 +24,18 @@ type ChatHeaderProps = {
 };
 
 /** The top bar: drawer toggle, model, New chat, budget and account. Memoized: nothing it shows changes while a reply streams. */
-export const ChatHeader = memo(function ChatHeader({ models, model, onModelChange, onNewChat, canStartNew, user, budget, onDataDeleted, drawer, inert }: ChatHeaderProps) {
+export const ChatHeader = memo(function ChatHeader({
+  models,
+  model,
+  onModelChange,
+  onNewChat,
+  canStartNew,
+  user,
+  budget,
+  onDataDeleted,
+  drawer,
+  inert,
+}: ChatHeaderProps) {
   const who = user.email ?? user.name ?? "Signed in";
   return (
     <header className="chat-header" inert={inert}>

@@ -161,10 +161,7 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
     () => ({ open: drawer.open, onToggle: drawer.toggle, toggleRef: drawer.toggleRef }),
     [drawer.open, drawer.toggle, drawer.toggleRef],
   );
-  const sidebarDrawer = useMemo(
-    () => ({ open: drawer.open, onClose: drawer.close, panelRef: drawer.panelRef }),
-    [drawer.open, drawer.close, drawer.panelRef],
-  );
+  const sidebarDrawer = useMemo(() => ({ open: drawer.open, onClose: drawer.close, panelRef: drawer.panelRef }), [drawer.open, drawer.close, drawer.panelRef]);
 
   return (
     <div className="chat-app">

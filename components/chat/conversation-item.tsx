@@ -17,10 +17,7 @@ export type ConversationActions = {
 type ConversationItemProps = ConversationActions & { conversation: ConversationSummary; current: boolean; opening: boolean };
 
 /** `attempt` remounts the editor, so a failed save reopens it fresh with the text that was typed. */
-type Mode =
-  | { kind: "view" }
-  | { kind: "editing"; text: string; error?: string; attempt: number }
-  | { kind: "confirming"; pending: boolean };
+type Mode = { kind: "view" } | { kind: "editing"; text: string; error?: string; attempt: number } | { kind: "confirming"; pending: boolean };
 
 /** One conversation in the list: open it, rename it in place, or delete it after a confirmation. */
 export function ConversationItem({ conversation, current, opening, onOpen, onRename, onDelete }: ConversationItemProps) {
@@ -69,13 +66,7 @@ export function ConversationItem({ conversation, current, opening, onOpen, onRen
   return (
     <li ref={itemRef} className={className} data-testid="conversation-item">
       {mode.kind === "editing" ? (
-        <TitleEditor
-          key={mode.attempt}
-          initial={mode.text}
-          error={mode.error}
-          onSave={(text) => void save(text)}
-          onCancel={() => backToView("rename")}
-        />
+        <TitleEditor key={mode.attempt} initial={mode.text} error={mode.error} onSave={(text) => void save(text)} onCancel={() => backToView("rename")} />
       ) : (
         <div className="conversation-item__row">
           <button

@@ -23,7 +23,17 @@ export const SIDEBAR_ID = "conversation-sidebar";
  * The conversation list: a sidebar on wide screens, a drawer on phones (see useDrawer). Memoized:
  * its props stay the same while a reply streams, and every item formats its dates when rendered.
  */
-export const ConversationSidebar = memo(function ConversationSidebar({ items, status, onRetry, currentId, openingId, drawer, onOpen, onRename, onDelete }: ConversationSidebarProps) {
+export const ConversationSidebar = memo(function ConversationSidebar({
+  items,
+  status,
+  onRetry,
+  currentId,
+  openingId,
+  drawer,
+  onOpen,
+  onRename,
+  onDelete,
+}: ConversationSidebarProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   // The deleted item took focus with it: the list's heading is the nearest sensible place.
@@ -49,12 +59,7 @@ export const ConversationSidebar = memo(function ConversationSidebar({ items, st
           <h2 id="sidebar-title" ref={headingRef} className="sidebar__title" tabIndex={-1}>
             Conversations
           </h2>
-          <button
-            type="button"
-            className="icon-button sidebar__close"
-            aria-label="Close conversations"
-            onClick={() => drawer.onClose({ focus: "toggle" })}
-          >
+          <button type="button" className="icon-button sidebar__close" aria-label="Close conversations" onClick={() => drawer.onClose({ focus: "toggle" })}>
             <Icon name="close" />
           </button>
         </div>

@@ -61,13 +61,11 @@ export function DeleteDataDialog({ onClose, onDeleted }: DeleteDataDialogProps) 
         </h2>
         <div id="delete-data-what" className="dialog__text">
           <p>
-            <strong>Deleted now, for good:</strong> all your conversations, with every message you sent and every reply. This
-            cannot be undone.
+            <strong>Deleted now, for good:</strong> all your conversations, with every message you sent and every reply. This cannot be undone.
           </p>
           <p>
-            <strong>Kept until they expire:</strong> the usage counters behind your limits, such as tokens used today. They hold
-            no messages or other content, and they are what enforces the limits, so they stay until they expire on their
-            own.
+            <strong>Kept until they expire:</strong> the usage counters behind your limits, such as tokens used today. They hold no messages or other content,
+            and they are what enforces the limits, so they stay until they expire on their own.
           </p>
         </div>
         <div className="field">
@@ -94,12 +92,7 @@ export function DeleteDataDialog({ onClose, onDeleted }: DeleteDataDialogProps) 
           <button type="button" className="button button--secondary" onClick={() => ref.current?.close()} disabled={pending}>
             Cancel
           </button>
-          <button
-            type="submit"
-            className="button button--danger"
-            disabled={typed.trim() !== CONFIRM_WORD || pending}
-            data-testid="delete-data-submit"
-          >
+          <button type="submit" className="button button--danger" disabled={typed.trim() !== CONFIRM_WORD || pending} data-testid="delete-data-submit">
             {pending ? "Deleting…" : "Delete everything"}
           </button>
         </div>

@@ -36,7 +36,12 @@ function loadRenderer(): Promise<StreamModule> {
  */
 export function Markdown({ text }: { text: string }) {
   const { ready, container } = useStreamedMarkdown(text);
-  if (!ready) return <div key="plain" className="markdown markdown-plain">{text}</div>;
+  if (!ready)
+    return (
+      <div key="plain" className="markdown markdown-plain">
+        {text}
+      </div>
+    );
   // React leaves this element's children alone: BlockView fills it with the sanitized blocks.
   return <div key="rendered" className="markdown" ref={container} />;
 }

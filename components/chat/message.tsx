@@ -29,20 +29,12 @@ export const Message = memo(function Message({ message }: { message: ChatMessage
       <BrandMark className="message__avatar" />
       <div className="message__main">
         {/* While busy, screen readers hold the growing text and read the finished reply once. */}
-        <div
-          className="message__content"
-          data-testid="message-assistant"
-          data-status={message.status}
-          aria-live="polite"
-          aria-busy={streaming}
-        >
+        <div className="message__content" data-testid="message-assistant" data-status={message.status} aria-live="polite" aria-busy={streaming}>
           {message.text ? <Markdown text={message.text} /> : null}
           {streaming && !message.text ? <TypingDots /> : null}
           {message.status === "stopped" ? <p className="message__status">Stopped</p> : null}
           {message.status === "interrupted" ? (
-            <p className="message__status message__status--error">
-              Interrupted{message.note ? `: ${message.note}` : ""}
-            </p>
+            <p className="message__status message__status--error">Interrupted{message.note ? `: ${message.note}` : ""}</p>
           ) : null}
         </div>
         {!streaming && message.text ? (

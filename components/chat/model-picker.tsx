@@ -11,13 +11,7 @@ export function ModelPicker({ models, value, onChange }: ModelPickerProps) {
       <label htmlFor="model-picker" className="visually-hidden">
         Model
       </label>
-      <select
-        id="model-picker"
-        className="model-picker__select"
-        data-testid="model-picker"
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-      >
+      <select id="model-picker" className="model-picker__select" data-testid="model-picker" value={value} onChange={(event) => onChange(event.target.value)}>
         {models.map((model) => (
           <option key={model.id} value={model.id}>
             {model.label}

@@ -94,7 +94,13 @@ function toChatEvent(json: string): ChatStreamEvent | null {
   if (v.type === "done" && typeof v.conversationId === "string") {
     const usage = toUsage(v.usage);
     const budget = toTokenBudget(v.budget);
-    return { type: "done", conversationId: v.conversationId, ...(usage && { usage }), ...(budget && { budget }), ...(v.notSaved === true && { notSaved: true as const }) };
+    return {
+      type: "done",
+      conversationId: v.conversationId,
+      ...(usage && { usage }),
+      ...(budget && { budget }),
+      ...(v.notSaved === true && { notSaved: true as const }),
+    };
   }
   return null;
 }

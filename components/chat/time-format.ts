@@ -29,4 +29,3 @@ export function describeReset({ iso, now }: { iso: string; now: number }): strin
   const seconds = Math.max(0, Math.ceil((at - now) / 1000));
   return seconds > 0 ? `Resets at ${time} your time, in ${formatWait(seconds)}.` : "Resets now.";
 }
-

@@ -10,9 +10,7 @@ export type ChatUser = { email: string | null; name: string | null; isAdmin?: bo
  */
 export type MessageStatus = "done" | "streaming" | "stopped" | "interrupted";
 
-export type ChatMessage =
-  | { id: string; role: "user"; text: string }
-  | { id: string; role: "assistant"; text: string; status: MessageStatus; note?: string };
+export type ChatMessage = { id: string; role: "user"; text: string } | { id: string; role: "assistant"; text: string; status: MessageStatus; note?: string };
 
 /** The banner's content; `retryAt` (epoch ms) turns it into a countdown that clears itself. */
 export type ChatError = { message: string; retryAt?: number };

@@ -84,11 +84,7 @@ export function useChatStream() {
       const replyId = nextId();
       setError(null);
       setStreaming(true);
-      setMessages((list) => [
-        ...list,
-        { id: userId, role: "user", text },
-        { id: replyId, role: "assistant", text: "", status: "streaming" },
-      ]);
+      setMessages((list) => [...list, { id: userId, role: "user", text }, { id: replyId, role: "assistant", text: "", status: "streaming" }]);
       // Streamed text collects here and reaches React at most every COMMIT_INTERVAL_MS, not once a
       // chunk: every commit renders the chat again, and a long reply arrives in thousands of chunks.
       let reply = "";

@@ -48,29 +48,24 @@ export function useConversations({ initial }: { initial?: ConversationSummary[] 
     const now = new Date().toISOString();
     setItems((current) => {
       const existing = current.find((c) => c.id === id);
-      const moved = existing
-        ? { ...existing, updatedAt: now }
-        : { id, title: titleFromMessage(firstMessage), createdAt: now, updatedAt: now, messageCount: 0 };
+      const moved = existing ? { ...existing, updatedAt: now } : { id, title: titleFromMessage(firstMessage), createdAt: now, updatedAt: now, messageCount: 0 };
       return [moved, ...current.filter((c) => c.id !== id)];
     });
   }, []);
 
   /** Shows the new title at once and puts the old one back if the server refuses it. */
-  const rename = useCallback(
-    async ({ id, title, previous }: { id: string; title: string; previous: string }): Promise<ApiFailure | null> => {
-      const wanted = title.trim();
-      setItems((current) => current.map((c) => (c.id === id ? { ...c, title: wanted } : c)));
-      const result = await renameConversation({ id, title: wanted });
-      if (result.ok) {
-        setItems((current) => current.map((c) => (c.id === id ? { ...c, title: result.data.title } : c)));
-        return null;
-      }
-      // Only if nothing renamed it again meanwhile.
-      setItems((current) => current.map((c) => (c.id === id && c.title === wanted ? { ...c, title: previous } : c)));
-      return result;
-    },
-    [],
-  );
+  const rename = useCallback(async ({ id, title, previous }: { id: string; title: string; previous: string }): Promise<ApiFailure | null> => {
+    const wanted = title.trim();
+    setItems((current) => current.map((c) => (c.id === id ? { ...c, title: wanted } : c)));
+    const result = await renameConversation({ id, title: wanted });
+    if (result.ok) {
+      setItems((current) => current.map((c) => (c.id === id ? { ...c, title: result.data.title } : c)));
+      return null;
+    }
+    // Only if nothing renamed it again meanwhile.
+    setItems((current) => current.map((c) => (c.id === id && c.title === wanted ? { ...c, title: previous } : c)));
+    return result;
+  }, []);
 
   const forget = useCallback((id: string) => setItems((current) => current.filter((c) => c.id !== id)), []);
 

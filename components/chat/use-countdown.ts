@@ -27,4 +27,3 @@ export function useCountdown({ until, onDone }: { until: number | undefined; onD
 
   return left;
 }
-

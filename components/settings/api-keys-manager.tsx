@@ -30,7 +30,12 @@ export function ApiKeysManager({ initial, models }: ApiKeysManagerProps) {
       ) : (
         <>
           {revealed ? <KeySecret revealed={revealed} onDone={dismissKey} /> : null}
-          <CreateKeyForm limits={overview.limits} models={choicesFor(overview.limits.models, models)} full={overview.keys.length >= overview.limits.maxKeys} onCreate={create} />
+          <CreateKeyForm
+            limits={overview.limits}
+            models={choicesFor(overview.limits.models, models)}
+            full={overview.keys.length >= overview.limits.maxKeys}
+            onCreate={create}
+          />
           <KeyList
             keys={overview.keys}
             maxKeys={overview.limits.maxKeys}

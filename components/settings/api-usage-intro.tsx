@@ -23,9 +23,9 @@ export function ApiUsageIntro({ baseUrl, model }: ApiUsageIntroProps) {
         Use Bulwark from your own code
       </h2>
       <p className="settings-text">
-        An API key lets your scripts and apps use the models you use here, through an OpenAI-compatible API: any OpenAI SDK works with
-        the base URL below. What a key uses counts toward your own limits and daily budget, and a key can be narrowed further. Keep a
-        key like a password, and revoke it when you no longer need it.
+        An API key lets your scripts and apps use the models you use here, through an OpenAI-compatible API: any OpenAI SDK works with the base URL below. What
+        a key uses counts toward your own limits and daily budget, and a key can be narrowed further. Keep a key like a password, and revoke it when you no
+        longer need it.
       </p>
       <div className="api-usage__base">
         <span className="muted">Base URL</span>

@@ -52,7 +52,16 @@ export function KeyActions({ view, maxGraceHours, onRoll, onRevoke }: KeyActions
   }
 
   if (mode === "roll") {
-    return <RollStep view={view} maxGraceHours={maxGraceHours} pending={pending} error={error} onRoll={(graceHours) => void run(() => onRoll(graceHours))} onCancel={cancel} />;
+    return (
+      <RollStep
+        view={view}
+        maxGraceHours={maxGraceHours}
+        pending={pending}
+        error={error}
+        onRoll={(graceHours) => void run(() => onRoll(graceHours))}
+        onCancel={cancel}
+      />
+    );
   }
   if (mode === "revoke") {
     return (

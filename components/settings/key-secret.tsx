@@ -19,8 +19,8 @@ export function KeySecret({ revealed, onDone }: { revealed: RevealedKey; onDone:
         Your new key for “{revealed.name}”
       </h2>
       <p id="key-secret-warning" className="key-secret__warning">
-        <strong>Copy this key now. You will not be able to see it again.</strong> Keep it like a password: anyone who has it can use the
-        models as you, within the key&apos;s limits, until you revoke it.
+        <strong>Copy this key now. You will not be able to see it again.</strong> Keep it like a password: anyone who has it can use the models as you, within
+        the key&apos;s limits, until you revoke it.
       </p>
       <code className="key-secret__value" data-testid="api-key-secret">
         {revealed.key}

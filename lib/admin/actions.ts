@@ -25,15 +25,12 @@ export const userKeySchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/);
 const DAILY_TOKENS = { min: 1_000, max: 1_000_000_000 } as const;
 
 /** A form sends text, so "25,000" is read as 25000; empty or null resets. */
-const budgetSchema = z.preprocess(
-  (value) => {
-    if (typeof value !== "string") return value;
-    const text = value.trim();
-    if (text === "") return null;
-    return /^[\d,_ ]+$/.test(text) ? Number(text.replace(/[,_ ]/g, "")) : Number.NaN;
-  },
-  z.number().int().min(DAILY_TOKENS.min).max(DAILY_TOKENS.max).nullable(),
-);
+const budgetSchema = z.preprocess((value) => {
+  if (typeof value !== "string") return value;
+  const text = value.trim();
+  if (text === "") return null;
+  return /^[\d,_ ]+$/.test(text) ? Number(text.replace(/[,_ ]/g, "")) : Number.NaN;
+}, z.number().int().min(DAILY_TOKENS.min).max(DAILY_TOKENS.max).nullable());
 
 const blockActionSchema = z.enum(["block", "unblock"]);
 
@@ -95,7 +92,15 @@ function parseUserKey(value: unknown): string {
   return parsed.data;
 }
 
-async function change({ admin, key, requestId, kind, notice, apply, detail = {} }: {
+async function change({
+  admin,
+  key,
+  requestId,
+  kind,
+  notice,
+  apply,
+  detail = {},
+}: {
   admin: SessionUser;
   key: string;
   requestId: string | undefined;

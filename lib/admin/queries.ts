@@ -166,7 +166,9 @@ const eventFilterSchema = z.object({
   user: z
     .string()
     .max(320, { error: "is too long" })
-    .refine((v) => isUserKey(v) || v.includes(":") || v.includes("@"), { error: "must be a user hash (22 characters), a user id such as github:42, or a local account's email address" })
+    .refine((v) => isUserKey(v) || v.includes(":") || v.includes("@"), {
+      error: "must be a user hash (22 characters), a user id such as github:42, or a local account's email address",
+    })
     .optional(),
   since: z
     .string()
@@ -180,7 +182,12 @@ const eventFilterSchema = z.object({
  * its own). A user may be given as the store's hash, a user id, or a local account's address.
  */
 export function eventQueryFrom(params: UrlParams, { defaultLimit = EVENTS_DEFAULT_LIMIT } = {}): AuditQuery {
-  const parsed = eventFilterSchema.safeParse({ kind: param(params, "kind"), user: param(params, "user"), since: param(params, "since"), limit: param(params, "limit") });
+  const parsed = eventFilterSchema.safeParse({
+    kind: param(params, "kind"),
+    user: param(params, "user"),
+    since: param(params, "since"),
+    limit: param(params, "limit"),
+  });
   if (!parsed.success) throw zodToApiError(parsed.error);
   const { kind, user, since, limit } = parsed.data;
   return {
@@ -210,7 +217,9 @@ export function exportRangeFrom(params: UrlParams, now: number = Date.now()): Ex
 }
 
 function rangeError(fields: Record<string, string>): ApiError {
-  const summary = Object.entries(fields).map(([name, problem]) => `"${name}" ${problem}`).join("; ");
+  const summary = Object.entries(fields)
+    .map(([name, problem]) => `"${name}" ${problem}`)
+    .join("; ");
   return new ApiError("invalid_request", `The export range was not accepted: ${summary}.`, { fields });
 }
 

@@ -31,7 +31,11 @@ const ENTRY = /^([a-z]+:[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127})=(\d{1,6}(?:\.\d{1,6
  */
 export function parsePriceList(text: string): Record<string, ModelPrice> | string {
   const prices: Record<string, ModelPrice> = {};
-  for (const [index, entry] of text.split(",").map((e) => e.trim()).filter(Boolean).entries()) {
+  for (const [index, entry] of text
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .entries()) {
     const match = ENTRY.exec(entry.replace(/\s+/g, ""));
     if (!match) return `entry ${index + 1} must look like openai:gpt-4o-mini=0.15/0.60 (USD per million input/output tokens)`;
     const [, id, input, output] = match as unknown as [string, string, string, string];

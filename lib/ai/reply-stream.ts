@@ -70,7 +70,17 @@ export const REPLY_BLOCKED = {
  * limit: the reply ends there as one that reached its length, so what the budgets reserved for it
  * holds (see MAX_BYTES_PER_TOKEN).
  */
-export async function streamReply({ provider, request, conversationId = "", format, timeoutMs, clientSignal, headers, onSettled, guard = PASS_THROUGH }: Options): Promise<Response> {
+export async function streamReply({
+  provider,
+  request,
+  conversationId = "",
+  format,
+  timeoutMs,
+  clientSignal,
+  headers,
+  onSettled,
+  guard = PASS_THROUGH,
+}: Options): Promise<Response> {
   const wire = format ?? appEventFormat(conversationId);
   const started = performance.now();
   const cancel = new AbortController();

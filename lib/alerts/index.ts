@@ -56,7 +56,17 @@ export function checkUsageSpike({ userId, day, tokensToday }: { userId: string; 
 }
 
 /** A provider refused one of our keys. `label` is the masked key (`sk-proj-…x4Qa`), `fingerprint` its 12-hex SHA-256 prefix. */
-export function alertKeyFailure({ provider, fingerprint, label, status }: { provider: string; fingerprint: string; label: string; status?: number }): Promise<void> {
+export function alertKeyFailure({
+  provider,
+  fingerprint,
+  label,
+  status,
+}: {
+  provider: string;
+  fingerprint: string;
+  label: string;
+  status?: number;
+}): Promise<void> {
   return safely("key_failure", async () => {
     // Only shapes that cannot carry a secret get into a message, whatever a caller passes.
     const safeProvider = /^[a-z][a-z0-9_-]{0,31}$/.test(provider) ? provider : "provider";
@@ -86,7 +96,13 @@ export function noteInjectionBlock({ userId, route, requestId }: { userId: strin
     const blocks = await storeOp("alerts.count", () => state.countInWindow(`injections:${user}`, injectionWindowMinutes * MINUTE_MS));
     if (blocks < injectionBlocks) return;
     if (!(await storeOp("alerts.claim", () => state.claimOnce(`injection:${user}`, dedupMs())))) return;
-    sendAlert({ kind: "injection_burst", user, route, requestId, text: injectionBurstMessage({ user, blocks, windowMinutes: injectionWindowMinutes, route, requestId }) });
+    sendAlert({
+      kind: "injection_burst",
+      user,
+      route,
+      requestId,
+      text: injectionBurstMessage({ user, blocks, windowMinutes: injectionWindowMinutes, route, requestId }),
+    });
   });
 }
 

@@ -19,7 +19,17 @@ export function withHeader(text: string, appUrl: string | undefined): string {
   return host ? `[Bulwark] ${host}: ${text}` : `[Bulwark] ${text}`;
 }
 
-export function spendMessage({ pct, day, spentMicroUsd, capMicroUsd }: { pct: SpendThreshold; day: string; spentMicroUsd: number; capMicroUsd: number }): string {
+export function spendMessage({
+  pct,
+  day,
+  spentMicroUsd,
+  capMicroUsd,
+}: {
+  pct: SpendThreshold;
+  day: string;
+  spentMicroUsd: number;
+  capMicroUsd: number;
+}): string {
   const spent = formatUsd(spentMicroUsd, { cap: capMicroUsd });
   const cap = formatUsd(capMicroUsd, { cap: capMicroUsd });
   const consequence = pct === 100 ? " No more replies will be written until 00:00 UTC." : "";
@@ -34,7 +44,17 @@ export function usageSpikeMessage({ user, day, tokensToday, baseline }: { user: 
   return `User ${user} has used ${count(tokensToday)} tokens today (UTC day ${day}), ${usual}.`;
 }
 
-export function keyFailureMessage({ provider, label, fingerprint, status }: { provider: string; label: string | undefined; fingerprint: string | undefined; status: number | undefined }): string {
+export function keyFailureMessage({
+  provider,
+  label,
+  fingerprint,
+  status,
+}: {
+  provider: string;
+  label: string | undefined;
+  fingerprint: string | undefined;
+  status: number | undefined;
+}): string {
   const key = [label, fingerprint && `(fingerprint ${fingerprint})`].filter(Boolean).join(" ") || "(unidentified)";
   const outcome = status === undefined ? "failed" : `was refused with HTTP ${status}`;
   return `The ${provider} API key ${key} ${outcome}. Check it in the provider's console and rotate it if it was revoked or leaked.`;
@@ -44,6 +64,18 @@ export function canaryLeakMessage({ user, route, requestId }: { user: string; ro
   return `Canary leak: a reply to user ${user} on ${route} (request ${requestId}) contained the system prompt's canary, so the prompt was being disclosed; the reply was cut.`;
 }
 
-export function injectionBurstMessage({ user, blocks, windowMinutes, route, requestId }: { user: string; blocks: number; windowMinutes: number; route: string; requestId: string }): string {
+export function injectionBurstMessage({
+  user,
+  blocks,
+  windowMinutes,
+  route,
+  requestId,
+}: {
+  user: string;
+  blocks: number;
+  windowMinutes: number;
+  route: string;
+  requestId: string;
+}): string {
   return `User ${user} had ${blocks} messages blocked as prompt injection within ${windowMinutes} minutes (latest on ${route}, request ${requestId}).`;
 }

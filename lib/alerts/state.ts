@@ -38,7 +38,11 @@ class RedisAlertState implements AlertState {
     const key = this.key(name);
     // One transaction: the SET NX starts the window (with its expiry) only for the first count, and
     // INCR keeps that expiry, so a counter can never be left without one.
-    const [, count] = await this.redis.multi().set(key, 0, { nx: true, px: Math.max(1, Math.round(ttlMs)) }).incr(key).exec<[unknown, number]>();
+    const [, count] = await this.redis
+      .multi()
+      .set(key, 0, { nx: true, px: Math.max(1, Math.round(ttlMs)) })
+      .incr(key)
+      .exec<[unknown, number]>();
     return Number(count);
   }
 }

@@ -77,7 +77,12 @@ class RedisAuditLog implements AuditLog {
 
   async append(event: AuditInput, now = Date.now()) {
     const input = stored(event);
-    const id = await this.redis.xadd(this.key, "*", { e: JSON.stringify(input) }, { trim: { type: "MINID", comparison: "~", threshold: String(now - this.retentionMs) } });
+    const id = await this.redis.xadd(
+      this.key,
+      "*",
+      { e: JSON.stringify(input) },
+      { trim: { type: "MINID", comparison: "~", threshold: String(now - this.retentionMs) } },
+    );
     return toEvent(String(id), input);
   }
 

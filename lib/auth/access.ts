@@ -26,7 +26,10 @@ export async function readUserControls(userId: string, where: { route: string; r
 }
 
 export const accountBlocked = () =>
-  new ApiError("account_blocked", "This account has been blocked by an administrator, so it cannot be used. If you think this is a mistake, contact the people who run this service.");
+  new ApiError(
+    "account_blocked",
+    "This account has been blocked by an administrator, so it cannot be used. If you think this is a mistake, contact the people who run this service.",
+  );
 
 /** For page renders: the controls, or undefined when the store cannot say (the APIs still fail closed). */
 export async function userControlsForPage(userId: string): Promise<UserControls | undefined> {

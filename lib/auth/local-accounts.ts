@@ -38,7 +38,10 @@ export async function authorizeLocalUser({ email, password, headers }: { email: 
       throw new Error(SIGNIN_ERRORS.unavailable);
     }
   };
-  for (const [policy, identifier] of [["signInPerIp", ip], ["signInPerAccount", `${account}\n${ip}`]] as const) {
+  for (const [policy, identifier] of [
+    ["signInPerIp", ip],
+    ["signInPerAccount", `${account}\n${ip}`],
+  ] as const) {
     const result = await check(policy, identifier);
     if (!result.success) {
       await audit({ kind: "auth.signin_limited", user: subject, route: "signin", reason: policy });
@@ -52,7 +55,11 @@ export async function authorizeLocalUser({ email, password, headers }: { email: 
 
   const user = env().auth.localUsers.find((u) => u.email === account);
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
-  await audit(ok ? { kind: "auth.signin_succeeded", user: subject, route: "signin", reason: "credentials" } : { kind: "auth.signin_failed", user: subject, route: "signin", reason: "wrong_password" });
+  await audit(
+    ok
+      ? { kind: "auth.signin_succeeded", user: subject, route: "signin", reason: "credentials" }
+      : { kind: "auth.signin_failed", user: subject, route: "signin", reason: "wrong_password" },
+  );
   return ok ? { id: account, email: account, name: null } : null;
 }
 

@@ -35,8 +35,7 @@ export function authOptions(): NextAuthOptions {
         id: "credentials",
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        authorize: (credentials, req) =>
-          authorizeLocalUser({ email: credentials?.email, password: credentials?.password, headers: req.headers }),
+        authorize: (credentials, req) => authorizeLocalUser({ email: credentials?.email, password: credentials?.password, headers: req.headers }),
       }),
     );
   }
@@ -107,7 +106,12 @@ export function authOptions(): NextAuthOptions {
       // Local accounts are audited where the password is checked (local-accounts.ts), failures included.
       async signIn({ account, user }) {
         if (!account || account.provider === "credentials") return;
-        await audit({ kind: "auth.signin_succeeded", user: userKey(sessionUserId(account.provider, account.providerAccountId || user.id)), route: "signin", reason: account.provider });
+        await audit({
+          kind: "auth.signin_succeeded",
+          user: userKey(sessionUserId(account.provider, account.providerAccountId || user.id)),
+          route: "signin",
+          reason: account.provider,
+        });
       },
     },
     logger: {

@@ -33,7 +33,9 @@ export async function authRoute(req: NextRequest, context: Context): Promise<Res
   try {
     const [action, provider] = (await context.params).nextauth ?? [];
     if (action === "callback" && provider === "credentials" && req.method !== "POST") {
-      throw new ApiError("method_not_allowed", "Sign in with the form on the sign-in page: this address takes the form's POST only.", { headers: { Allow: "POST" } });
+      throw new ApiError("method_not_allowed", "Sign in with the form on the sign-in page: this address takes the form's POST only.", {
+        headers: { Allow: "POST" },
+      });
     }
     const badCookies = CALLBACK_COOKIES.filter((name) => {
       const value = req.cookies.get(name)?.value;
@@ -41,7 +43,9 @@ export async function authRoute(req: NextRequest, context: Context): Promise<Res
     });
     if (badCookies.length > 0) {
       const clear = badCookies.map((name) => `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${name.startsWith("__Secure-") ? "; Secure" : ""}`);
-      const response = errorResponse(new ApiError("invalid_request", "A sign-in cookie of this browser was damaged and has been cleared. Reload the page and sign in again."));
+      const response = errorResponse(
+        new ApiError("invalid_request", "A sign-in cookie of this browser was damaged and has been cleared. Reload the page and sign in again."),
+      );
       for (const cookie of clear) response.headers.append("Set-Cookie", cookie);
       return response;
     }

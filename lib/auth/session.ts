@@ -24,5 +24,10 @@ export async function getSessionUser(req: NextRequest): Promise<SessionUser | nu
   const secureCookie = auth.url?.startsWith("https://") ?? false;
   const token = await getToken({ req: { cookies: req.cookies, headers: {} } as unknown as NextRequest, secret: auth.secret, secureCookie });
   if (!token?.sub || !withinLifetime(token.authTime)) return null;
-  return { id: token.sub, email: typeof token.email === "string" ? token.email : null, name: typeof token.name === "string" ? token.name : null, authTime: token.authTime };
+  return {
+    id: token.sub,
+    email: typeof token.email === "string" ? token.email : null,
+    name: typeof token.name === "string" ? token.name : null,
+    authTime: token.authTime,
+  };
 }

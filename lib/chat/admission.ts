@@ -133,14 +133,20 @@ export async function admitChat({
           ledger.adjust({ key: keys.tokens, delta: tokensUsed - reservedTokens, ttlSeconds: DAY_TTL_SECONDS }),
           ledger.adjust({ key: keys.spend, delta: cost - reservedCost, ttlSeconds: DAY_TTL_SECONDS }),
           ledger.releaseLease(lease),
-          keyTokens ? ledger.adjust({ key: keyTokens, delta: tokensUsed - (apiKey?.dailyTokens ? reservedTokens : 0), ttlSeconds: DAY_TTL_SECONDS }) : undefined,
+          keyTokens
+            ? ledger.adjust({ key: keyTokens, delta: tokensUsed - (apiKey?.dailyTokens ? reservedTokens : 0), ttlSeconds: DAY_TTL_SECONDS })
+            : undefined,
           apiKey
             ? relayKeyStore().then((store) =>
                 store.addUsage(apiKey.id, { requests: 1, inputTokens: counted.inputTokens, outputTokens: counted.outputTokens, costMicroUsd: cost }),
               )
             : undefined,
           usageStore().then((store) =>
-            store.record({ userKey: userKey(userId), day, delta: { requests: 1, inputTokens: counted.inputTokens, outputTokens: counted.outputTokens, costMicroUsd: cost } }),
+            store.record({
+              userKey: userKey(userId),
+              day,
+              delta: { requests: 1, inputTokens: counted.inputTokens, outputTokens: counted.outputTokens, costMicroUsd: cost },
+            }),
           ),
         ]),
       );
@@ -210,27 +216,39 @@ function tooManyStreams(max: number): ApiError {
 
 function tokenBudgetExhausted(budget: number, now: number): ApiError {
   const { seconds, resetsAt } = untilMidnight(now);
-  return new ApiError("token_budget_exhausted", `You have used today's budget of ${number(budget)} tokens. It resets at 00:00 UTC, in ${formatWait(seconds)}.`, {
-    retryAfterSeconds: seconds,
-    limit: CAPS.dailyTokens.limit,
-    resetsAt,
-  });
+  return new ApiError(
+    "token_budget_exhausted",
+    `You have used today's budget of ${number(budget)} tokens. It resets at 00:00 UTC, in ${formatWait(seconds)}.`,
+    {
+      retryAfterSeconds: seconds,
+      limit: CAPS.dailyTokens.limit,
+      resetsAt,
+    },
+  );
 }
 
 function keyBudgetExhausted(budget: number, now: number): ApiError {
   const { seconds, resetsAt } = untilMidnight(now);
-  return new ApiError("token_budget_exhausted", `This API key has used its daily budget of ${number(budget)} tokens. It resets at 00:00 UTC, in ${formatWait(seconds)}.`, {
-    retryAfterSeconds: seconds,
-    limit: "api_key_daily_tokens",
-    resetsAt,
-  });
+  return new ApiError(
+    "token_budget_exhausted",
+    `This API key has used its daily budget of ${number(budget)} tokens. It resets at 00:00 UTC, in ${formatWait(seconds)}.`,
+    {
+      retryAfterSeconds: seconds,
+      limit: "api_key_daily_tokens",
+      resetsAt,
+    },
+  );
 }
 
 function spendCapReached(now: number): ApiError {
   const { seconds, resetsAt } = untilMidnight(now);
-  return new ApiError("spend_cap_reached", `Bulwark has reached its spending limit for today, so no more replies can be written. It resets at 00:00 UTC, in ${formatWait(seconds)}.`, {
-    retryAfterSeconds: seconds,
-    limit: CAPS.dailySpend.limit,
-    resetsAt,
-  });
+  return new ApiError(
+    "spend_cap_reached",
+    `Bulwark has reached its spending limit for today, so no more replies can be written. It resets at 00:00 UTC, in ${formatWait(seconds)}.`,
+    {
+      retryAfterSeconds: seconds,
+      limit: CAPS.dailySpend.limit,
+      resetsAt,
+    },
+  );
 }

@@ -78,9 +78,13 @@ export async function startReply(input: ReplyInput): Promise<Response> {
     const signals = guarded.injection?.signals ?? [];
     throw new ApiError("prompt_rejected", refusalMessage(signals), { signals });
   }
-  if (guarded.injection?.verdict === "flag") await judgeFlagged({ input, audit, text: guarded.providerText, signals: guarded.injection.signals, score: guarded.injection.score });
+  if (guarded.injection?.verdict === "flag")
+    await judgeFlagged({ input, audit, text: guarded.providerText, signals: guarded.injection.signals, score: guarded.injection.score });
   if (guarded.rejected === "personal_data_rejected") {
-    throw new ApiError("personal_data_rejected", "This message contains personal data or a secret (such as an email address, a card number or a key), which this service does not send to the model. Please remove it and send again.");
+    throw new ApiError(
+      "personal_data_rejected",
+      "This message contains personal data or a secret (such as an email address, a card number or a key), which this service does not send to the model. Please remove it and send again.",
+    );
   }
 
   // A fresh canary per request: if it ever appears in the output, the system prompt is leaking.
@@ -128,8 +132,13 @@ export async function startReply(input: ReplyInput): Promise<Response> {
       totalMs: Math.round(performance.now() - started),
     });
     const findings = outputGuard.summary();
-    const audited = Promise.all([...findings.map((finding) => auditGuard(audit, finding)), findings.some((f) => f.stage === "canary") ? alertCanaryLeak(audit) : undefined]);
-    const kept = input.afterReply ? keepReply(() => (input.afterReply as NonNullable<ReplyInput["afterReply"]>)(outcome, guarded.userText), where.requestId) : true;
+    const audited = Promise.all([
+      ...findings.map((finding) => auditGuard(audit, finding)),
+      findings.some((f) => f.stage === "canary") ? alertCanaryLeak(audit) : undefined,
+    ]);
+    const kept = input.afterReply
+      ? keepReply(() => (input.afterReply as NonNullable<ReplyInput["afterReply"]>)(outcome, guarded.userText), where.requestId)
+      : true;
     const [budget, saved] = await Promise.all([ticket.settle(outcome), kept, audited]);
     const extra: DoneExtra = { ...(budget && { budget }), ...(!saved && { notSaved: true as const }) };
     return Object.keys(extra).length > 0 ? extra : undefined;
@@ -138,7 +147,13 @@ export async function startReply(input: ReplyInput): Promise<Response> {
   try {
     return await streamReply({
       provider: await providerFor(model),
-      request: { model: model.model, messages, maxOutputTokens, endUserId: providerUserId(userId), origin: { userId, route: where.route, requestId: where.requestId } },
+      request: {
+        model: model.model,
+        messages,
+        maxOutputTokens,
+        endUserId: providerUserId(userId),
+        origin: { userId, route: where.route, requestId: where.requestId },
+      },
       conversationId: input.conversationId,
       format: input.format,
       timeoutMs: ai.timeoutMs,
@@ -160,14 +175,30 @@ export async function startReply(input: ReplyInput): Promise<Response> {
  * "attack" blocks the message as the detector would have, naming the judge; no answer lets it through
  * or refuses it with a 503, as GUARD_INJECTION_JUDGE_ON_ERROR says. Every outcome is audited.
  */
-async function judgeFlagged({ input, audit, text, signals, score }: { input: ReplyInput; audit: AuditContext; text: string; signals: string[]; score: number }): Promise<void> {
+async function judgeFlagged({
+  input,
+  audit,
+  text,
+  signals,
+  score,
+}: {
+  input: ReplyInput;
+  audit: AuditContext;
+  text: string;
+  signals: string[];
+  score: number;
+}): Promise<void> {
   const opinion = await secondOpinion({ text, userId: input.userId, where: input.where, apiKey: input.apiKey, dailyTokens: input.controls.dailyTokens });
   if (opinion === null) return;
   if (opinion.verdict === "unavailable") {
     await auditGuard(audit, { stage: "injection", action: "flagged", signals: [`judge_${opinion.why}`], score });
     const judge = env().guards.judge;
     if (judge.mode !== "off" && judge.onError === "block") {
-      throw new ApiError("guard_unavailable", "This message could not be checked for safety right now, so it was not sent. Please send it again in a few seconds.", { retryAfterSeconds: 5 });
+      throw new ApiError(
+        "guard_unavailable",
+        "This message could not be checked for safety right now, so it was not sent. Please send it again in a few seconds.",
+        { retryAfterSeconds: 5 },
+      );
     }
     return;
   }

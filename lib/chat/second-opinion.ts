@@ -44,7 +44,15 @@ export async function secondOpinion({ text, ...asker }: Asker & { text: string }
   }
 }
 
-async function askClassifier({ judge, text, signal }: { judge: Extract<InjectionJudgeConfig, { mode: "http" }>; text: string; signal: AbortSignal }): Promise<JudgeAnswer | null> {
+async function askClassifier({
+  judge,
+  text,
+  signal,
+}: {
+  judge: Extract<InjectionJudgeConfig, { mode: "http" }>;
+  text: string;
+  signal: AbortSignal;
+}): Promise<JudgeAnswer | null> {
   const res = await fetch(judge.url, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json", ...(judge.token ? { authorization: `Bearer ${judge.token}` } : {}) },
@@ -60,7 +68,17 @@ async function askClassifier({ judge, text, signal }: { judge: Extract<Injection
   return readClassifierReply(await res.json().catch(() => null));
 }
 
-async function askModel({ judge, text, signal, asker }: { judge: Extract<InjectionJudgeConfig, { mode: "llm" }>; text: string; signal: AbortSignal; asker: Asker }): Promise<JudgeAnswer | null> {
+async function askModel({
+  judge,
+  text,
+  signal,
+  asker,
+}: {
+  judge: Extract<InjectionJudgeConfig, { mode: "llm" }>;
+  text: string;
+  signal: AbortSignal;
+  asker: Asker;
+}): Promise<JudgeAnswer | null> {
   const messages = judgeMessages({ text, boundary: newBoundary() });
   const ticket = await admitChat({
     userId: asker.userId,
@@ -76,7 +94,14 @@ async function askModel({ judge, text, signal, asker }: { judge: Extract<Injecti
   let status: "completed" | "failed" | "aborted" = "completed";
   try {
     const provider = await providerFor(judge.model);
-    for await (const part of provider.stream({ model: judge.model.model, messages, maxOutputTokens: JUDGE_MAX_OUTPUT_TOKENS, signal, endUserId: providerUserId(asker.userId), origin: { userId: asker.userId, ...asker.where } })) {
+    for await (const part of provider.stream({
+      model: judge.model.model,
+      messages,
+      maxOutputTokens: JUDGE_MAX_OUTPUT_TOKENS,
+      signal,
+      endUserId: providerUserId(asker.userId),
+      origin: { userId: asker.userId, ...asker.where },
+    })) {
       if (part.type === "text") reply += part.text;
       else usage = part.usage;
     }

@@ -1,10 +1,7 @@
 /** A limit of `requests` per `windowMs`, written `20/60s`, `5/15m`, `100/1h` or `1000/1d`. */
 export type RateLimitSpec = { requests: number; windowMs: number; source: string };
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const satisfies Record<
-  string,
-  number
->;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const satisfies Record<string, number>;
 
 const SPEC = /^\s*(\d{1,9})\s*\/\s*(\d{1,9})\s*(ms|s|m|h|d)\s*$/;
 

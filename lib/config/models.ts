@@ -15,7 +15,11 @@ const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$/;
  */
 export function parseModelList(text: string): ModelRef[] | string {
   const models: ModelRef[] = [];
-  for (const [index, entry] of text.split(",").map((e) => e.trim()).filter(Boolean).entries()) {
+  for (const [index, entry] of text
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .entries()) {
     const which = `entry ${index + 1}`;
     const colon = entry.indexOf(":");
     const provider = entry.slice(0, colon);

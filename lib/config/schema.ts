@@ -20,12 +20,10 @@ const PII_ENTITY_NAMES = ["EMAIL", "PHONE", "CARD", "IBAN", "SSN", "IP", "SECRET
  */
 
 /** Empty strings count as unset: `FOO=` in a .env file must not turn into a confusing empty secret. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
 const text = (message: string) => z.string({ error: message });
-const url = (message: string) =>
-  z.string({ error: message }).refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), { message });
+const url = (message: string) => z.string({ error: message }).refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), { message });
 const int = ({ min, max, message }: { min: number; max: number; message: string }) =>
   z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
 const rateLimit = (example: string) =>
@@ -70,7 +68,9 @@ const rawSchema = z.object({
   NEXTAUTH_URL: optional(
     url("must be an absolute http(s) URL, e.g. http://localhost:3000")
       // next-auth takes a URL not starting with a lower-case "http" for a bare host and puts https:// in front.
-      .refine((v) => !/^https?:\/\//i.test(v) || /^https?:\/\//.test(v), { message: "must start with http:// or https:// in lower case (next-auth reads the scheme as written)" }),
+      .refine((v) => !/^https?:\/\//i.test(v) || /^https?:\/\//.test(v), {
+        message: "must start with http:// or https:// in lower case (next-auth reads the scheme as written)",
+      }),
   ),
   NEXTAUTH_SECRET: optional(text("must be a string").min(32, { error: "must be at least 32 characters (try `openssl rand -base64 32`)" })),
   SESSION_MAX_AGE_SECONDS: optional(int({ min: 60, max: 86_400 * 7, message: "must be a whole number of seconds from 60 to 604800" })),
@@ -103,7 +103,9 @@ const rawSchema = z.object({
   CHAT_RATE_LIMIT: optional(rateLimit("20/60s")),
   CHAT_MAX_MESSAGE_CHARS: optional(int({ min: 1, max: 100_000, message: "must be a whole number from 1 to 100000" })),
   // At most what the proxy lets through to any route (lib/http/request-guard.ts).
-  CHAT_MAX_BODY_BYTES: optional(int({ min: 1_024, max: MAX_REQUEST_BODY_BYTES, message: `must be a whole number of bytes from 1024 to ${MAX_REQUEST_BODY_BYTES}` })),
+  CHAT_MAX_BODY_BYTES: optional(
+    int({ min: 1_024, max: MAX_REQUEST_BODY_BYTES, message: `must be a whole number of bytes from 1024 to ${MAX_REQUEST_BODY_BYTES}` }),
+  ),
   CHAT_HISTORY_MAX_MESSAGES: optional(int({ min: 0, max: 200, message: "must be a whole number from 0 to 200" })),
 
   API_RATE_LIMIT: optional(rateLimit("120/60s")),
@@ -153,16 +155,34 @@ const rawSchema = z.object({
   GUARD_PII: optional(z.enum(["off", "flag", "redact", "block"], { error: "must be off, flag, redact or block" })),
   GUARD_PII_ENTITIES: optional(
     text("must be a comma-separated list of EMAIL, PHONE, CARD, IBAN, SSN, IP, SECRET").transform((v, ctx) => {
-      const names = v.split(",").map((e) => e.trim().toUpperCase()).filter(Boolean);
+      const names = v
+        .split(",")
+        .map((e) => e.trim().toUpperCase())
+        .filter(Boolean);
       const unknown = names.filter((n) => !(PII_ENTITY_NAMES as readonly string[]).includes(n));
       if (unknown.length > 0 || names.length === 0) ctx.addIssue({ code: "custom", message: `must list entities from ${PII_ENTITY_NAMES.join(", ")}` });
       return names as EntityType[];
     }),
   ),
   GUARD_INJECTION: optional(z.enum(["off", "flag", "block"], { error: "must be off, flag or block" })),
-  GUARD_INJECTION_FLAG_AT: optional(z.coerce.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be a number from 0 to 1" }).max(1, { error: "must be a number from 0 to 1" })),
-  GUARD_INJECTION_BLOCK_AT: optional(z.coerce.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be a number from 0 to 1" }).max(1, { error: "must be a number from 0 to 1" })),
-  GUARD_INJECTION_BLOCK_ALONE_AT: optional(z.coerce.number({ error: "must be a number from 0 to 1" }).min(0, { error: "must be a number from 0 to 1" }).max(1, { error: "must be a number from 0 to 1" })),
+  GUARD_INJECTION_FLAG_AT: optional(
+    z.coerce
+      .number({ error: "must be a number from 0 to 1" })
+      .min(0, { error: "must be a number from 0 to 1" })
+      .max(1, { error: "must be a number from 0 to 1" }),
+  ),
+  GUARD_INJECTION_BLOCK_AT: optional(
+    z.coerce
+      .number({ error: "must be a number from 0 to 1" })
+      .min(0, { error: "must be a number from 0 to 1" })
+      .max(1, { error: "must be a number from 0 to 1" }),
+  ),
+  GUARD_INJECTION_BLOCK_ALONE_AT: optional(
+    z.coerce
+      .number({ error: "must be a number from 0 to 1" })
+      .min(0, { error: "must be a number from 0 to 1" })
+      .max(1, { error: "must be a number from 0 to 1" }),
+  ),
   GUARD_INJECTION_JUDGE: optional(z.enum(["off", "llm", "http"], { error: "must be off, llm or http" })),
   GUARD_INJECTION_JUDGE_MODEL: optional(text("must be one of the AI_MODELS entries, e.g. openai:gpt-4o-mini")),
   GUARD_INJECTION_JUDGE_URL: optional(url("must be an http(s) URL, e.g. https://classifier.internal/v1/classify")),
@@ -174,7 +194,10 @@ const rawSchema = z.object({
 
   ADMIN_EMAILS: optional(
     text("must be a comma-separated list of email addresses").transform((v, ctx) => {
-      const emails = v.split(",").map((e) => e.trim().toLowerCase()).filter(Boolean);
+      const emails = v
+        .split(",")
+        .map((e) => e.trim().toLowerCase())
+        .filter(Boolean);
       const bad = emails.findIndex((e) => !z.email().safeParse(e).success);
       if (bad >= 0) ctx.addIssue({ code: "custom", message: `entry ${bad + 1} is not an email address` });
       return emails;
@@ -190,7 +213,10 @@ const rawSchema = z.object({
 
   RELAY_KEY_SECRET: optional(
     text("must be a comma-separated list of secrets").transform((v, ctx) => {
-      const secrets = v.split(",").map((e) => e.trim()).filter(Boolean);
+      const secrets = v
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean);
       const short = secrets.findIndex((e) => e.length < 32);
       if (short >= 0) ctx.addIssue({ code: "custom", message: `entry ${short + 1} must be at least 32 characters (try \`openssl rand -base64 32\`)` });
       return secrets;
@@ -362,14 +388,18 @@ export function parseEnv(
     );
   }
   if (need && store.kind !== "memory" && !raw.CONVERSATION_ENCRYPTION_KEY) {
-    problems.push("CONVERSATION_ENCRYPTION_KEY: is required with a Redis store (conversations are encrypted at rest); make one with `npm run -s store:generate-key`");
+    problems.push(
+      "CONVERSATION_ENCRYPTION_KEY: is required with a Redis store (conversations are encrypted at rest); make one with `npm run -s store:generate-key`",
+    );
   }
 
   const localUsers = raw.AUTH_LOCAL_USERS ?? [];
   if (need && !raw.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET: is required (at least 32 random characters, e.g. `openssl rand -base64 32`)");
   if (need && isProduction && !raw.NEXTAUTH_URL) problems.push("NEXTAUTH_URL: is required in production (the public URL of the app)");
   if (need && !github && !google && localUsers.length === 0) {
-    problems.push("AUTH_LOCAL_USERS: no way to sign in is configured; set AUTH_LOCAL_USERS, or GITHUB_ID/GITHUB_SECRET, or GOOGLE_CLIENT_ID/GOOGLE_CLIENT_SECRET");
+    problems.push(
+      "AUTH_LOCAL_USERS: no way to sign in is configured; set AUTH_LOCAL_USERS, or GITHUB_ID/GITHUB_SECRET, or GOOGLE_CLIENT_ID/GOOGLE_CLIENT_SECRET",
+    );
   }
 
   const openai = providerConfig("OPENAI", raw.OPENAI_API_KEYS, raw.OPENAI_API_KEY, raw.OPENAI_BASE_URL, files.paths);
@@ -387,7 +417,9 @@ export function parseEnv(
     }
   }
   if (need && isProduction && !openai && !anthropic && !raw.AI_MODELS) {
-    problems.push("AI_MODELS: no provider key is set; set OPENAI_API_KEY or ANTHROPIC_API_KEY, or set AI_MODELS=demo:demo to run the offline demo model on purpose");
+    problems.push(
+      "AI_MODELS: no provider key is set; set OPENAI_API_KEY or ANTHROPIC_API_KEY, or set AI_MODELS=demo:demo to run the offline demo model on purpose",
+    );
   }
 
   // In production, nothing that carries user data or a secret goes in clear text off this machine,
@@ -395,7 +427,15 @@ export function parseEnv(
   let insecureByExemption: TransportVariable[] = [];
   if (need && isProduction) {
     const { NEXTAUTH_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL, UPSTASH_REDIS_REST_URL, REDIS_URL, GUARD_INJECTION_JUDGE_URL, ALERT_WEBHOOK_URL } = raw;
-    const urls = { NEXTAUTH_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL, UPSTASH_REDIS_REST_URL, REDIS_URL, GUARD_INJECTION_JUDGE_URL, ALERT_WEBHOOK_URL } satisfies Record<TransportVariable, string | undefined>;
+    const urls = {
+      NEXTAUTH_URL,
+      OPENAI_BASE_URL,
+      ANTHROPIC_BASE_URL,
+      UPSTASH_REDIS_REST_URL,
+      REDIS_URL,
+      GUARD_INJECTION_JUDGE_URL,
+      ALERT_WEBHOOK_URL,
+    } satisfies Record<TransportVariable, string | undefined>;
     const transport = checkTransport({ urls, allowInsecure: raw.ALLOW_INSECURE_TRANSPORT ?? [] });
     problems.push(...transport.problems);
     insecureByExemption = transport.exempted;
@@ -416,8 +456,14 @@ export function parseEnv(
     problems.push("GUARD_INJECTION_FLAG_AT: must not be above GUARD_INJECTION_BLOCK_AT (a message is flagged before it is blocked)");
   }
   const judge = judgeConfig({ raw, models, problems });
-  if (raw.GUARD_INJECTION_BLOCK_AT !== undefined && raw.GUARD_INJECTION_BLOCK_ALONE_AT !== undefined && raw.GUARD_INJECTION_BLOCK_AT > raw.GUARD_INJECTION_BLOCK_ALONE_AT) {
-    problems.push("GUARD_INJECTION_BLOCK_AT: must not be above GUARD_INJECTION_BLOCK_ALONE_AT (a block the model alone decides needs at least the score of one a named signal confirms)");
+  if (
+    raw.GUARD_INJECTION_BLOCK_AT !== undefined &&
+    raw.GUARD_INJECTION_BLOCK_ALONE_AT !== undefined &&
+    raw.GUARD_INJECTION_BLOCK_AT > raw.GUARD_INJECTION_BLOCK_ALONE_AT
+  ) {
+    problems.push(
+      "GUARD_INJECTION_BLOCK_AT: must not be above GUARD_INJECTION_BLOCK_ALONE_AT (a block the model alone decides needs at least the score of one a named signal confirms)",
+    );
   }
 
   const prices = { ...LIST_PRICES, ...raw.AI_MODEL_PRICES };
@@ -542,7 +588,10 @@ function providerConfig(
   paths: Record<string, string>,
 ): ProviderConfig | undefined {
   const sources: KeySource[] = [];
-  for (const [variable, keys] of [[`${prefix}_API_KEYS`, list], [`${prefix}_API_KEY`, single]] as const) {
+  for (const [variable, keys] of [
+    [`${prefix}_API_KEYS`, list],
+    [`${prefix}_API_KEY`, single],
+  ] as const) {
     const path = paths[variable];
     // A file source stays even when empty now: the secret manager may fill it later.
     if (path) sources.push({ variable, kind: "file", path, keys: keys ?? [] });
@@ -560,7 +609,8 @@ export function mergeKeys(sources: readonly { keys: ProviderKey[] }[]): Provider
 
 function storeConfig(raw: z.infer<typeof rawSchema>): StoreConfig {
   const prefix = raw.STORE_KEY_PREFIX ?? DEFAULTS.STORE_KEY_PREFIX;
-  if (raw.UPSTASH_REDIS_REST_URL && raw.UPSTASH_REDIS_REST_TOKEN) return { kind: "upstash", url: raw.UPSTASH_REDIS_REST_URL, token: raw.UPSTASH_REDIS_REST_TOKEN, prefix };
+  if (raw.UPSTASH_REDIS_REST_URL && raw.UPSTASH_REDIS_REST_TOKEN)
+    return { kind: "upstash", url: raw.UPSTASH_REDIS_REST_URL, token: raw.UPSTASH_REDIS_REST_TOKEN, prefix };
   if (raw.REDIS_URL) return { kind: "redis", url: raw.REDIS_URL, prefix };
   return { kind: "memory", allowedInProduction: raw.ALLOW_IN_MEMORY_STORE === "true", prefix };
 }

@@ -45,9 +45,7 @@ const SECRET_VALUE =
  * by name or by value. The build fails when this returns anything.
  */
 export function findPublicSecrets(source: Record<string, string | undefined>): string[] {
-  const secretValues = new Set(
-    SECRET_VARIABLES.map((name) => source[name]).filter((v): v is string => !!v && v.trim().length >= 8),
-  );
+  const secretValues = new Set(SECRET_VARIABLES.map((name) => source[name]).filter((v): v is string => !!v && v.trim().length >= 8));
   return Object.entries(source)
     .filter(([name, value]) => name.startsWith("NEXT_PUBLIC_") && value)
     .filter(([name, value = ""]) => SECRET_NAME.test(name) || SECRET_VALUE.test(value) || secretValues.has(value))

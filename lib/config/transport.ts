@@ -67,7 +67,9 @@ function refusal(name: TransportVariable): string {
     return `${name}: must be an https:// URL in production: it is the address users sign in at, so ${rule.carries} would otherwise cross the network in clear text (and the cookie is marked Secure only for https); ${loopback}; behind a TLS-terminating proxy, set the https:// address users see`;
   }
   const wanted =
-    rule.scheme === "rediss" ? "a rediss:// (TLS) URL, written in lower case and without a tls= query option, which the Redis client would take instead of TLS," : "an https:// URL";
+    rule.scheme === "rediss"
+      ? "a rediss:// (TLS) URL, written in lower case and without a tls= query option, which the Redis client would take instead of TLS,"
+      : "an https:// URL";
   return (
     `${name}: must be ${wanted} in production: ${rule.carries} would otherwise cross the network in clear text; ${loopback}, ` +
     `or when a TLS-terminating sidecar or private link encrypts that hop, list ${name} in ALLOW_INSECURE_TRANSPORT`
@@ -80,13 +82,10 @@ function refusal(name: TransportVariable): string {
  * per variable, naming it, never its value; and the variables that go in clear by exemption, for the
  * start-up log.
  */
-export function checkTransport({
-  urls,
-  allowInsecure,
-}: {
-  urls: Partial<Record<TransportVariable, string>>;
-  allowInsecure: readonly string[];
-}): { problems: string[]; exempted: TransportVariable[] } {
+export function checkTransport({ urls, allowInsecure }: { urls: Partial<Record<TransportVariable, string>>; allowInsecure: readonly string[] }): {
+  problems: string[];
+  exempted: TransportVariable[];
+} {
   const problems: string[] = [];
   const exempted: TransportVariable[] = [];
   for (const name of Object.keys(TRANSPORT_RULES) as TransportVariable[]) {

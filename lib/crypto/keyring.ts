@@ -50,7 +50,11 @@ function decodeKey(entry: string): Buffer | undefined {
  */
 export function parseKeyList(text: string): Buffer[] | string {
   const keys: Buffer[] = [];
-  for (const [index, entry] of text.split(",").map((e) => e.trim()).filter(Boolean).entries()) {
+  for (const [index, entry] of text
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)
+    .entries()) {
     const which = `entry ${index + 1}`;
     const key = decodeKey(entry);
     if (!key) return `${which} must be a 32-byte key written as base64 or as 64 hex characters`;

@@ -80,7 +80,9 @@ export function guardInput({
     userText = normalized.text;
     invisibleRemoved = normalized.removed.zeroWidth + normalized.removed.bidi + normalized.removed.tags;
     if (normalized.changed) {
-      const signals = Object.entries(normalized.removed).filter(([, n]) => n > 0).map(([kind]) => kind);
+      const signals = Object.entries(normalized.removed)
+        .filter(([, n]) => n > 0)
+        .map(([kind]) => kind);
       const count = Object.values(normalized.removed).reduce((a, b) => a + b, 0);
       if (count > 0) findings.push({ stage: "normalize", action: "redacted", signals, count });
     }

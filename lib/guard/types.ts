@@ -8,17 +8,10 @@
 export type GuardPolicy = "off" | "flag" | "redact" | "block";
 
 /** A detected entity's kind: the placeholder's name is its upper-case form (`EMAIL` → `[EMAIL_1]`). */
-export type EntityType =
-  | "EMAIL"
-  | "PHONE"
-  | "CARD"
-  | "IBAN"
-  | "SSN"
-  | "IP"
-  | "SECRET";
+export type EntityType = "EMAIL" | "PHONE" | "CARD" | "IBAN" | "SSN" | "IP" | "SECRET";
 
 /** A span of the text, in UTF-16 code units, end exclusive. */
-export type Span = { start: number; end: number; type: EntityType; /** finer kind, e.g. "openai_key" for a SECRET */ subtype?: string };
+export type Span = { start: number; end: number; type: EntityType /** finer kind, e.g. "openai_key" for a SECRET */; subtype?: string };
 
 /** A decision worth auditing. `signals` name what fired; no field ever holds user or model text. */
 export type GuardFinding = {

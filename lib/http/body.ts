@@ -2,7 +2,8 @@ import { ApiError } from "./errors";
 
 /** Reads a JSON body of at most `maxBytes` (see readCappedText). */
 export async function readJsonBody(req: Request, { maxBytes }: { maxBytes: number }): Promise<unknown> {
-  if (!req.body && !(Number(req.headers.get("content-length")) > maxBytes)) throw new ApiError("invalid_json", "The request body is empty; send a JSON object.");
+  if (!req.body && !(Number(req.headers.get("content-length")) > maxBytes))
+    throw new ApiError("invalid_json", "The request body is empty; send a JSON object.");
   const text = await readCappedText(req, {
     maxBytes,
     tooLarge: () => new ApiError("payload_too_large", `The request is larger than ${maxBytes} bytes. Shorten your message and try again.`),

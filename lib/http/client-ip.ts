@@ -6,6 +6,10 @@
  */
 export function clientIp(headers: { get(name: string): string | null }): string {
   const forwarded = headers.get("x-forwarded-for");
-  const last = forwarded?.split(",").map((s) => s.trim()).filter(Boolean).pop();
+  const last = forwarded
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .pop();
   return last || headers.get("x-real-ip")?.trim() || "unknown";
 }

@@ -102,5 +102,4 @@ export function errorResponse(error: ApiError, headers: Record<string, string> =
   return Response.json(error.toBody(), { status: error.status, headers: { ...API_HEADERS, ...errorHeaders(error), ...headers } });
 }
 
-export const internalError = () =>
-  new ApiError("internal_error", "Something went wrong on our side. Your message was not sent; please try again.");
+export const internalError = () => new ApiError("internal_error", "Something went wrong on our side. Your message was not sent; please try again.");

@@ -91,11 +91,14 @@ function throttled(run: () => void, interval: number): () => void {
   return () => {
     if (pending) return;
     // A timer even when no wait is due, so that the answer's own objects are let go of first.
-    pending = setTimeout(() => {
-      pending = undefined;
-      last = Date.now();
-      run();
-    }, Math.max(0, last + interval - Date.now()));
+    pending = setTimeout(
+      () => {
+        pending = undefined;
+        last = Date.now();
+        run();
+      },
+      Math.max(0, last + interval - Date.now()),
+    );
     pending.unref();
   };
 }

@@ -62,7 +62,9 @@ export function withUser<T = undefined>(
         if (!parsed.success) throw zodToApiError(parsed.error);
         body = parsed.data;
       }
-      const limitHeaders = await enforceLimit({ policy: options.limit, identifier: user.id }).catch(countRateLimited(user.id, { route: new URL(req.url).pathname, requestId }));
+      const limitHeaders = await enforceLimit({ policy: options.limit, identifier: user.id }).catch(
+        countRateLimited(user.id, { route: new URL(req.url).pathname, requestId }),
+      );
       return await handler({ req, user, body, params: await routeParams(context), requestId, limitHeaders, controls });
     } catch (error) {
       return toErrorResponse({ error, requestId, route: new URL(req.url).pathname });
@@ -95,4 +97,3 @@ export function toErrorResponse({
   else log.error("http.unhandled_error", { requestId, route, ...describeError(error) });
   return respond(known ? error : internalError(), { "X-Request-Id": requestId });
 }
-

@@ -16,6 +16,8 @@ export function zodToApiError(error: z.ZodError): ApiError {
       fields[path] ??= issue.message;
     }
   }
-  const summary = Object.entries(fields).map(([name, problem]) => `"${name}" ${problem}`).join("; ");
+  const summary = Object.entries(fields)
+    .map(([name, problem]) => `"${name}" ${problem}`)
+    .join("; ");
   return new ApiError("invalid_request", `The request was not accepted: ${summary}.`, { fields });
 }

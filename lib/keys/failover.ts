@@ -48,7 +48,19 @@ function isKeyRejection(error: unknown): error is ProviderError {
   return error instanceof ProviderError && error.kind === "auth";
 }
 
-async function recordRejection({ pool, key, status, request, failedOver }: { pool: KeyPool; key: ProviderKey; status: number; request: ChatRequest; failedOver: boolean }) {
+async function recordRejection({
+  pool,
+  key,
+  status,
+  request,
+  failedOver,
+}: {
+  pool: KeyPool;
+  key: ProviderKey;
+  status: number;
+  request: ChatRequest;
+  failedOver: boolean;
+}) {
   const fingerprint = keyFingerprint(key.value);
   log.warn("keys.rejected", { provider: pool.provider, key: fingerprint, status, failedOver });
   await Promise.all([

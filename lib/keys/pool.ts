@@ -62,7 +62,10 @@ export class KeyPool {
   next(tried: ReadonlySet<string>): ProviderKey | undefined {
     const now = this.now();
     const untried = this.keys().filter((k) => !tried.has(k.value));
-    return untried.find((k) => (this.benchedUntil.get(k.value) ?? 0) <= now) ?? untried.sort((a, b) => this.benchedUntil.get(a.value)! - this.benchedUntil.get(b.value)!)[0];
+    return (
+      untried.find((k) => (this.benchedUntil.get(k.value) ?? 0) <= now) ??
+      untried.sort((a, b) => this.benchedUntil.get(a.value)! - this.benchedUntil.get(b.value)!)[0]
+    );
   }
 
   /** Takes a key out of rotation for the cooldown. */
@@ -79,7 +82,9 @@ export class KeyPool {
     this.keys();
     const seen = new Set<string>();
     return this.live.flatMap(({ source, keys }) =>
-      keys.filter((k) => !seen.has(k.value) && seen.add(k.value)).map((key) => ({ key, source: source.kind === "file" ? `${source.variable}_FILE` : source.variable })),
+      keys
+        .filter((k) => !seen.has(k.value) && seen.add(k.value))
+        .map((key) => ({ key, source: source.kind === "file" ? `${source.variable}_FILE` : source.variable })),
     );
   }
 

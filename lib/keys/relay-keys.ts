@@ -74,7 +74,8 @@ export async function createRelayKey({ userId, input, controls, where }: { userI
   const secrets = requireEnabled();
   const limits = ownLimits(controls);
   const fields: Record<string, string> = {};
-  if (input.rateLimit !== undefined && input.rateLimit > limits.maxRateLimit) fields.rateLimit = `must be at most your own limit of ${limits.maxRateLimit} requests a minute`;
+  if (input.rateLimit !== undefined && input.rateLimit > limits.maxRateLimit)
+    fields.rateLimit = `must be at most your own limit of ${limits.maxRateLimit} requests a minute`;
   if (input.dailyTokenBudget !== undefined && input.dailyTokenBudget > limits.maxDailyTokens) {
     fields.dailyTokenBudget = `must be at most your own daily budget of ${limits.maxDailyTokens.toLocaleString("en-US")} tokens`;
   }
@@ -108,7 +109,8 @@ export async function createRelayKey({ userId, input, controls, where }: { userI
   return { key: made.key, view: await viewOf(made.record) };
 }
 
-const tooManyKeys = (max: number) => new ApiError("too_many_api_keys", `You have ${max} API keys, the most allowed. Revoke one you no longer use, then create a new one.`);
+const tooManyKeys = (max: number) =>
+  new ApiError("too_many_api_keys", `You have ${max} API keys, the most allowed. Revoke one you no longer use, then create a new one.`);
 
 /** A new key and its record, stored; null when its owner already holds `maxPerOwner` keys. */
 async function mint({
@@ -171,7 +173,8 @@ export async function rollRelayKey({ userId, id, graceHours, where }: { userId: 
   const secrets = requireEnabled();
   const old = await ownKeyOrThrow(userId, id);
   const now = Date.now();
-  if (old.expiresAt !== null && old.expiresAt <= now) throw new ApiError("invalid_request", "This key has expired, so it cannot be rolled. Create a new key instead.");
+  if (old.expiresAt !== null && old.expiresAt <= now)
+    throw new ApiError("invalid_request", "This key has expired, so it cannot be rolled. Create a new key instead.");
   const rolledAlready = () => new ApiError("invalid_request", "This key has been rolled already. Roll its replacement instead.");
   if (old.rolledTo) throw rolledAlready();
   // The claim comes first and is atomic: rolls of one key in parallel make one successor, not many.
@@ -201,7 +204,15 @@ export async function rollRelayKey({ userId, id, graceHours, where }: { userId: 
   // The old key lives out its grace period (never longer than it would have anyway), then stops.
   const graceEnds = Math.min(now + graceHours * 3_600_000, old.expiresAt ?? Number.POSITIVE_INFINITY);
   await storeOp("relay_keys.roll", () => store.setExpiry(old.id, { expiresAt: graceEnds, rolledTo: made.record.id }));
-  await audit({ kind: "apikey.rolled", user: old.owner, apiKey: old.id, reason: `grace_${graceHours}h`, signals: [`new:${made.record.id}`], route: where.route, requestId: where.requestId });
+  await audit({
+    kind: "apikey.rolled",
+    user: old.owner,
+    apiKey: old.id,
+    reason: `grace_${graceHours}h`,
+    signals: [`new:${made.record.id}`],
+    route: where.route,
+    requestId: where.requestId,
+  });
   const [view, previous] = await viewsOf([made.record, { ...old, expiresAt: graceEnds, rolledTo: made.record.id }]);
   return { key: made.key, view: view as RelayKeyView, previous: previous as RelayKeyView };
 }
@@ -218,9 +229,16 @@ export async function authenticateRelayKey(authorization: string | null, where: 
   const key = authorization ? BEARER.exec(authorization.trim())?.[1] : undefined;
   if (!key) {
     log.info("relay.key_refused", { requestId: where.requestId, reason: "missing" });
-    throw new ApiError("invalid_api_key", "No API key was sent. Send it as the header `Authorization: Bearer bwk_…`; you can create one in Settings → API keys.");
+    throw new ApiError(
+      "invalid_api_key",
+      "No API key was sent. Send it as the header `Authorization: Bearer bwk_…`; you can create one in Settings → API keys.",
+    );
   }
-  const invalid = () => new ApiError("invalid_api_key", "This API key is not valid: check that it was copied whole, or it may have been revoked. You can create a new one in Settings → API keys.");
+  const invalid = () =>
+    new ApiError(
+      "invalid_api_key",
+      "This API key is not valid: check that it was copied whole, or it may have been revoked. You can create a new one in Settings → API keys.",
+    );
   if (!isWellFormedRelayKey(key)) {
     log.info("relay.key_refused", { requestId: where.requestId, reason: "malformed" });
     throw invalid();
@@ -232,7 +250,14 @@ export async function authenticateRelayKey(authorization: string | null, where: 
   }
   const now = Date.now();
   if (record.expiresAt !== null && record.expiresAt <= now) {
-    await audit({ kind: "apikey.rejected", user: record.owner, apiKey: record.id, reason: record.rolledTo ? "rolled_grace_over" : "expired", route: where.route, requestId: where.requestId });
+    await audit({
+      kind: "apikey.rejected",
+      user: record.owner,
+      apiKey: record.id,
+      reason: record.rolledTo ? "rolled_grace_over" : "expired",
+      route: where.route,
+      requestId: where.requestId,
+    });
     const ended = new Date(record.expiresAt).toISOString().slice(0, 16).replace("T", " ");
     const why = record.rolledTo ? "was replaced in a roll and its grace period ended" : "expired";
     throw new ApiError("expired_api_key", `This API key ${why} on ${ended} UTC. Use its replacement, or create a new key in Settings → API keys.`);

@@ -24,10 +24,7 @@ const RULES: [RegExp, string][] = [
   [/(\bauthorization\s*[:=]\s*)[^\n]+/gi, "$1[REDACTED]"],
   [/(\bauthorization["']\s*:\s*["'])[^"'\n]+/gi, "$1[REDACTED]"],
   // key=value or "key": "value" where the key names a secret
-  [
-    /((?:api[_-]?key|access[_-]?key|secret|token|password|passwd|authorization)["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi,
-    "$1[REDACTED]",
-  ],
+  [/((?:api[_-]?key|access[_-]?key|secret|token|password|passwd|authorization)["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi, "$1[REDACTED]"],
   // credentials inside URLs: scheme://user:password@host
   [/(\b[a-z][a-z0-9+.-]*:\/\/)[^\s/:@]+:[^\s/@]+@/gi, "$1[REDACTED]@"],
   [/\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g, "[EMAIL]"],

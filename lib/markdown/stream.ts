@@ -90,7 +90,9 @@ export class StreamingMarkdown {
     const definitions = JSON.stringify(Object.entries(links));
     if (verdictChanged || definitions !== this.#definitions) {
       this.#definitions = definitions;
-      this.#blocks = this.#blocks.map((block) => (isCurrent({ block, links, escapeRawHtml: escapeRaw }) ? block : this.#renderBlock({ markdown: block.markdown, links })));
+      this.#blocks = this.#blocks.map((block) =>
+        isCurrent({ block, links, escapeRawHtml: escapeRaw }) ? block : this.#renderBlock({ markdown: block.markdown, links }),
+      );
     }
     return [...this.#blocks.map((block) => block.html), tail.html];
   }
@@ -99,7 +101,14 @@ export class StreamingMarkdown {
     const rendered = this.#renderSource({ markdown, links });
     this.stats.blockRenders++;
     const labels = [...rendered.labels];
-    return { markdown, html: rendered.html, rawHtmlTags: rendered.rawHtmlTags, labels, definitions: definitionsOf({ labels, links }), escapeRawHtml: this.#escapeRawHtml };
+    return {
+      markdown,
+      html: rendered.html,
+      rawHtmlTags: rendered.rawHtmlTags,
+      labels,
+      definitions: definitionsOf({ labels, links }),
+      escapeRawHtml: this.#escapeRawHtml,
+    };
   }
 
   #renderSource({ markdown, links }: { markdown: string; links: LinkDefinitions }) {

@@ -84,7 +84,13 @@ class RedisLedger implements Ledger {
 
   async admit({ lease, reservations }: { lease: LeaseRequest; reservations: readonly Reservation[] }): Promise<Admission> {
     const keys = [lease.key, ...reservations.map((r) => r.key)];
-    const args = [String(lease.now), String(lease.ttlMs), String(lease.max), lease.id, ...reservations.flatMap((r) => [String(r.amount), String(r.cap), String(r.ttlSeconds)])];
+    const args = [
+      String(lease.now),
+      String(lease.ttlMs),
+      String(lease.max),
+      lease.id,
+      ...reservations.flatMap((r) => [String(r.amount), String(r.cap), String(r.ttlSeconds)]),
+    ];
     const [ok, which, ...values] = (await this.scripts.admit.exec(keys, args)).map(Number);
     if (ok === 1) return { ok: true, held: Number(which), used: values };
     const reading = Number(values[0]);

@@ -8,9 +8,7 @@ import type { LimitResult, Limiter } from "./types";
 export class MemorySlidingWindow implements Limiter {
   private readonly windows = new Map<string, { index: number; current: number; previous: number }>();
 
-  constructor(
-    private readonly options: { requests: number; windowMs: number; now?: () => number; maxKeys?: number },
-  ) {}
+  constructor(private readonly options: { requests: number; windowMs: number; now?: () => number; maxKeys?: number }) {}
 
   async limit(identifier: string): Promise<LimitResult> {
     const { requests, windowMs } = this.options;

@@ -24,8 +24,18 @@ export const POLICIES = {
   signInPerIp: { prefix: "rl:signin:ip", spec: (env: Env) => env.auth.signInLimitPerIp, describe: "sign-in attempts from this network", limit: "signin_ip" },
   // Per account *and* source: an attacker who knows an address cannot lock its owner out (see
   // local-accounts.ts); across all sources the account is only slowed down.
-  signInPerAccount: { prefix: "rl:signin:account-ip", spec: (env: Env) => env.auth.signInLimitPerAccount, describe: "sign-in attempts for this account from this network", limit: "signin_account" },
-  signInAccountSlow: { prefix: "rl:signin:account", spec: (env: Env) => env.auth.signInLimitPerAccount, describe: "sign-in attempts for this account", limit: "signin_account_all" },
+  signInPerAccount: {
+    prefix: "rl:signin:account-ip",
+    spec: (env: Env) => env.auth.signInLimitPerAccount,
+    describe: "sign-in attempts for this account from this network",
+    limit: "signin_account",
+  },
+  signInAccountSlow: {
+    prefix: "rl:signin:account",
+    spec: (env: Env) => env.auth.signInLimitPerAccount,
+    describe: "sign-in attempts for this account",
+    limit: "signin_account_all",
+  },
 } as const satisfies Record<string, { prefix: string; spec: (env: Env) => RateLimitSpec; describe: string; limit: string }>;
 
 export type PolicyName = keyof typeof POLICIES;

@@ -70,7 +70,9 @@ export function completionBody(meta: CompletionMeta, { text, usage }: { text: st
     created: meta.created,
     model: meta.model,
     system_fingerprint: null,
-    choices: [{ index: 0, message: { role: "assistant", content: text, refusal: null }, logprobs: null, finish_reason: finishReason(usage, meta.maxOutputTokens) }],
+    choices: [
+      { index: 0, message: { role: "assistant", content: text, refusal: null }, logprobs: null, finish_reason: finishReason(usage, meta.maxOutputTokens) },
+    ],
     usage: openAiUsage(usage),
   };
 }

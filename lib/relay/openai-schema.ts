@@ -42,7 +42,10 @@ export function completionRequestSchema({ maxMessageChars }: { maxMessageChars: 
       .max(200, { error: "must hold at most 200 messages" })
       .refine((list) => list.at(-1)?.role === "user", { error: "must end with a user message" }),
     stream: z.boolean({ error: "must be true or false" }).nullable().optional(),
-    stream_options: z.strictObject({ include_usage: z.boolean({ error: "must be true or false" }).optional() }).nullable().optional(),
+    stream_options: z
+      .strictObject({ include_usage: z.boolean({ error: "must be true or false" }).optional() })
+      .nullable()
+      .optional(),
     max_tokens: z.number().int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).nullable().optional(),
     max_completion_tokens: z.number().int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).nullable().optional(),
     n: z
@@ -59,7 +62,11 @@ export function completionRequestSchema({ maxMessageChars }: { maxMessageChars: 
     safety_identifier: z.string({ error: "must be text" }).max(256, { error: "must be at most 256 characters" }).nullable().optional(),
     // OpenAI's shape: at most 16 pairs, keys up to 64 characters, values up to 512.
     metadata: z
-      .record(z.string().max(64, { error: "keys must be at most 64 characters" }), z.string({ error: "values must be text" }).max(512, { error: "values must be at most 512 characters" }), { error: "must be an object of text values" })
+      .record(
+        z.string().max(64, { error: "keys must be at most 64 characters" }),
+        z.string({ error: "values must be text" }).max(512, { error: "values must be at most 512 characters" }),
+        { error: "must be an object of text values" },
+      )
       .refine((m) => Object.keys(m).length <= 16, { error: "must hold at most 16 pairs" })
       .nullable()
       .optional(),

@@ -38,13 +38,15 @@ export async function storeOpUndoingLate<T>(op: string, run: () => Promise<T>, u
     return await storeOp(op, () => running);
   } catch (error) {
     if (error instanceof ApiError && error.code !== "store_unavailable") throw error;
-    void running.then(
-      async (late) => {
-        log.warn("store.late_result_undone", { op });
-        await undo(late);
-      },
-      () => undefined,
-    ).catch((undoError: unknown) => log.error("store.undo_failed", { op, errorName: undoError instanceof Error ? undoError.name : typeof undoError }));
+    void running
+      .then(
+        async (late) => {
+          log.warn("store.late_result_undone", { op });
+          await undo(late);
+        },
+        () => undefined,
+      )
+      .catch((undoError: unknown) => log.error("store.undo_failed", { op, errorName: undoError instanceof Error ? undoError.name : typeof undoError }));
     throw error;
   }
 }

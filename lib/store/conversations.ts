@@ -57,14 +57,20 @@ export class MemoryConversationStore implements ConversationStore {
     const key = entryKey(userId, conversationId);
     const entry = this.entries.get(key);
     if (!entry || !this.live(key, entry)) return null;
-    return { ...summary(conversationId, entry), messages: entry.messages.map((m) => ({ role: m.role, content: m.content, createdAt: new Date(m.at).toISOString() })) };
+    return {
+      ...summary(conversationId, entry),
+      messages: entry.messages.map((m) => ({ role: m.role, content: m.content, createdAt: new Date(m.at).toISOString() })),
+    };
   }
 
   async appendTurns({ userId, conversationId, turns }: Owned & { turns: HistoryTurn[] }) {
     const key = entryKey(userId, conversationId);
     const now = Date.now();
     const existing = this.entries.get(key);
-    const entry: MemoryEntry = existing && this.live(key, existing) ? existing : { title: titleFrom(turns.find((t) => t.role === "user")?.content ?? ""), createdAt: now, updatedAt: now, messages: [] };
+    const entry: MemoryEntry =
+      existing && this.live(key, existing)
+        ? existing
+        : { title: titleFrom(turns.find((t) => t.role === "user")?.content ?? ""), createdAt: now, updatedAt: now, messages: [] };
     entry.messages = [...entry.messages, ...turns.map((t) => ({ role: t.role, content: t.content, at: now }))].slice(-CONVERSATION_LIMITS.maxMessages);
     entry.updatedAt = now;
     this.entries.delete(key);
@@ -114,5 +120,11 @@ const ownerPrefix = (userId: string) => `${userId}\u0000`;
 const entryKey = (userId: string, conversationId: string) => `${ownerPrefix(userId)}${conversationId}`;
 
 function summary(id: string, entry: MemoryEntry): ConversationSummary {
-  return { id, title: entry.title, createdAt: new Date(entry.createdAt).toISOString(), updatedAt: new Date(entry.updatedAt).toISOString(), messageCount: entry.messages.length };
+  return {
+    id,
+    title: entry.title,
+    createdAt: new Date(entry.createdAt).toISOString(),
+    updatedAt: new Date(entry.updatedAt).toISOString(),
+    messageCount: entry.messages.length,
+  };
 }

@@ -79,7 +79,9 @@ export class RedisConversationStore implements ConversationStore {
     const list = this.messagesKey(userId, conversationId);
     const index = this.indexKey(userId);
     const firstUserText = turns.find((t) => t.role === "user")?.content ?? "";
-    const items = turns.map((t) => keyring.encrypt(JSON.stringify({ r: t.role, c: t.content, t: now } satisfies Message), this.context(userId, conversationId, "m")));
+    const items = turns.map((t) =>
+      keyring.encrypt(JSON.stringify({ r: t.role, c: t.content, t: now } satisfies Message), this.context(userId, conversationId, "m")),
+    );
 
     const tx = this.redis.multi();
     tx.rpush(list, ...items);

@@ -18,7 +18,13 @@ export type RefusalReason = "rate_limited" | "too_many_streams" | "token_budget_
 
 export type UsageDelta = { requests?: number; inputTokens?: number; outputTokens?: number; costMicroUsd?: number; refused?: RefusalReason };
 
-export type UsageRecord = { requests: number; inputTokens: number; outputTokens: number; costMicroUsd: number; refusals: Partial<Record<RefusalReason, number>> };
+export type UsageRecord = {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  costMicroUsd: number;
+  refusals: Partial<Record<RefusalReason, number>>;
+};
 
 export interface UsageStore {
   record(args: { userKey: string; day: string; delta: UsageDelta }): Promise<void>;

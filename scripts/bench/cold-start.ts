@@ -36,7 +36,17 @@ export type ColdStart = {
 
 const HOOK = path.join(__dirname, "route-load-hook.cjs");
 
-export async function coldStart({ env, cookie, body, idleMs }: { env: Record<string, string>; cookie: string; body: string; idleMs: number }): Promise<ColdStart> {
+export async function coldStart({
+  env,
+  cookie,
+  body,
+  idleMs,
+}: {
+  env: Record<string, string>;
+  cookie: string;
+  body: string;
+  idleMs: number;
+}): Promise<ColdStart> {
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const spawned = performance.now();

@@ -78,7 +78,9 @@ export function timeline(profile: Profile): string {
     at += ms;
     if (!idle.has(id)) buckets.set(Math.floor(at / 100), (buckets.get(Math.floor(at / 100)) ?? 0) + ms);
   });
-  return [...buckets.entries()].map(([b, ms]) => `${String(b * 100).padStart(7)} ms  ${ms.toFixed(0).padStart(4)} busy  ${"#".repeat(Math.round(ms / 5))}`).join("\n");
+  return [...buckets.entries()]
+    .map(([b, ms]) => `${String(b * 100).padStart(7)} ms  ${ms.toFixed(0).padStart(4)} busy  ${"#".repeat(Math.round(ms / 5))}`)
+    .join("\n");
 }
 
 export function summarise({ profile, top = 30 }: { profile: Profile; top?: number }): string {
@@ -136,7 +138,13 @@ export function summarise({ profile, top = 30 }: { profile: Profile; top?: numbe
         .slice(0, top)
         .map(([k, ms]) => `${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / busy).toFixed(1).padStart(5)} %  ${k}`),
     ].join("\n");
-  return [`busy (not idle): ${busy.toFixed(0)} ms`, list("\nself time by module", modules), list("\nself time by function", self), list("\ninclusive time by function", inclusive), list("\ninclusive time by app module (lib/, app/)", ownInclusive)].join("\n");
+  return [
+    `busy (not idle): ${busy.toFixed(0)} ms`,
+    list("\nself time by module", modules),
+    list("\nself time by function", self),
+    list("\ninclusive time by function", inclusive),
+    list("\ninclusive time by app module (lib/, app/)", ownInclusive),
+  ].join("\n");
 }
 
 if (require.main === module) {

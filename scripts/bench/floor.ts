@@ -11,7 +11,15 @@ import { ensureBuild } from "./build";
 const FLOOR_DIR = path.join(__dirname, "floor-app");
 
 /** Starts the floor app against the upstream, building it first when missing or stale (a few seconds). */
-export async function startFloor({ upstreamUrl, upstreamKey, extraEnv = {} }: { upstreamUrl: string; upstreamKey: string; extraEnv?: Record<string, string> }): Promise<AppServer> {
+export async function startFloor({
+  upstreamUrl,
+  upstreamKey,
+  extraEnv = {},
+}: {
+  upstreamUrl: string;
+  upstreamKey: string;
+  extraEnv?: Record<string, string>;
+}): Promise<AppServer> {
   ensureBuild({ force: false, skip: false, target: { dir: FLOOR_DIR, sources: ["app", "instrumentation.ts", "next.config.ts", "tsconfig.json"] } });
   return startApp({ name: "bench-floor", dir: FLOOR_DIR, env: { BENCH_UPSTREAM_URL: upstreamUrl, BENCH_UPSTREAM_KEY: upstreamKey, ...extraEnv } });
 }

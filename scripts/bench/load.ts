@@ -91,7 +91,17 @@ export function once({ target, index }: { target: Target; index: number }): Prom
 }
 
 /** `requests` requests, `concurrency` at a time; request indexes start at `firstIndex`. */
-export async function runLoad({ target, concurrency, requests, firstIndex = 0 }: { target: Target; concurrency: number; requests: number; firstIndex?: number }): Promise<LoadResult> {
+export async function runLoad({
+  target,
+  concurrency,
+  requests,
+  firstIndex = 0,
+}: {
+  target: Target;
+  concurrency: number;
+  requests: number;
+  firstIndex?: number;
+}): Promise<LoadResult> {
   const samples: Sample[] = [];
   let next = 0;
   const worker = async () => {

@@ -43,7 +43,11 @@ export type PageWeight = {
 
 const CHUNK_REFERENCE = /["'](static\/chunks\/[\w.~-]+\.js)["']/g;
 
-const attr = (tag: string, name: string) => new RegExp(`\\b${name}=(?:"([^"]*)"|'([^']*)')`, "i").exec(tag)?.slice(1).find((v) => v !== undefined);
+const attr = (tag: string, name: string) =>
+  new RegExp(`\\b${name}=(?:"([^"]*)"|'([^']*)')`, "i")
+    .exec(tag)
+    ?.slice(1)
+    .find((v) => v !== undefined);
 const hasAttr = (tag: string, name: string) => new RegExp(`\\s${name}(?:[\\s=/>])`, "i").test(tag);
 const decode = (value: string) => value.replace(/&amp;/g, "&");
 

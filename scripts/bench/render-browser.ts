@@ -172,7 +172,9 @@ export async function measureRendering({ baseUrl, user, marker, runs }: { baseUr
       },
     });
     const scripts = [...rendererUrls].map((url) => new URL(url).pathname.split("/").pop() ?? url);
-    console.log(`[bench:render] profiled run: ${share.rendererMs.toFixed(0)} of ${share.sampledMs.toFixed(0)} ms sampled in the renderer's code (${scripts.join(", ")})`);
+    console.log(
+      `[bench:render] profiled run: ${share.rendererMs.toFixed(0)} of ${share.sampledMs.toFixed(0)} ms sampled in the renderer's code (${scripts.join(", ")})`,
+    );
     return { runs: results, browser: browser.version(), renderer: { ...share, scripts } };
   } finally {
     await browser.close();

@@ -21,7 +21,15 @@ export async function loadedScripts(page: Page): Promise<Set<string>> {
   return new Set(urls);
 }
 
-export async function profileShare({ cdp, rendererUrls, during }: { cdp: CDPSession; rendererUrls: ReadonlySet<string>; during: () => Promise<void> }): Promise<RendererShare> {
+export async function profileShare({
+  cdp,
+  rendererUrls,
+  during,
+}: {
+  cdp: CDPSession;
+  rendererUrls: ReadonlySet<string>;
+  during: () => Promise<void>;
+}): Promise<RendererShare> {
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
   await cdp.send("Profiler.start");

@@ -132,7 +132,10 @@ async function main(): Promise<void> {
   const runs = option({ name: "runs", fallback: 3 });
   const chunkCount = option({ name: "chunks", fallback: 2_000 });
   const delayMs = option({ name: "delay-ms", fallback: 2 });
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(", ");
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ");
   if (!process.argv.includes("--no-build")) build();
 
   const reply = benchReply();

@@ -14,8 +14,7 @@ const suffix = process.env.BENCH_TIMED_MODULE || "app/api/chat/route.js";
 const originalLoad = Module._load;
 let required = false;
 
-const report = (step, start) =>
-  process.stderr.write(`[bench:route-load] ${step} ${(performance.now() - start).toFixed(2)} ${start.toFixed(1)}\n`);
+const report = (step, start) => process.stderr.write(`[bench:route-load] ${step} ${(performance.now() - start).toFixed(2)} ${start.toFixed(1)}\n`);
 
 function timeUserland(routeModule) {
   const ensure = routeModule?.ensureUserland;

@@ -79,7 +79,16 @@ export function table(rows: Row[]): string {
   return [head, `|${"---|".repeat(15)}`, ...lines].join("\n");
 }
 
-export type Settings = { ttftMs: number; tokensPerSecond: number; tokens: number; rounds: number; minRequests: number; users: number; logLevel: string; concurrency: number[] };
+export type Settings = {
+  ttftMs: number;
+  tokensPerSecond: number;
+  tokens: number;
+  rounds: number;
+  minRequests: number;
+  users: number;
+  logLevel: string;
+  concurrency: number[];
+};
 
 const median = (values: number[]) => percentile(values, 50);
 const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
@@ -87,17 +96,23 @@ const verdict = (ok: boolean) => (ok ? "met" : "**not met**");
 function targets({ rows, cold }: { rows: Row[]; cold: ColdStart[] }): string {
   const added = (c: number, path: PathName) => rows.find((r) => r.concurrency === c && r.path === path)?.addedTtft?.[0];
   const lines: string[] = [];
-  for (const [c, limit] of [[1, 2], [64, 10]] as const) {
+  for (const [c, limit] of [
+    [1, 2],
+    [64, 10],
+  ] as const) {
     const values = (["app-memory", "app-redis"] as const).map((p) => added(c, p));
     if (values.some((v) => v === undefined)) continue;
     const shown = values.map((v, i) => `${signed(v)} ms (${i === 0 ? "memory" : "redis"})`).join(", ");
     lines.push(`| added TTFT p50 at concurrency ${c} ≤ ${limit} ms | ${shown} | ${verdict(values.every((v) => (v as number) <= limit))} |`);
   }
   const cpu = rows.filter((r) => r.path.startsWith("app-") && r.cpuPerChat !== undefined).map((r) => r.cpuPerChat as number);
-  if (cpu.length > 0) lines.push(`| app CPU per chat ≤ 2 ms | ${ms(Math.min(...cpu), 2)} to ${ms(Math.max(...cpu), 2)} ms | ${verdict(Math.max(...cpu) <= 2)} |`);
+  if (cpu.length > 0)
+    lines.push(`| app CPU per chat ≤ 2 ms | ${ms(Math.min(...cpu), 2)} to ${ms(Math.max(...cpu), 2)} ms | ${verdict(Math.max(...cpu) <= 2)} |`);
   if (cold.some((c) => c.idleMs === 0)) {
     const ready = median(cold.filter((c) => c.idleMs === 0).map((c) => c.firstDoneMs));
-    lines.push(`| chat route ready ≤ 300 ms after the server starts (median, listening → first chat answered) | ${ms(ready, 0)} ms | ${verdict(ready <= 300)} |`);
+    lines.push(
+      `| chat route ready ≤ 300 ms after the server starts (median, listening → first chat answered) | ${ms(ready, 0)} ms | ${verdict(ready <= 300)} |`,
+    );
   }
   return ["| target (from the issue) | measured | |", "|---|---|---|", ...lines].join("\n");
 }
@@ -123,7 +138,10 @@ function floorTable({ floors, rows }: { floors: Floor[]; rows: Row[] }): string 
   if (floors.length === 0) return "";
   const chats = rows.filter((r) => r.path === "app-memory" && r.cpuPerChat !== undefined);
   const lines = floors.map((f) => `| ${f.label} | ${ms(f.cpuPerRequest, 2)} |`);
-  if (chats.length > 0) lines.push(`| a whole chat (app-memory, from the table above) | ${chats.map((r) => `${ms(r.cpuPerChat, 2)} at concurrency ${r.concurrency}`).join(", ")} |`);
+  if (chats.length > 0)
+    lines.push(
+      `| a whole chat (app-memory, from the table above) | ${chats.map((r) => `${ms(r.cpuPerChat, 2)} at concurrency ${r.concurrency}`).join(", ")} |`,
+    );
   return `Where the CPU goes, coarsely: \`POST /api/chat\` on app-memory refused at two depths, ${floors[0]?.requests} requests each
 at concurrency 16. A refusal's cost is a floor every chat pays before its guards, limits, store and provider call.
 
@@ -142,13 +160,31 @@ function notes({ settings, context }: { settings: Settings; context: RunContext 
     `The output guard that redacts secrets holds back only a word in which a credential could be starting (\`sk\`, \`AKIA\`, \`eyJ\`, \`-----BEGIN\`, a URL with \`://\`…; \`secretHoldStart\` in lib/guard/pii/secrets.ts) until the next token shows whether it is one; before, it held every reply's last word, so the first word reached the browser one token interval late (${interval.toFixed(0)} ms here, +17 ms added TTFT at concurrency 1 in all).`,
     ...(context.redisCommandsPerChat === undefined
       ? []
-      : [`app-redis ran ${context.redisCommandsPerChat.toFixed(1)} Redis commands per chat (INFO commandstats): the user's controls, the rate limit, one admission script (the stream slot and the token and spend budgets, one round trip), the usage records, the conversation.`]),
+      : [
+          `app-redis ran ${context.redisCommandsPerChat.toFixed(1)} Redis commands per chat (INFO commandstats): the user's controls, the rate limit, one admission script (the stream slot and the token and spend budgets, one round trip), the usage records, the conversation.`,
+        ]),
     "Added values are differences of percentiles (the path's p50 minus direct's p50), not percentiles of differences.",
     `Load average (1, 5, 15 min) ${load(context.loadAtStart)} at the start, ${load(context.loadAtEnd)} at the end: other jobs on the machine take CPU from all paths alike.`,
   ];
 }
 
-export function serverSection({ machine, command, settings, rows, cold, floors, context }: { machine: string; command: string; settings: Settings; rows: Row[]; cold: ColdStart[]; floors: Floor[]; context: RunContext }): string {
+export function serverSection({
+  machine,
+  command,
+  settings,
+  rows,
+  cold,
+  floors,
+  context,
+}: {
+  machine: string;
+  command: string;
+  settings: Settings;
+  rows: Row[];
+  cold: ColdStart[];
+  floors: Floor[];
+  context: RunContext;
+}): string {
   const interval = settings.tokensPerSecond > 0 ? 1000 / settings.tokensPerSecond : 0;
   const floorNote = overFloor(rows);
   return `## Server: the chat route against the model called directly
@@ -190,7 +226,9 @@ ${targets({ rows, cold })}
 ${floorNote ? `\n${floorNote}\n` : ""}
 ${floorTable({ floors, rows })}
 
-${notes({ settings, context }).map((n) => `- ${n}`).join("\n")}`;
+${notes({ settings, context })
+  .map((n) => `- ${n}`)
+  .join("\n")}`;
 }
 
 export function coldStartSection({ machine, command, runs, alone = false }: { machine: string; command: string; runs: ColdStart[]; alone?: boolean }): string {
@@ -201,7 +239,8 @@ export function coldStartSection({ machine, command, runs, alone = false }: { ma
     const values = list.map(pick).filter((v) => !Number.isNaN(v));
     return values.length === 0 ? "– | – | –" : `${ms(median(values), 0)} | ${ms(Math.min(...values), 0)} | ${ms(Math.max(...values), 0)}`;
   };
-  const row = (label: string, pick: (c: ColdStart) => number, { idleToo = true } = {}) => `| ${label} | ${stats(atOnce, pick)} | ${idleToo ? stats(idle, pick) : "– | – | –"} |`;
+  const row = (label: string, pick: (c: ColdStart) => number, { idleToo = true } = {}) =>
+    `| ${label} | ${stats(atOnce, pick)} | ${idleToo ? stats(idle, pick) : "– | – | –"} |`;
   const ready = median(atOnce.map((c) => c.firstDoneMs));
   return `## Cold start
 
@@ -231,7 +270,7 @@ same machine; a fresh container reads them from disk.
 
 | | at once: median | min | max | after ${idleMs} ms: median | min | max |
 |---|---|---|---|---|---|---|
-${row("spawn → listening (\"Ready\")", (c) => c.listenMs)}
+${row('spawn → listening ("Ready")', (c) => c.listenMs)}
 ${row("first chat: first byte", (c) => c.firstByteMs)}
 ${row("first chat: first text", (c) => c.firstTextMs)}
 ${row("first chat: answered (done event)", (c) => c.firstDoneMs)}

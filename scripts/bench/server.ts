@@ -74,12 +74,19 @@ const settings: Settings = {
   minRequests: Math.max(1, num("requests")),
   users: Math.max(1, num("users")),
   logLevel: String(args["log-level"]),
-  concurrency: String(args.concurrency).split(",").map(Number).filter((c) => c > 0),
+  concurrency: String(args.concurrency)
+    .split(",")
+    .map(Number)
+    .filter((c) => c > 0),
 };
 if (args.only !== undefined && args.only !== "cold-start") throw new Error("--only takes cold-start");
 const coldOnly = args.only === "cold-start";
 if (coldOnly) Object.assign(settings, { users: 1, concurrency: [] });
-const paths = coldOnly ? ["app-memory" as const] : String(args.paths).split(",").filter((p): p is PathName => (PATHS as readonly string[]).includes(p));
+const paths = coldOnly
+  ? ["app-memory" as const]
+  : String(args.paths)
+      .split(",")
+      .filter((p): p is PathName => (PATHS as readonly string[]).includes(p));
 const profileDir = args["cpu-prof"] ? path.resolve(args["cpu-prof"]) : undefined;
 const write = !args["no-write"] && !profileDir;
 
@@ -96,7 +103,12 @@ const message = (i: number) => MESSAGES[i % MESSAGES.length] as string;
 
 /** The body the OpenAI SDK sends for the app's request: the same prompt shape, fence and canary included. */
 function directBody(i: number): string {
-  const messages = buildPrompt({ history: [], userText: message(i), boundary: newBoundary(), systemPrompt: `${SYSTEM_PROMPT}\n\n${canaryInstruction(newCanary())}` });
+  const messages = buildPrompt({
+    history: [],
+    userText: message(i),
+    boundary: newBoundary(),
+    systemPrompt: `${SYSTEM_PROMPT}\n\n${canaryInstruction(newCanary())}`,
+  });
   return JSON.stringify({ model: "gpt-4o-mini", messages, stream: true, stream_options: { include_usage: true }, max_tokens: 1024 });
 }
 
@@ -153,13 +165,27 @@ async function main(): Promise<void> {
     let cookieForColdStart: string | undefined;
     let measureMemoryFloors: (() => Promise<Floor[]>) | undefined;
     if (paths.includes("direct")) {
-      targets.set("direct", { name: "direct", url: `${upstream.url}/chat/completions`, headers: () => ({ Authorization: `Bearer ${runSecrets.openaiKey}` }), body: directBody, ...openAIStream });
+      targets.set("direct", {
+        name: "direct",
+        url: `${upstream.url}/chat/completions`,
+        headers: () => ({ Authorization: `Bearer ${runSecrets.openaiKey}` }),
+        body: directBody,
+        ...openAIStream,
+      });
     }
     if (paths.includes("next-floor")) {
-      const profile: Record<string, string> = profileDir ? { NODE_OPTIONS: `--require ${path.join(__dirname, "cpu-prof-hook.cjs")}`, BENCH_CPU_PROF_DIR: profileDir } : {};
+      const profile: Record<string, string> = profileDir
+        ? { NODE_OPTIONS: `--require ${path.join(__dirname, "cpu-prof-hook.cjs")}`, BENCH_CPU_PROF_DIR: profileDir }
+        : {};
       const floor = await startFloor({ upstreamUrl: upstream.url, upstreamKey: runSecrets.openaiKey, extraEnv: profile });
       stops.push(floor.stop);
-      targets.set("next-floor", { name: "next-floor", url: `http://127.0.0.1:${floor.port}/api/chat`, headers: () => ({}), body: (i) => JSON.stringify({ message: message(i) }), ...appStream });
+      targets.set("next-floor", {
+        name: "next-floor",
+        url: `http://127.0.0.1:${floor.port}/api/chat`,
+        headers: () => ({}),
+        body: (i) => JSON.stringify({ message: message(i) }),
+        ...appStream,
+      });
       pids.set("next-floor", floor.process.pid as number);
     }
     if (paths.includes("app-memory")) {
@@ -219,7 +245,9 @@ async function main(): Promise<void> {
             redisCommands.chats += requests;
           }
           const failed = result.samples.filter((s) => !s.ok);
-          console.log(`c=${concurrency} round ${round + 1} ${name}: ${requests} requests in ${(result.wallMs / 1000).toFixed(1)} s${failed.length ? `, ${failed.length} failed (${failed[0]?.error})` : ""}`);
+          console.log(
+            `c=${concurrency} round ${round + 1} ${name}: ${requests} requests in ${(result.wallMs / 1000).toFixed(1)} s${failed.length ? `, ${failed.length} failed (${failed[0]?.error})` : ""}`,
+          );
         }
       }
     }
@@ -227,7 +255,8 @@ async function main(): Promise<void> {
     const rows = toRows(cells);
     if (!coldOnly) console.log(`\n${table(rows)}\n`);
     const floors = coldOnly ? [] : ((await measureMemoryFloors?.()) ?? []);
-    for (const f of floors) console.log(`${f.label}: ${f.cpuPerRequest.toFixed(2)} ms app CPU per request${f.failed ? ` (${f.failed} unexpected answers)` : ""}`);
+    for (const f of floors)
+      console.log(`${f.label}: ${f.cpuPerRequest.toFixed(2)} ms app CPU per request${f.failed ? ` (${f.failed} unexpected answers)` : ""}`);
     await stopAll();
 
     // Cold starts, after the load servers are gone, against an upstream that answers at once.
@@ -241,7 +270,9 @@ async function main(): Promise<void> {
         for (const idleMs of [0, COLD_IDLE_MS]) {
           const run = await coldStart({ env, cookie: cookieForColdStart as string, body: JSON.stringify({ message: message(i) }), idleMs });
           cold.push(run);
-          console.log(`cold start ${i + 1}${idleMs ? ` (chat ${idleMs} ms after Ready)` : ""}: listening after ${run.listenMs.toFixed(0)} ms, first chat answered in ${run.firstDoneMs.toFixed(0)} ms (route evaluation ${run.userlandMs.toFixed(0)} ms), warm chat ${run.secondChatMs.toFixed(0)} ms`);
+          console.log(
+            `cold start ${i + 1}${idleMs ? ` (chat ${idleMs} ms after Ready)` : ""}: listening after ${run.listenMs.toFixed(0)} ms, first chat answered in ${run.firstDoneMs.toFixed(0)} ms (route evaluation ${run.userlandMs.toFixed(0)} ms), warm chat ${run.secondChatMs.toFixed(0)} ms`,
+          );
         }
       }
       await stopAll();
@@ -255,7 +286,13 @@ async function main(): Promise<void> {
       loadAtEnd: os.loadavg(),
       redisCommandsPerChat: redisCommands.chats > 0 ? redisCommands.commands / redisCommands.chats : undefined,
     };
-    if (cold.length > 0) console.log(`\n${coldStartSection({ machine, command, runs: cold }).split("\n").filter((l) => l.startsWith("|")).join("\n")}\n`);
+    if (cold.length > 0)
+      console.log(
+        `\n${coldStartSection({ machine, command, runs: cold })
+          .split("\n")
+          .filter((l) => l.startsWith("|"))
+          .join("\n")}\n`,
+      );
     if (write) {
       if (!coldOnly) writeSection("server", serverSection({ machine, command, settings, rows, cold, floors, context }));
       if (cold.length > 0) writeSection("cold-start", coldStartSection({ machine, command, runs: cold, alone: coldOnly }));

@@ -20,7 +20,10 @@ import { createInterface } from "node:readline";
 export type Pace = { ttftMs: number; tokensPerSecond: number; tokens: number };
 
 // GPT-style tokens (a word with its leading space), so text arrives the way a real model sends it.
-const WORDS = "Unit tests catch regressions early, document intended behaviour, and make refactoring safer because every change is checked against what the code should do".split(" ");
+const WORDS =
+  "Unit tests catch regressions early, document intended behaviour, and make refactoring safer because every change is checked against what the code should do".split(
+    " ",
+  );
 export const replyTokens = (count: number): string[] => Array.from({ length: count }, (_, i) => (i === 0 ? "" : " ") + WORDS[i % WORDS.length]);
 
 const frame = (data: unknown): string => `data: ${JSON.stringify(data)}\n\n`;
@@ -58,12 +61,15 @@ export function createUpstream(pace: Pace) {
       // answered below
     }
     if (body?.stream !== true) {
-      res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: "this bench upstream only streams", type: "invalid_request_error" } }));
+      res
+        .writeHead(400, { "content-type": "application/json" })
+        .end(JSON.stringify({ error: { message: "this bench upstream only streams", type: "invalid_request_error" } }));
       return;
     }
     const id = `chatcmpl-bench-${nextId++}`;
     const base = { id, object: "chat.completion.chunk", created: Math.floor(Date.now() / 1000), model: String(body.model ?? "gpt-4o-mini"), usage: null };
-    const chunk = (delta: Record<string, string>, finish: string | null) => frame({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+    const chunk = (delta: Record<string, string>, finish: string | null) =>
+      frame({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
     const started = performance.now();
     let closed = false;
     res.once("close", () => (closed = true));
@@ -88,7 +94,17 @@ export function createUpstream(pace: Pace) {
 
 /** Starts the upstream in a child process (its own event loop and CPU accounting); resolves with its base URL. */
 export async function spawnUpstream(pace: Pace): Promise<{ url: string; origin: string; pid: number; stop: () => Promise<void> }> {
-  const args = ["--import", "tsx", __filename, "--ttft-ms", String(pace.ttftMs), "--tokens-per-s", String(pace.tokensPerSecond), "--tokens", String(pace.tokens)];
+  const args = [
+    "--import",
+    "tsx",
+    __filename,
+    "--ttft-ms",
+    String(pace.ttftMs),
+    "--tokens-per-s",
+    String(pace.tokensPerSecond),
+    "--tokens",
+    String(pace.tokens),
+  ];
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {

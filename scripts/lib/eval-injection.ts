@@ -38,7 +38,10 @@ const LEARNED = new Set([
   "pi_giskard_prompt_injections.csv",
 ]);
 
-export function evaluateInjection({ sources, thresholds, repoRoot }: { sources: InjectionSource[]; thresholds: InjectionThresholds; repoRoot: string }): { tables: Table[]; targets: Target[] } {
+export function evaluateInjection({ sources, thresholds, repoRoot }: { sources: InjectionSource[]; thresholds: InjectionThresholds; repoRoot: string }): {
+  tables: Table[];
+  targets: Target[];
+} {
   const all = sources.flatMap((s) => s.rows);
   for (const row of all.slice(0, WARM_UP)) scanText({ text: row.text, thresholds });
   const scored: Scored[] = sources.flatMap((s) =>
@@ -51,28 +54,60 @@ export function evaluateInjection({ sources, thresholds, repoRoot }: { sources: 
   const row = (name: string, rows: Scored[], learned: string): string[] => {
     const attacks = rows.filter((r) => r.attack);
     const benign = rows.filter((r) => !r.attack);
-    return [name, learned, String(attacks.length), String(benign.length), fmt(rateOf(attacks, ["flag", "block"])), fmt(rateOf(attacks, ["block"])), fmt(rateOf(benign, ["flag", "block"])), fmt(rateOf(benign, ["block"]))];
+    return [
+      name,
+      learned,
+      String(attacks.length),
+      String(benign.length),
+      fmt(rateOf(attacks, ["flag", "block"])),
+      fmt(rateOf(attacks, ["block"])),
+      fmt(rateOf(benign, ["flag", "block"])),
+      fmt(rateOf(benign, ["block"])),
+    ];
   };
   const devBenign = scored.filter((r) => !r.attack);
   const perSource: Table = {
     title: "The shipped detector on the public dev sets (default thresholds and policy)",
     headers: ["source", "learned from", "attacks", "benign", "attacks caught", "attacks blocked", "benign flagged or blocked", "benign blocked"],
-    rows: [...sources.map((s) => row(s.file, scored.filter((x) => x.source === s.file), LEARNED.has(s.file) ? "yes" : "no")), row("all dev sets", scored, "")],
+    rows: [
+      ...sources.map((s) =>
+        row(
+          s.file,
+          scored.filter((x) => x.source === s.file),
+          LEARNED.has(s.file) ? "yes" : "no",
+        ),
+      ),
+      row("all dev sets", scored, ""),
+    ],
     notes: [
       "Caught: flagged or blocked. The model learned from every MIT and Apache-2.0 dev set (the first six rows), so their figures are in-sample: the leave-one-source-out section above gives each of them as a held-out source. alpaca_eval (CC BY-NC) and XSTest (CC BY) are never learned from.",
-      `Skipped rows: ${sources.filter((s) => s.skipped > 0).map((s) => `${s.file} ${s.skipped}`).join(", ") || "none"} (XSTest's unsafe rows are harmful questions, not injections; empty texts).`,
+      `Skipped rows: ${
+        sources
+          .filter((s) => s.skipped > 0)
+          .map((s) => `${s.file} ${s.skipped}`)
+          .join(", ") || "none"
+      } (XSTest's unsafe rows are harmful questions, not injections; empty texts).`,
     ],
   };
 
   const suites = suiteTables({ repoRoot, thresholds });
   const pipeline = pipelineLatency({ texts: all.map((r) => r.text), thresholds });
-  const latencyRow = (what: string, samples: number[]) => [what, String(samples.length), ms(percentile(samples, 0.5)), ms(percentile(samples, 0.99)), ms(Math.max(...samples))];
+  const latencyRow = (what: string, samples: number[]) => [
+    what,
+    String(samples.length),
+    ms(percentile(samples, 0.5)),
+    ms(percentile(samples, 0.99)),
+    ms(Math.max(...samples)),
+  ];
   const chars = PIPELINE_CHARS.toLocaleString("en");
   const latency: Table = {
     title: "Latency",
     headers: ["what", "messages", "p50", "p99", "max"],
     rows: [
-      latencyRow("normalizeInput + scoreInjection, each dev-set message as stored, one pass", scored.map((s) => s.ms)),
+      latencyRow(
+        "normalizeInput + scoreInjection, each dev-set message as stored, one pass",
+        scored.map((s) => s.ms),
+      ),
       latencyRow(`guardInput, everything on, ${chars}-char messages, first pass`, pipeline.first),
       latencyRow(`guardInput, everything on, ${chars}-char messages, second pass`, pipeline.full),
       latencyRow("second pass, injection check alone (normalizeInput + scoreInjection)", pipeline.scan),
@@ -116,7 +151,12 @@ function readSuite(file: string): SuiteRow[] {
 
 /** The two test suites of tests/unit (never learned from), through guardInput with the defaults. */
 function suiteTables({ repoRoot, thresholds }: { repoRoot: string; thresholds: InjectionThresholds }): { tables: Table[]; targets: Target[] } {
-  const config = { ...DEFAULT_INPUT_GUARDS, injectionFlagAt: thresholds.flag, injectionBlockAt: thresholds.block, injectionBlockAloneAt: thresholds.blockAlone };
+  const config = {
+    ...DEFAULT_INPUT_GUARDS,
+    injectionFlagAt: thresholds.flag,
+    injectionBlockAt: thresholds.block,
+    injectionBlockAloneAt: thresholds.blockAlone,
+  };
   const verdictOf = (text: string) => guardInput({ text, history: [], config }).injection?.verdict ?? "allow";
   const fixtures = path.join(repoRoot, "tests/unit/fixtures");
   const benign = readSuite(path.join(fixtures, "benign-requests.jsonl")).map((r) => ({ ...r, verdict: verdictOf(r.text) }));
@@ -130,14 +170,29 @@ function suiteTables({ repoRoot, thresholds }: { repoRoot: string; thresholds: I
   const benignTable: Table = {
     title: `The benign regression suite (tests/unit/fixtures/benign-requests.jsonl, ${benign.length} requests)`,
     headers: ["category", "requests", "blocked", "flagged"],
-    rows: [...group(benign, (r) => r.category ?? "").map(([c, rs]) => [c, String(rs.length), String(count(rs, "block")), String(count(rs, "flag"))]), ["all", String(benign.length), String(count(benign, "block")), String(count(benign, "flag"))]],
-    notes: ["Ordinary requests the product must never block, written for the test by someone who did not see the training data, in twenty languages; never learned from. tests/unit/guard-benign-suite.test.ts fails on any block or on more than 1 % flagged."],
+    rows: [
+      ...group(benign, (r) => r.category ?? "").map(([c, rs]) => [c, String(rs.length), String(count(rs, "block")), String(count(rs, "flag"))]),
+      ["all", String(benign.length), String(count(benign, "block")), String(count(benign, "flag"))],
+    ],
+    notes: [
+      "Ordinary requests the product must never block, written for the test by someone who did not see the training data, in twenty languages; never learned from. tests/unit/guard-benign-suite.test.ts fails on any block or on more than 1 % flagged.",
+    ],
   };
   const attackTable: Table = {
     title: `The attack suite per kind (tests/unit/fixtures/attacks-by-kind.jsonl, ${attacks.length} attacks)`,
     headers: ["kind", "attacks", "caught (flagged or blocked)", "blocked"],
-    rows: [...group(attacks, (r) => r.kind ?? "").map(([k, rs]) => [k, String(rs.length), fmt((rs.length - count(rs, "allow")) / rs.length), fmt(count(rs, "block") / rs.length)]), ["all", String(attacks.length), fmt((attacks.length - count(attacks, "allow")) / attacks.length), fmt(count(attacks, "block") / attacks.length)]],
-    notes: ["Written for the test by someone who did not see the training data; never learned from. tests/unit/guard-attack-suite.test.ts holds each kind to a floor below these figures."],
+    rows: [
+      ...group(attacks, (r) => r.kind ?? "").map(([k, rs]) => [
+        k,
+        String(rs.length),
+        fmt((rs.length - count(rs, "allow")) / rs.length),
+        fmt(count(rs, "block") / rs.length),
+      ]),
+      ["all", String(attacks.length), fmt((attacks.length - count(attacks, "allow")) / attacks.length), fmt(count(attacks, "block") / attacks.length)],
+    ],
+    notes: [
+      "Written for the test by someone who did not see the training data; never learned from. tests/unit/guard-attack-suite.test.ts holds each kind to a floor below these figures.",
+    ],
   };
   const flagged = count(benign, "flag") / benign.length;
   return {
@@ -164,8 +219,18 @@ function toLength({ text, length }: { text: string; length: number }): string {
  * Milliseconds per message for the whole pipeline, on a first pass over the messages and on a second
  * (the steady state of a server that has run for a while), then for its two costly stages alone.
  */
-function pipelineLatency({ texts, thresholds }: { texts: string[]; thresholds: InjectionThresholds }): { first: number[]; full: number[]; scan: number[]; redact: number[] } {
-  const config = { ...DEFAULT_INPUT_GUARDS, injectionFlagAt: thresholds.flag, injectionBlockAt: thresholds.block, injectionBlockAloneAt: thresholds.blockAlone };
+function pipelineLatency({ texts, thresholds }: { texts: string[]; thresholds: InjectionThresholds }): {
+  first: number[];
+  full: number[];
+  scan: number[];
+  redact: number[];
+} {
+  const config = {
+    ...DEFAULT_INPUT_GUARDS,
+    injectionFlagAt: thresholds.flag,
+    injectionBlockAt: thresholds.block,
+    injectionBlockAloneAt: thresholds.blockAlone,
+  };
   const messages = texts.map((text) => toLength({ text, length: PIPELINE_CHARS }));
   const series = (run: (text: string) => unknown): number[] => messages.map((message) => timed(() => run(message)).ms);
   const pipeline = (text: string) => guardInput({ text, history: [], config });

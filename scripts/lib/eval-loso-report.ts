@@ -29,7 +29,11 @@ const benignAt = (rows: readonly HeldOutScore[], i: number) => {
   return benign.length ? caught(benign, i) / benign.length : Number.NaN;
 };
 
-export function losoTables({ result, languageOf }: { result: LosoResult; languageOf: (x: HeldOutScore) => string }): { tables: Table[]; targets: Target[]; macro: Record<string, number> } {
+export function losoTables({ result, languageOf }: { result: LosoResult; languageOf: (x: HeldOutScore) => string }): {
+  tables: Table[];
+  targets: Target[];
+  macro: Record<string, number>;
+} {
   const withAttacks = result.groups.filter((g) => g.attacks > 0);
   /** The macro mean over `gs` of the model's recall (or, with "rulesRecall", the baseline's) at LOSO_FPRS[i]. */
   const mean = (gs: typeof withAttacks, i: number, of: "recall" | "rulesRecall" = "recall") =>
@@ -64,7 +68,16 @@ export function losoTables({ result, languageOf }: { result: LosoResult; languag
         String(g.benign),
         fmt(g.benignRate[0] ?? Number.NaN),
       ]),
-      ...Object.entries(subsets).map(([name, gs]) => [`macro mean, ${name} (${gs.length})`, "", "", String(gs.reduce((s, g) => s + g.attacks, 0)), ...LOSO_FPRS.map((_, i) => fmt(mean(gs, i))), ...LOSO_FPRS.map((_, i) => fmt(mean(gs, i, "rulesRecall"))), "", ""]),
+      ...Object.entries(subsets).map(([name, gs]) => [
+        `macro mean, ${name} (${gs.length})`,
+        "",
+        "",
+        String(gs.reduce((s, g) => s + g.attacks, 0)),
+        ...LOSO_FPRS.map((_, i) => fmt(mean(gs, i))),
+        ...LOSO_FPRS.map((_, i) => fmt(mean(gs, i, "rulesRecall"))),
+        "",
+        "",
+      ]),
     ],
     notes: [
       "Each group of sources that the model may learn from is held out in turn: a model is trained on all the others (packed as the shipped one is), the stack is fitted without it, and the group is scored. Groups the model never learns from (test-only licences, GPL, this project's test suites) are scored by the shipped model.",
@@ -85,19 +98,32 @@ export function losoTables({ result, languageOf }: { result: LosoResult; languag
     title: "Held-out recall by kind of attack",
     headers: ["kind", "attacks", ...LOSO_FPRS.map((f) => `recall @ FPR ${pct(f)}`)],
     rows: byKey(heldAttacks, (x) => x.p.row.kind).map(([kind, xs]) => [kind, String(xs.length), ...LOSO_FPRS.map((_, i) => fmt(recallAt(xs, i)))]),
-    notes: ["The sources' own labels of what each attack is (encoding, indirect, extraction, hijack…); every row is scored by a model that never saw its source, at that model's thresholds."],
+    notes: [
+      "The sources' own labels of what each attack is (encoding, indirect, extraction, hijack…); every row is scored by a model that never saw its source, at that model's thresholds.",
+    ],
   };
 
   const edges = [0, ...LENGTH_BUCKETS];
-  const label = (b: number) => (edges[b + 1] === undefined ? `${(edges[b] ?? 0).toLocaleString("en")}+ chars` : `${(edges[b] ?? 0).toLocaleString("en")}–${((edges[b + 1] ?? 0) - 1).toLocaleString("en")} chars`);
+  const label = (b: number) =>
+    edges[b + 1] === undefined
+      ? `${(edges[b] ?? 0).toLocaleString("en")}+ chars`
+      : `${(edges[b] ?? 0).toLocaleString("en")}–${((edges[b + 1] ?? 0) - 1).toLocaleString("en")} chars`;
   const byLength: Table = {
     title: "Held-out figures by length",
     headers: ["length", "attacks", `recall @ FPR ${pct(LOSO_FPRS[0])}`, "benign", `benign above the threshold`],
     rows: edges.map((_, b) => {
       const xs = result.scored.filter((x) => lengthBucket(x.p.row.text.length) === b);
-      return [label(b), String(xs.filter((x) => x.p.row.attack).length), fmt(recallAt(xs, 0)), String(xs.filter((x) => !x.p.row.attack).length), fmt(benignAt(xs, 0))];
+      return [
+        label(b),
+        String(xs.filter((x) => x.p.row.attack).length),
+        fmt(recallAt(xs, 0)),
+        String(xs.filter((x) => !x.p.row.attack).length),
+        fmt(benignAt(xs, 0)),
+      ];
     }),
-    notes: ["Short attacks and long ordinary texts are where a detector that learned length instead of intent fails (the corpora's attacks are longer than their benign rows). Length in UTF-16 code units."],
+    notes: [
+      "Short attacks and long ordinary texts are where a detector that learned length instead of intent fails (the corpora's attacks are longer than their benign rows). Length in UTF-16 code units.",
+    ],
   };
 
   const byLanguage: Table = {
@@ -105,8 +131,16 @@ export function losoTables({ result, languageOf }: { result: LosoResult; languag
     headers: ["language", "attacks", `recall @ FPR ${pct(LOSO_FPRS[0])}`, "benign", "benign above the threshold"],
     rows: byKey(result.scored, languageOf)
       .filter(([, xs]) => xs.length >= 20)
-      .map(([lang, xs]) => [lang, String(xs.filter((x) => x.p.row.attack).length), fmt(recallAt(xs, 0)), String(xs.filter((x) => !x.p.row.attack).length), fmt(benignAt(xs, 0))]),
-    notes: ["Language as the source states it, else as franc (6.2.0) guesses it from the text; languages with fewer than 20 rows are left out. Most non-English attacks are this project's own (the public corpora's are Zulu, Albanian, Irish and Scottish Gaelic, and German in deepset)."],
+      .map(([lang, xs]) => [
+        lang,
+        String(xs.filter((x) => x.p.row.attack).length),
+        fmt(recallAt(xs, 0)),
+        String(xs.filter((x) => !x.p.row.attack).length),
+        fmt(benignAt(xs, 0)),
+      ]),
+    notes: [
+      "Language as the source states it, else as franc (6.2.0) guesses it from the text; languages with fewer than 20 rows are left out. Most non-English attacks are this project's own (the public corpora's are Zulu, Albanian, Irish and Scottish Gaelic, and German in deepset).",
+    ],
   };
 
   const overall = macro["every held-out source"] ?? Number.NaN;

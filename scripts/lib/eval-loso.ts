@@ -22,7 +22,16 @@ export type LosoResult = {
    * per attack group: recall at each LOSO_FPRS threshold, and the thresholds; `rulesRecall` is the
    * baseline's recall, read the same way (see {@link rulesScore})
    */
-  groups: { group: string; attacks: number; benign: number; recall: number[]; benignRate: number[]; thresholds: number[]; learned: boolean; rulesRecall: number[] }[];
+  groups: {
+    group: string;
+    attacks: number;
+    benign: number;
+    recall: number[];
+    benignRate: number[];
+    thresholds: number[];
+    learned: boolean;
+    rulesRecall: number[];
+  }[];
   macro: number[];
 };
 
@@ -86,7 +95,12 @@ export function evaluateLoso({
 
   const shippedScorer: Scorer = scorerOf(shipped, shippedCal);
   const poolShipped = pool.map((p) => ({ p, s: scoreWith(p, shippedScorer, modelNamedAt) }));
-  const shippedThresholds = LOSO_FPRS.map((fpr) => thresholdAtFpr(poolShipped.map((x) => ({ group: x.p.row.group, score: x.s.score })), fpr));
+  const shippedThresholds = LOSO_FPRS.map((fpr) =>
+    thresholdAtFpr(
+      poolShipped.map((x) => ({ group: x.p.row.group, score: x.s.score })),
+      fpr,
+    ),
+  );
   const rules = new Map(prepared.map((p) => [p, rulesScore(p.analysis)]));
   const poolRules = pool.map((p) => ({ group: p.row.group, score: rules.get(p) ?? 0 }));
 

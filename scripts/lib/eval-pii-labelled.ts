@@ -42,7 +42,13 @@ export function measureLabelled(rows: readonly LabelledRow[]): LabelledResult {
     for (const span of spans) {
       const { type } = span;
       if (type === null) continue;
-      result.values.push({ label: span.label, type, value: text.slice(span.start, span.end), found: covered({ text, span, type, detected }), detected: describe({ text, span, detected }) });
+      result.values.push({
+        label: span.label,
+        type,
+        value: text.slice(span.start, span.end),
+        found: covered({ text, span, type, detected }),
+        detected: describe({ text, span, detected }),
+      });
     }
     for (const span of detected) {
       if (spans.some((l) => l.type === span.type && overlaps(l, span))) {
@@ -67,7 +73,8 @@ function normalizedWithSpans(row: LabelledRow): { text: string; spans: LabelledS
   const spans = row.spans.map((s) => {
     const start = normalizeInput(row.text.slice(0, s.start)).text.length;
     const value = normalizeInput(row.text.slice(s.start, s.end)).text;
-    if (text.slice(start, start + value.length) !== value) throw new Error(`Cannot place the ${s.label} label of ${JSON.stringify(row.text)} in its normalised text`);
+    if (text.slice(start, start + value.length) !== value)
+      throw new Error(`Cannot place the ${s.label} label of ${JSON.stringify(row.text)} in its normalised text`);
     return { ...s, start, end: start + value.length };
   });
   return { text, spans, moved: true };

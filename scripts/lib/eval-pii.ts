@@ -28,7 +28,10 @@ const EXAMPLES = 3;
 const DEV_NAME = `our dev set (scripts/lib/pii-dev-set.ts, seed ${DEV_SEED})`;
 const PRESIDIO_NAME = "pii_presidio_synth_dataset_v2.json";
 
-export function evaluatePii({ presidio, benign }: { presidio: PresidioRow[]; benign: { name: string; texts: string[] }[] }): { tables: Table[]; targets: Target[] } {
+export function evaluatePii({ presidio, benign }: { presidio: PresidioRow[]; benign: { name: string; texts: string[] }[] }): {
+  tables: Table[];
+  targets: Target[];
+} {
   const latencies: number[] = [];
   const redact = (text: string) => {
     const { value, ms: elapsed } = timed(() => new PlaceholderMap().redact(normalizeInput(text).text));
@@ -47,16 +50,18 @@ export function evaluatePii({ presidio, benign }: { presidio: PresidioRow[]; ben
     { name: DEV_NAME, result: measureLabelled(devRows) },
   ];
 
-  const unchanged = [...benign, { name: "our number-heavy benign set (scripts/lib/pii-dev-set.ts)", texts: buildNumberHeavyBenign() }].map(({ name, texts }) => {
-    const changed: { text: string; found: string[] }[] = [];
-    for (const text of texts) {
-      const normalized = normalizeInput(text).text;
-      if (redact(text).text !== normalized) {
-        changed.push({ text, found: findEntities(normalized).map((s: Span) => `${s.type} ${code(normalized.slice(s.start, s.end))}`) });
+  const unchanged = [...benign, { name: "our number-heavy benign set (scripts/lib/pii-dev-set.ts)", texts: buildNumberHeavyBenign() }].map(
+    ({ name, texts }) => {
+      const changed: { text: string; found: string[] }[] = [];
+      for (const text of texts) {
+        const normalized = normalizeInput(text).text;
+        if (redact(text).text !== normalized) {
+          changed.push({ text, found: findEntities(normalized).map((s: Span) => `${s.type} ${code(normalized.slice(s.start, s.end))}`) });
+        }
       }
-    }
-    return { name, total: texts.length, changed };
-  });
+      return { name, total: texts.length, changed };
+    },
+  );
 
   const tables: Table[] = [
     ...sets.map(({ name, result }) => recallTable({ name, result })),
@@ -66,14 +71,23 @@ export function evaluatePii({ presidio, benign }: { presidio: PresidioRow[]; ben
       headers: ["set", "unchanged", "changed by type"],
       rows: unchanged.map(({ name, total, changed }) => [name, rate({ hits: total - changed.length, total }), countTypes(changed.flatMap((c) => c.found))]),
       notes: unchanged.flatMap(({ name, changed }) =>
-        changed.length === 0 ? [] : [`${name}, for example: ${changed.slice(0, EXAMPLES).map((c) => c.found.join(", ")).join("; ")}.`],
+        changed.length === 0
+          ? []
+          : [
+              `${name}, for example: ${changed
+                .slice(0, EXAMPLES)
+                .map((c) => c.found.join(", "))
+                .join("; ")}.`,
+            ],
       ),
     },
     {
       title: "PII latency (normalizeInput + PlaceholderMap.redact, all types)",
       headers: ["texts", "p50", "p99", "max"],
       rows: [[String(latencies.length), ms(percentile(latencies, 0.5)), ms(percentile(latencies, 0.99)), ms(Math.max(...latencies))]],
-      notes: ["Every labelled row and every benign text above, as stored, in that order; no warm-up. The 8,000-character pipeline run is in the injection section."],
+      notes: [
+        "Every labelled row and every benign text above, as stored, in that order; no warm-up. The 8,000-character pipeline run is in the injection section.",
+      ],
     },
   ];
 
@@ -83,15 +97,22 @@ export function evaluatePii({ presidio, benign }: { presidio: PresidioRow[]; ben
         const of = result.values.filter((v) => v.type === type);
         const found = of.filter((v) => v.found).length;
         const set = name === PRESIDIO_NAME ? "Presidio" : "dev set";
-        return { area: `PII recall, ${type} (${set})`, target: `>= ${PII_TARGETS.recall}`, measured: rate({ hits: found, total: of.length }), met: share({ hits: found, total: of.length }) >= PII_TARGETS.recall };
+        return {
+          area: `PII recall, ${type} (${set})`,
+          target: `>= ${PII_TARGETS.recall}`,
+          measured: rate({ hits: found, total: of.length }),
+          met: share({ hits: found, total: of.length }) >= PII_TARGETS.recall,
+        };
       }),
     ),
-    ...unchanged.map(({ name, total, changed }): Target => ({
-      area: `PII, benign unchanged: ${name}`,
-      target: `>= ${PII_TARGETS.unchanged * 100}% unchanged`,
-      measured: rate({ hits: total - changed.length, total }),
-      met: share({ hits: total - changed.length, total }) >= PII_TARGETS.unchanged,
-    })),
+    ...unchanged.map(
+      ({ name, total, changed }): Target => ({
+        area: `PII, benign unchanged: ${name}`,
+        target: `>= ${PII_TARGETS.unchanged * 100}% unchanged`,
+        measured: rate({ hits: total - changed.length, total }),
+        met: share({ hits: total - changed.length, total }) >= PII_TARGETS.unchanged,
+      }),
+    ),
   ];
   return { tables, targets };
 }
@@ -115,7 +136,9 @@ function recallTable({ name, result }: { name: string; result: LabelledResult })
         const missed = values.filter((v) => v.type === type && !v.found).slice(0, EXAMPLES);
         return missed.length === 0 ? [] : [`Missed ${type}, for example: ${missed.map((v) => `${code(v.value)} (${v.detected})`).join("; ")}.`];
       }),
-      ...(result.remapped > 0 ? [`${result.remapped} texts change under normalizeInput (NFKC); their labelled offsets were carried over to the normalised text.`] : []),
+      ...(result.remapped > 0
+        ? [`${result.remapped} texts change under normalizeInput (NFKC); their labelled offsets were carried over to the normalised text.`]
+        : []),
     ],
   };
 }
@@ -129,7 +152,11 @@ function precisionTable(sets: { name: string; result: LabelledResult }[]): Table
   return {
     title: "PII precision (detections that match a labelled value of their type)",
     headers: ["set", "precision", "outside the labels"],
-    rows: sets.map(({ name, result }) => [name, rate({ hits: result.matchedSpans, total: result.detectedSpans }), String(result.detectedSpans - result.matchedSpans)]),
+    rows: sets.map(({ name, result }) => [
+      name,
+      rate({ hits: result.matchedSpans, total: result.detectedSpans }),
+      String(result.detectedSpans - result.matchedSpans),
+    ]),
     notes: sets.flatMap(({ name, result }) => {
       const extra = [...result.extra].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 6);
       return extra.length === 0 ? [] : [`${name}: ${extra.map(([key, n]) => `${key} (${n})`).join("; ")}.`];

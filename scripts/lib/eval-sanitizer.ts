@@ -17,7 +17,15 @@ const EXAMPLES = 5;
 /** Pause this often: see yieldToEventLoop. */
 const YIELD_EVERY = 200;
 
-export async function evaluateSanitizer({ payloadFiles, commonmark, alpacaOutputs }: { payloadFiles: string[]; commonmark: string; alpacaOutputs: string[] }): Promise<{ tables: Table[] }> {
+export async function evaluateSanitizer({
+  payloadFiles,
+  commonmark,
+  alpacaOutputs,
+}: {
+  payloadFiles: string[];
+  commonmark: string;
+  alpacaOutputs: string[];
+}): Promise<{ tables: Table[] }> {
   const rows: string[][] = [];
   const survivorNotes: string[] = [];
   let survivors = 0;
@@ -33,7 +41,8 @@ export async function evaluateSanitizer({ payloadFiles, commonmark, alpacaOutput
         const problems = contractViolations(renderMarkdown(wrap(payload)));
         if (problems.length > 0) {
           badRenders++;
-          if (!through && survivorNotes.length < EXAMPLES) survivorNotes.push(`Through: ${path.basename(file)} (${name}) ${code(payload.slice(0, 200))}: ${problems.join("; ")}`);
+          if (!through && survivorNotes.length < EXAMPLES)
+            survivorNotes.push(`Through: ${path.basename(file)} (${name}) ${code(payload.slice(0, 200))}: ${problems.join("; ")}`);
           through = true;
         }
         if (++renders % YIELD_EVERY === 0) await yieldToEventLoop();
@@ -62,12 +71,24 @@ export async function evaluateSanitizer({ payloadFiles, commonmark, alpacaOutput
     title: "Benign markdown damaged by the sanitizer",
     headers: ["set", "texts damaged", "visible characters lost", "renders breaking the contract"],
     rows: [
-      ["CommonMark spec examples, raw-HTML sections excluded", rate({ hits: specDamage.damaged.length, total: spec.length }), rate({ hits: specDamage.lost, total: specDamage.chars }), String(specDamage.violations)],
-      ["alpaca_eval outputs", rate({ hits: alpacaDamage.damaged.length, total: alpacaOutputs.length }), rate({ hits: alpacaDamage.lost, total: alpacaDamage.chars }), String(alpacaDamage.violations)],
+      [
+        "CommonMark spec examples, raw-HTML sections excluded",
+        rate({ hits: specDamage.damaged.length, total: spec.length }),
+        rate({ hits: specDamage.lost, total: specDamage.chars }),
+        String(specDamage.violations),
+      ],
+      [
+        "alpaca_eval outputs",
+        rate({ hits: alpacaDamage.damaged.length, total: alpacaOutputs.length }),
+        rate({ hits: alpacaDamage.lost, total: alpacaDamage.chars }),
+        String(alpacaDamage.violations),
+      ],
     ],
     notes: [
-      "Damage compares the visible text (whitespace collapsed) of renderMarkdown's output with that of marked's own rendering of the same markdown (GFM, breaks on, as the app configures it). Changes the policy intends are applied to marked's output first and do not count: an image becomes its \"[image: alt]\" marker, a task-list checkbox becomes \"[ ]\" or \"[x]\", and script, style, iframe, svg and the other DROP_WITH_CONTENT elements lose their content. A text is damaged if the two differ at all; characters lost counts the non-space characters of marked's text missing from ours (as a multiset).",
-      ...[...specDamage.damaged, ...alpacaDamage.damaged].slice(0, EXAMPLES).map((d) => `Damaged ${d.label}: ${code(d.ours.slice(0, 160))} against marked's ${code(d.base.slice(0, 160))}`),
+      'Damage compares the visible text (whitespace collapsed) of renderMarkdown\'s output with that of marked\'s own rendering of the same markdown (GFM, breaks on, as the app configures it). Changes the policy intends are applied to marked\'s output first and do not count: an image becomes its "[image: alt]" marker, a task-list checkbox becomes "[ ]" or "[x]", and script, style, iframe, svg and the other DROP_WITH_CONTENT elements lose their content. A text is damaged if the two differ at all; characters lost counts the non-space characters of marked\'s text missing from ours (as a multiset).',
+      ...[...specDamage.damaged, ...alpacaDamage.damaged]
+        .slice(0, EXAMPLES)
+        .map((d) => `Damaged ${d.label}: ${code(d.ours.slice(0, 160))} against marked's ${code(d.base.slice(0, 160))}`),
     ],
   };
   return { tables: [payloadTable, damageTable] };

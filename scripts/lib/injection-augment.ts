@@ -28,18 +28,32 @@ export function augmentDocuments(rows: readonly Prepared[]): Prepared[] {
   const random = seededRandom(2718);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const documents = rows.filter((p) => !p.row.attack && p.row.text.length >= DOCUMENT.min && p.row.text.length <= DOCUMENT.max).map((p) => p.row);
-  const short = (attack: boolean) => rows.filter((p) => p.row.attack === attack && p.row.text.length >= SHORT.min && p.row.text.length <= SHORT.max).map((p) => p.row);
+  const short = (attack: boolean) =>
+    rows.filter((p) => p.row.attack === attack && p.row.text.length >= SHORT.min && p.row.text.length <= SHORT.max).map((p) => p.row);
   const [attacks, requests] = [short(true), short(false)];
   if (documents.length === 0 || attacks.length === 0 || requests.length === 0) return [];
   const out: Prepared[] = [];
-  for (const [pool, attack] of [[attacks, true], [requests, false]] as const) {
+  for (const [pool, attack] of [
+    [attacks, true],
+    [requests, false],
+  ] as const) {
     for (let i = 0; i < PER_CLASS; i++) {
       const document = pick(documents).text;
       const inserted = pick(pool);
       const at = pick(breaks(document));
       const glue = pick(["\n\n", "\n", " ", "\n\n---\n"]);
       const text = `${document.slice(0, at)}${at > 0 ? glue : ""}${inserted.text}${at < document.length ? glue : ""}${document.slice(at)}`;
-      const row: CorpusRow = { text, attack, source: AUGMENTED_GROUP, group: AUGMENTED_GROUP, kind: attack ? "indirect" : "benign-document", lang: inserted.lang, licence: "MIT", shippable: true, heldOut: false };
+      const row: CorpusRow = {
+        text,
+        attack,
+        source: AUGMENTED_GROUP,
+        group: AUGMENTED_GROUP,
+        kind: attack ? "indirect" : "benign-document",
+        lang: inserted.lang,
+        licence: "MIT",
+        shippable: true,
+        heldOut: false,
+      };
       out.push(prepareRow(row));
     }
   }

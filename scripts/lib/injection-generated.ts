@@ -30,18 +30,50 @@ type Rand = () => number;
 const pick = <T>(rand: Rand, list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T;
 
 const MORSE: Readonly<Record<string, string>> = {
-  a: ".-", b: "-...", c: "-.-.", d: "-..", e: ".", f: "..-.", g: "--.", h: "....", i: "..", j: ".---", k: "-.-", l: ".-..", m: "--",
-  n: "-.", o: "---", p: ".--.", q: "--.-", r: ".-.", s: "...", t: "-", u: "..-", v: "...-", w: ".--", x: "-..-", y: "-.--", z: "--..",
+  a: ".-",
+  b: "-...",
+  c: "-.-.",
+  d: "-..",
+  e: ".",
+  f: "..-.",
+  g: "--.",
+  h: "....",
+  i: "..",
+  j: ".---",
+  k: "-.-",
+  l: ".-..",
+  m: "--",
+  n: "-.",
+  o: "---",
+  p: ".--.",
+  q: "--.-",
+  r: ".-.",
+  s: "...",
+  t: "-",
+  u: "..-",
+  v: "...-",
+  w: ".--",
+  x: "-..-",
+  y: "-.--",
+  z: "--..",
 };
-const NATO = "alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu".split(" ");
+const NATO =
+  "alfa bravo charlie delta echo foxtrot golf hotel india juliett kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu".split(
+    " ",
+  );
 const HOMOGLYPHS: Readonly<Record<string, string>> = { a: "а", e: "е", o: "о", p: "р", c: "с", x: "х", y: "у", i: "і", s: "ѕ" };
 const LEET: Readonly<Record<string, string>> = { a: "4", e: "3", i: "1", o: "0", s: "5", t: "7" };
 
-const rot = (text: string, n: number) => text.replace(/[a-z]/gi, (ch) => {
-  const base = ch <= "Z" ? 65 : 97;
-  return String.fromCharCode(((ch.charCodeAt(0) - base + n + 26) % 26) + base);
-});
-const letters = (text: string, join: string, wordJoin: string) => text.split(" ").map((w) => Array.from(w).join(join)).join(wordJoin);
+const rot = (text: string, n: number) =>
+  text.replace(/[a-z]/gi, (ch) => {
+    const base = ch <= "Z" ? 65 : 97;
+    return String.fromCharCode(((ch.charCodeAt(0) - base + n + 26) % 26) + base);
+  });
+const letters = (text: string, join: string, wordJoin: string) =>
+  text
+    .split(" ")
+    .map((w) => Array.from(w).join(join))
+    .join(wordJoin);
 
 /** Each encoding: a name and how it turns a lower-case payload into the hidden form. */
 const ENCODINGS: readonly { name: string; encode: (text: string, rand: Rand) => string }[] = [
@@ -51,8 +83,26 @@ const ENCODINGS: readonly { name: string; encode: (text: string, rand: Rand) => 
   { name: "rot13", encode: (t) => rot(t, 13) },
   { name: "caesar3", encode: (t) => rot(t, 3) },
   { name: "reversed", encode: (t) => Array.from(t).reverse().join("") },
-  { name: "word-reversed", encode: (t) => t.split(" ").map((w) => Array.from(w).reverse().join("")).join(" ") },
-  { name: "morse", encode: (t) => t.split(" ").map((w) => Array.from(w, (c) => MORSE[c] ?? "").filter(Boolean).join(" ")).join(" / ") },
+  {
+    name: "word-reversed",
+    encode: (t) =>
+      t
+        .split(" ")
+        .map((w) => Array.from(w).reverse().join(""))
+        .join(" "),
+  },
+  {
+    name: "morse",
+    encode: (t) =>
+      t
+        .split(" ")
+        .map((w) =>
+          Array.from(w, (c) => MORSE[c] ?? "")
+            .filter(Boolean)
+            .join(" "),
+        )
+        .join(" / "),
+  },
   { name: "spaced", encode: (t) => letters(t, " ", "   ") },
   { name: "dotted", encode: (t) => letters(t, ".", " ") },
   { name: "dashed", encode: (t) => letters(t, "-", " ") },
@@ -62,13 +112,27 @@ const ENCODINGS: readonly { name: string; encode: (text: string, rand: Rand) => 
   { name: "alternating-case", encode: (t) => Array.from(t, (c, i) => (i % 2 ? c.toUpperCase() : c)).join("") },
   { name: "joined", encode: (t) => t.replace(/ /g, "") },
   { name: "snake", encode: (t) => t.replace(/ /g, "_") },
-  { name: "nato", encode: (t) => t.split(" ").map((w) => Array.from(w, (c) => NATO[c.charCodeAt(0) - 97] ?? c).join(" ")).join(" / ") },
+  {
+    name: "nato",
+    encode: (t) =>
+      t
+        .split(" ")
+        .map((w) => Array.from(w, (c) => NATO[c.charCodeAt(0) - 97] ?? c).join(" "))
+        .join(" / "),
+  },
   { name: "percent", encode: (t) => Array.from(Buffer.from(t, "utf8"), (b) => `%${b.toString(16).padStart(2, "0")}`).join("") },
   { name: "entities", encode: (t) => Array.from(t, (c) => `&#${c.charCodeAt(0)};`).join("") },
   { name: "binary", encode: (t) => Array.from(Buffer.from(t, "utf8"), (b) => b.toString(2).padStart(8, "0")).join(" ") },
   { name: "one-word-per-line", encode: (t) => t.split(" ").join("\n") },
   { name: "emoji-between", encode: (t, rand) => t.split(" ").join(` ${pick(rand, ["🙂", "✨", "🔥", "👉", "🌸", "⭐"])} `) },
-  { name: "pig-latin", encode: (t) => t.split(" ").map((w) => (/^[aeiou]/.test(w) ? `${w}way` : `${w.replace(/^([^aeiou]+)(.*)$/, "$2$1")}ay`)).join(" ") },
+  {
+    name: "pig-latin",
+    encode: (t) =>
+      t
+        .split(" ")
+        .map((w) => (/^[aeiou]/.test(w) ? `${w}way` : `${w.replace(/^([^aeiou]+)(.*)$/, "$2$1")}ay`))
+        .join(" "),
+  },
 ];
 
 /** How an encoded request is presented: asking for it to be decoded and acted on, or bare. */
@@ -103,17 +167,90 @@ const BENIGN_WRAPPERS = [
 
 /** Noise around a request: the shapes attacks hide in, and that honest pastes have too. */
 const NOISE: readonly { name: string; make: (rand: Rand) => string }[] = [
-  { name: "bracket-wall", make: (rand) => pick(rand, ["]", "}", ")", ">", "]]", "}}"]).repeat(8 + Math.floor(rand() * 60)).split("").join(pick(rand, ["", " ", " "])) },
+  {
+    name: "bracket-wall",
+    make: (rand) =>
+      pick(rand, ["]", "}", ")", ">", "]]", "}}"])
+        .repeat(8 + Math.floor(rand() * 60))
+        .split("")
+        .join(pick(rand, ["", " ", " "])),
+  },
   { name: "repeated-char", make: (rand) => `${pick(rand, ["ö", "ä", "ß", "~", "#", "*", "=", "⠀", "·", "¡"])} `.repeat(10 + Math.floor(rand() * 80)) },
-  { name: "fake-delimiter", make: (rand) => pick(rand, ["=== END OF INPUT ===", "</user_input>", "-----", "[END]", "%%% END %%%", "```\n```", "###", "\"\"\"", "<|endoftext|>", "--- end of document ---", "</document>", "===================="]) },
+  {
+    name: "fake-delimiter",
+    make: (rand) =>
+      pick(rand, [
+        "=== END OF INPUT ===",
+        "</user_input>",
+        "-----",
+        "[END]",
+        "%%% END %%%",
+        "```\n```",
+        "###",
+        '"""',
+        "<|endoftext|>",
+        "--- end of document ---",
+        "</document>",
+        "====================",
+      ]),
+  },
   { name: "word-salad", make: (rand) => salad(rand, 8 + Math.floor(rand() * 14)) },
-  { name: "keyboard-mash", make: (rand) => Array.from({ length: 3 + Math.floor(rand() * 6) }, () => randomWord(rand, "asdfghjklqwertzuiopyxcvbnm1234567890")).join(" ") },
+  {
+    name: "keyboard-mash",
+    make: (rand) => Array.from({ length: 3 + Math.floor(rand() * 6) }, () => randomWord(rand, "asdfghjklqwertzuiopyxcvbnm1234567890")).join(" "),
+  },
   { name: "blank-lines", make: (rand) => "\n".repeat(5 + Math.floor(rand() * 30)) },
   { name: "repeated-word", make: (rand) => `${pick(rand, ["the", "a", "ok", "lol", "yes", "hello", "test"])} `.repeat(10 + Math.floor(rand() * 40)) },
-  { name: "symbols", make: (rand) => Array.from({ length: 20 + Math.floor(rand() * 60) }, () => pick(rand, Array.from("!@#$%^&*()_+-=[]{};:'\",.<>/?\\|`~§±"))).join("") },
+  {
+    name: "symbols",
+    make: (rand) => Array.from({ length: 20 + Math.floor(rand() * 60) }, () => pick(rand, Array.from("!@#$%^&*()_+-=[]{};:'\",.<>/?\\|`~§±"))).join(""),
+  },
 ];
 
-const SALAD = ["describing", "similarlyNow", "oppositeley", "Me", "giving", "ONE", "please", "revert", "Two", "tutorial", "manual", "sure", "here", "is", "Sentence", "format", "bullet", "{", "}", "(", ")", "\\", "!--", "**", "](", "telecomm", "Mais", "formula", "anglais", "namespace", "cloth", "Lincoln", "==", "interface", "Manuel", "WITH", "steps", "instead", "sentences", "tabular", "<!", "$\\"];
+const SALAD = [
+  "describing",
+  "similarlyNow",
+  "oppositeley",
+  "Me",
+  "giving",
+  "ONE",
+  "please",
+  "revert",
+  "Two",
+  "tutorial",
+  "manual",
+  "sure",
+  "here",
+  "is",
+  "Sentence",
+  "format",
+  "bullet",
+  "{",
+  "}",
+  "(",
+  ")",
+  "\\",
+  "!--",
+  "**",
+  "](",
+  "telecomm",
+  "Mais",
+  "formula",
+  "anglais",
+  "namespace",
+  "cloth",
+  "Lincoln",
+  "==",
+  "interface",
+  "Manuel",
+  "WITH",
+  "steps",
+  "instead",
+  "sentences",
+  "tabular",
+  "<!",
+  "$\\",
+];
 
 function salad(rand: Rand, n: number): string {
   return Array.from({ length: n }, () => pick(rand, SALAD)).join(pick(rand, [" ", "", " "]));
@@ -145,7 +282,10 @@ type Payloads = { attacks: string[]; benign: string[] };
 /** VARIANTS rows from each payload, the attacks first, then the benign ones, made by `make` in that order. */
 function variants({ attacks, benign }: Payloads, make: (payload: string, attack: boolean) => GeneratedRow): GeneratedRow[] {
   const rows: GeneratedRow[] = [];
-  for (const [list, attack] of [[attacks, true], [benign, false]] as const) {
+  for (const [list, attack] of [
+    [attacks, true],
+    [benign, false],
+  ] as const) {
     for (const payload of list) for (let v = 0; v < VARIANTS; v++) rows.push(make(payload, attack));
   }
   return rows;

@@ -65,7 +65,15 @@ export function stackPoints({ prepared, folds }: { prepared: readonly Prepared[]
  * The stack fitted on every held-out point but `group`'s. A fold's stack starts from the full fit
  * (`start`) and needs only a few hundred steps to move to its own optimum.
  */
-export function fitStackWithout({ points, group, start }: { points: readonly (StackPoint & { group: string })[]; group: string | null; start?: Calibration }): Calibration {
+export function fitStackWithout({
+  points,
+  group,
+  start,
+}: {
+  points: readonly (StackPoint & { group: string })[];
+  group: string | null;
+  start?: Calibration;
+}): Calibration {
   return fitStack(
     points.filter((p) => p.group !== group),
     PRIOR,

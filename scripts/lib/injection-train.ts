@@ -193,7 +193,10 @@ export function trainModel(rows: readonly Prepared[], opts: TrainOptions = DEFAU
  * Keeps the `keep` largest weights, quantised to signed bytes, indices as LEB128 gaps, both base64.
  * Returns the file and the weights as the runtime will see them (after quantisation).
  */
-export function packWeights({ w, bias, keep, window, stride }: Trained & { keep: number; window: number; stride: number }): { file: ModelFile; unpacked: Float32Array } {
+export function packWeights({ w, bias, keep, window, stride }: Trained & { keep: number; window: number; stride: number }): {
+  file: ModelFile;
+  unpacked: Float32Array;
+} {
   const order = Array.from(w.keys())
     .filter((k) => Math.abs(w[k] ?? 0) > 1e-5)
     .sort((a, b) => Math.abs(w[b] ?? 0) - Math.abs(w[a] ?? 0) || a - b)
@@ -286,5 +289,10 @@ export function fitStack(points: readonly StackPoint[], prior: number, { start, 
     for (let j = 0; j < k; j++) fam[j] = Math.min(FAMILY_MAX, Math.max(0, update(fam[j] as number, gf[j] as number, j + 3)));
   }
   const round = (v: number) => Number(v.toFixed(4));
-  return { bias: round(bias), model: round(model), modelTail: round(tail), families: Object.fromEntries(STACK_FAMILIES.map((f, j) => [f, round(fam[j] as number)])) };
+  return {
+    bias: round(bias),
+    model: round(model),
+    modelTail: round(tail),
+    families: Object.fromEntries(STACK_FAMILIES.map((f, j) => [f, round(fam[j] as number)])),
+  };
 }

@@ -40,11 +40,16 @@ function passwordValue(rng: Rng): string {
 function providerKey(rng: Rng): string {
   const body = (n: number) => mixed({ rng, alphabet: `${ALNUM}_-`, length: n });
   switch (rng.int(5)) {
-    case 0: return ["sk", "proj", body(64)].join("-");
-    case 1: return ["sk", "ant", "api03", `${body(80)}AA`].join("-");
-    case 2: return `${["gh", "p_"].join("")}${mixed({ rng, alphabet: ALNUM, length: 36 })}`;
-    case 3: return `${["xo", "xb-"].join("")}${draw({ rng, alphabet: "0123456789", length: 11 })}-${draw({ rng, alphabet: "0123456789", length: 13 })}-${mixed({ rng, alphabet: ALNUM, length: 24 })}`;
-    default: return awsAccessKeyId(rng);
+    case 0:
+      return ["sk", "proj", body(64)].join("-");
+    case 1:
+      return ["sk", "ant", "api03", `${body(80)}AA`].join("-");
+    case 2:
+      return `${["gh", "p_"].join("")}${mixed({ rng, alphabet: ALNUM, length: 36 })}`;
+    case 3:
+      return `${["xo", "xb-"].join("")}${draw({ rng, alphabet: "0123456789", length: 11 })}-${draw({ rng, alphabet: "0123456789", length: 13 })}-${mixed({ rng, alphabet: ALNUM, length: 24 })}`;
+    default:
+      return awsAccessKeyId(rng);
   }
 }
 
@@ -56,7 +61,7 @@ const AWS_LINES = [
   '{"aws_secret_access_key": "%s", "region": "eu-west-1"}',
   "aws_secret_access_key: %s",
   "  SecretAccessKey: '%s'",
-  "\"SecretAccessKey\":\"%s\"",
+  '"SecretAccessKey":"%s"',
   "secret access key: %s",
   "My AWS secret is %s, can you check why the CLI fails?",
   "creds %s (do not share)",
@@ -64,10 +69,29 @@ const AWS_LINES = [
 ];
 
 const LABELLED_LINES = [
-  "password=%s", '"password": "%s"', "passwd: %s", "pwd=%s", "PASSWORD='%s'", "secret: %s", "client_secret=%s", "token=%s",
-  "api_key: %s", "apikey=%s", "X-API-Key: %s", "auth: %s", "Authorization: Bearer %s", "bearer %s", "private_key: %s",
-  "Server=db01;Database=app;User Id=sa;Password=%s;", "DB_PASSWORD=%s", "access_token: %s", '"client_secret":"%s"', "my password is %s",
-  "the api key: %s", "Passwort: %s", "mot de passe : %s",
+  "password=%s",
+  '"password": "%s"',
+  "passwd: %s",
+  "pwd=%s",
+  "PASSWORD='%s'",
+  "secret: %s",
+  "client_secret=%s",
+  "token=%s",
+  "api_key: %s",
+  "apikey=%s",
+  "X-API-Key: %s",
+  "auth: %s",
+  "Authorization: Bearer %s",
+  "bearer %s",
+  "private_key: %s",
+  "Server=db01;Database=app;User Id=sa;Password=%s;",
+  "DB_PASSWORD=%s",
+  "access_token: %s",
+  '"client_secret":"%s"',
+  "my password is %s",
+  "the api key: %s",
+  "Passwort: %s",
+  "mot de passe : %s",
 ];
 
 export type SecretSample = { text: string; values: string[] };

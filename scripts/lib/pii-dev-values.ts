@@ -46,63 +46,130 @@ export function fillLayout({ rng, layout }: { rng: Rng; layout: string }): strin
  */
 export const PHONE_LAYOUTS: Readonly<Record<string, readonly { layout: string; cue?: boolean }[]>> = {
   UK: [
-    { layout: "+44 20 #### ####" }, { layout: "+44 (0)20 #### ####" }, { layout: "+44(0)20 #### ####" }, { layout: "020 #### ####" },
-    { layout: "07700 9#####" }, { layout: "+44 7700 9#####" }, { layout: "+447700 9#####" }, { layout: "(020) #### ####" },
-    { layout: "0044 20 #### ####" }, { layout: "01632 9#####" }, { layout: "+44 (0) 1632 9#####" }, { layout: "07### ######" },
+    { layout: "+44 20 #### ####" },
+    { layout: "+44 (0)20 #### ####" },
+    { layout: "+44(0)20 #### ####" },
+    { layout: "020 #### ####" },
+    { layout: "07700 9#####" },
+    { layout: "+44 7700 9#####" },
+    { layout: "+447700 9#####" },
+    { layout: "(020) #### ####" },
+    { layout: "0044 20 #### ####" },
+    { layout: "01632 9#####" },
+    { layout: "+44 (0) 1632 9#####" },
+    { layout: "07### ######" },
   ],
   DE: [
-    { layout: "030 ######" }, { layout: "0176/########" }, { layout: "0176 ########" }, { layout: "0176 #### ####" },
-    { layout: "+49 176 ########" }, { layout: "+49 (0)176 ########" }, { layout: "+49(0)30 #######" }, { layout: "(030) #######" },
-    { layout: "089/#######" }, { layout: "0049 89 #######" }, { layout: "+4917#########" }, { layout: "0151-########" },
-    { layout: "0176 1######" }, { layout: "089 / ### ### ##" },
+    { layout: "030 ######" },
+    { layout: "0176/########" },
+    { layout: "0176 ########" },
+    { layout: "0176 #### ####" },
+    { layout: "+49 176 ########" },
+    { layout: "+49 (0)176 ########" },
+    { layout: "+49(0)30 #######" },
+    { layout: "(030) #######" },
+    { layout: "089/#######" },
+    { layout: "0049 89 #######" },
+    { layout: "+4917#########" },
+    { layout: "0151-########" },
+    { layout: "0176 1######" },
+    { layout: "089 / ### ### ##" },
   ],
   FR: [
-    { layout: "01 ## ## ## ##" }, { layout: "06 ## ## ## ##" }, { layout: "+33 1 ## ## ## ##" }, { layout: "+33 (0)6 ## ## ## ##" },
-    { layout: "06.##.##.##.##" }, { layout: "0033 6 ## ## ## ##" }, { layout: "+33 6########" }, { layout: "07-##-##-##-##" },
+    { layout: "01 ## ## ## ##" },
+    { layout: "06 ## ## ## ##" },
+    { layout: "+33 1 ## ## ## ##" },
+    { layout: "+33 (0)6 ## ## ## ##" },
+    { layout: "06.##.##.##.##" },
+    { layout: "0033 6 ## ## ## ##" },
+    { layout: "+33 6########" },
+    { layout: "07-##-##-##-##" },
   ],
   IT: [
-    { layout: "06 #### ####" }, { layout: "+39 06 #### ####" }, { layout: "3## ### ####", cue: true }, { layout: "+39 3## ### ####" },
-    { layout: "02 ########" }, { layout: "+39 02 #######" },
+    { layout: "06 #### ####" },
+    { layout: "+39 06 #### ####" },
+    { layout: "3## ### ####", cue: true },
+    { layout: "+39 3## ### ####" },
+    { layout: "02 ########" },
+    { layout: "+39 02 #######" },
   ],
   ES: [
-    { layout: "+34 9## ### ###" }, { layout: "9## ## ## ##", cue: true }, { layout: "6## ### ###", cue: true }, { layout: "+34 6## ## ## ##" },
+    { layout: "+34 9## ### ###" },
+    { layout: "9## ## ## ##", cue: true },
+    { layout: "6## ### ###", cue: true },
+    { layout: "+34 6## ## ## ##" },
     { layout: "+34 6########" },
   ],
   NL: [
-    { layout: "020-### ####" }, { layout: "06-########" }, { layout: "+31 20 ### ####" }, { layout: "+31 6 ########" },
-    { layout: "010 ### ####" }, { layout: "+31 (0)6 ########" },
+    { layout: "020-### ####" },
+    { layout: "06-########" },
+    { layout: "+31 20 ### ####" },
+    { layout: "+31 6 ########" },
+    { layout: "010 ### ####" },
+    { layout: "+31 (0)6 ########" },
   ],
   PL: [
-    { layout: "+48 22 ### ## ##" }, { layout: "5## ### ###", cue: true }, { layout: "+48 5## ### ###" }, { layout: "22 ### ## ##", cue: true },
+    { layout: "+48 22 ### ## ##" },
+    { layout: "5## ### ###", cue: true },
+    { layout: "+48 5## ### ###" },
+    { layout: "22 ### ## ##", cue: true },
     { layout: "+48 5##-###-###" },
   ],
   IN: [
-    { layout: "+91 9#### #####" }, { layout: "09#### #####" }, { layout: "9#### #####", cue: true }, { layout: "+91-9#########" },
-    { layout: "022 #### ####" }, { layout: "+91 22 #### ####" },
+    { layout: "+91 9#### #####" },
+    { layout: "09#### #####" },
+    { layout: "9#### #####", cue: true },
+    { layout: "+91-9#########" },
+    { layout: "022 #### ####" },
+    { layout: "+91 22 #### ####" },
   ],
   AU: [
-    { layout: "+61 2 #### ####" }, { layout: "(02) #### ####" }, { layout: "04## ### ###" }, { layout: "+61 4## ### ###" },
-    { layout: "03 #### ####" }, { layout: "+61 (0)4## ### ###" },
+    { layout: "+61 2 #### ####" },
+    { layout: "(02) #### ####" },
+    { layout: "04## ### ###" },
+    { layout: "+61 4## ### ###" },
+    { layout: "03 #### ####" },
+    { layout: "+61 (0)4## ### ###" },
   ],
   BR: [
-    { layout: "+55 11 9####-####" }, { layout: "(11) 9####-####" }, { layout: "(21) ####-####" }, { layout: "+55 (11) 9####-####" },
+    { layout: "+55 11 9####-####" },
+    { layout: "(11) 9####-####" },
+    { layout: "(21) ####-####" },
+    { layout: "+55 (11) 9####-####" },
     { layout: "11 9####-####", cue: true },
   ],
   JP: [{ layout: "+81 3-####-####" }, { layout: "03-####-####" }, { layout: "090-####-####" }, { layout: "+81 90-####-####" }],
   CN: [
-    { layout: "+86 138 #### ####" }, { layout: "13# #### ####", cue: true }, { layout: "010-#### ####" }, { layout: "+86 10 #### ####" },
+    { layout: "+86 138 #### ####" },
+    { layout: "13# #### ####", cue: true },
+    { layout: "010-#### ####" },
+    { layout: "+86 10 #### ####" },
     { layout: "+86 13#########" },
   ],
   RU: [
-    { layout: "8 (912) ###-##-##" }, { layout: "+7 912 ###-##-##" }, { layout: "8 912 ### ## ##" }, { layout: "+7 (495) ###-##-##" },
-    { layout: "8-912-###-##-##" }, { layout: "8 (495) ### ## ##" },
+    { layout: "8 (912) ###-##-##" },
+    { layout: "+7 912 ###-##-##" },
+    { layout: "8 912 ### ## ##" },
+    { layout: "+7 (495) ###-##-##" },
+    { layout: "8-912-###-##-##" },
+    { layout: "8 (495) ### ## ##" },
   ],
   MX: [{ layout: "+52 55 #### ####" }, { layout: "55 #### ####", cue: true }, { layout: "+52 1 55 #### ####" }, { layout: "+52 (55) ####-####" }],
   US: [
-    { layout: "(415) N##-####" }, { layout: "415-N##-####" }, { layout: "1 (877) N##-####" }, { layout: "1-877-N##-####" },
-    { layout: "+1 415 N## ####" }, { layout: "+1-415-N##-####" }, { layout: "415.N##.####" }, { layout: "(415)N##-####" },
-    { layout: "212-N##-#### x###" }, { layout: "001-415-N##-####" }, { layout: "+1 (604) N##-####" }, { layout: "1.800.N##.####" },
-    { layout: "+1 415-N##-####" }, { layout: "(415) N##-#### ext. ##" },
+    { layout: "(415) N##-####" },
+    { layout: "415-N##-####" },
+    { layout: "1 (877) N##-####" },
+    { layout: "1-877-N##-####" },
+    { layout: "+1 415 N## ####" },
+    { layout: "+1-415-N##-####" },
+    { layout: "415.N##.####" },
+    { layout: "(415)N##-####" },
+    { layout: "212-N##-#### x###" },
+    { layout: "001-415-N##-####" },
+    { layout: "+1 (604) N##-####" },
+    { layout: "1.800.N##.####" },
+    { layout: "+1 415-N##-####" },
+    { layout: "(415) N##-#### ext. ##" },
   ],
   IE: [{ layout: "+353 1 ### ####" }, { layout: "01 ### ####" }, { layout: "+353 (0)1 ### ####" }],
   CH: [{ layout: "+41 44 ### ## ##" }, { layout: "044 ### ## ##" }],
@@ -122,13 +189,40 @@ export const PHONE_LAYOUTS: Readonly<Record<string, readonly { layout: string; c
 
 /** IBAN layouts after the country code and check digits (ISO 13616 registry): `#` digit, `A` letter, `C` either. */
 export const IBAN_BBANS: Readonly<Record<string, string>> = {
-  DE: "##################", GB: "AAAA##############", FR: "##########CCCCCCCCCCC##", NO: "###########", NL: "AAAA##########",
-  ES: "####################", IT: "A##########CCCCCCCCCCCC", BE: "############", CH: "#####CCCCCCCCCCCC", AT: "################",
-  PL: "########################", PT: "#####################", SE: "####################", DK: "##############", FI: "##############",
-  IE: "AAAA##############", LU: "###CCCCCCCCCCCCC", SA: "##CCCCCCCCCCCCCCCCCC", TR: "#####0CCCCCCCCCCCCCCCC", BR: "#######################AC",
-  MT: "AAAA#####CCCCCCCCCCCCCCCCCC", CZ: "####################", HU: "########################", GR: "#######CCCCCCCCCCCCCCCC",
-  RO: "AAAACCCCCCCCCCCCCCCC", HR: "#################", LT: "################", IS: "######################", KW: "AAAACCCCCCCCCCCCCCCCCCCCCC",
-  AE: "###################", IL: "###################", MC: "##########CCCCCCCCCCC##", SK: "####################", SI: "###############",
+  DE: "##################",
+  GB: "AAAA##############",
+  FR: "##########CCCCCCCCCCC##",
+  NO: "###########",
+  NL: "AAAA##########",
+  ES: "####################",
+  IT: "A##########CCCCCCCCCCCC",
+  BE: "############",
+  CH: "#####CCCCCCCCCCCC",
+  AT: "################",
+  PL: "########################",
+  PT: "#####################",
+  SE: "####################",
+  DK: "##############",
+  FI: "##############",
+  IE: "AAAA##############",
+  LU: "###CCCCCCCCCCCCC",
+  SA: "##CCCCCCCCCCCCCCCCCC",
+  TR: "#####0CCCCCCCCCCCCCCCC",
+  BR: "#######################AC",
+  MT: "AAAA#####CCCCCCCCCCCCCCCCCC",
+  CZ: "####################",
+  HU: "########################",
+  GR: "#######CCCCCCCCCCCCCCCC",
+  RO: "AAAACCCCCCCCCCCCCCCC",
+  HR: "#################",
+  LT: "################",
+  IS: "######################",
+  KW: "AAAACCCCCCCCCCCCCCCCCCCCCC",
+  AE: "###################",
+  IL: "###################",
+  MC: "##########CCCCCCCCCCC##",
+  SK: "####################",
+  SI: "###############",
 };
 
 /** Check digits by ISO 7064 mod 97-10, computed here with BigInt, independently of the code under test. */
@@ -142,13 +236,20 @@ export function makeIban({ rng, country }: { rng: Rng; country: string }): strin
 export function writeIban({ rng, iban }: { rng: Rng; iban: string }): string {
   const fours = (s: string, sep: string) => s.replace(/(.{4})(?=.)/g, `$1${sep}`);
   switch (rng.int(9)) {
-    case 0: return iban;
-    case 1: return fours(iban, " ");
-    case 2: return fours(iban, "-");
-    case 3: return fours(iban, ".");
-    case 4: return `${iban.slice(0, 2)} ${iban.slice(2, 4)} ${fours(iban.slice(4), " ")}`;
-    case 5: return fours(iban, " ").toLowerCase();
-    case 6: return `${iban.slice(0, 4)} ${iban.slice(4)}`;
+    case 0:
+      return iban;
+    case 1:
+      return fours(iban, " ");
+    case 2:
+      return fours(iban, "-");
+    case 3:
+      return fours(iban, ".");
+    case 4:
+      return `${iban.slice(0, 2)} ${iban.slice(2, 4)} ${fours(iban.slice(4), " ")}`;
+    case 5:
+      return fours(iban, " ").toLowerCase();
+    case 6:
+      return `${iban.slice(0, 4)} ${iban.slice(4)}`;
     case 7: {
       let out = "";
       for (let i = 0; i < iban.length; ) {
@@ -158,15 +259,24 @@ export function writeIban({ rng, iban }: { rng: Rng; iban: string }): string {
       }
       return out;
     }
-    default: return iban.toLowerCase();
+    default:
+      return iban.toLowerCase();
   }
 }
 
 /** A Luhn-valid card number of a real issuer's range and length, in one of its printed groupings. */
 export function makeCard(rng: Rng): string {
   const [prefix, length, groups] = rng.pick([
-    ["4", 16, [4, 4, 4, 4]], ["51", 16, [4, 4, 4, 4]], ["55", 16, [4, 4, 4, 4]], ["2221", 16, [4, 4, 4, 4]], ["37", 15, [4, 6, 5]],
-    ["34", 15, [4, 6, 5]], ["6011", 16, [4, 4, 4, 4]], ["35", 16, [4, 4, 4, 4]], ["36", 14, [4, 6, 4]], ["4", 13, [4, 4, 5]],
+    ["4", 16, [4, 4, 4, 4]],
+    ["51", 16, [4, 4, 4, 4]],
+    ["55", 16, [4, 4, 4, 4]],
+    ["2221", 16, [4, 4, 4, 4]],
+    ["37", 15, [4, 6, 5]],
+    ["34", 15, [4, 6, 5]],
+    ["6011", 16, [4, 4, 4, 4]],
+    ["35", 16, [4, 4, 4, 4]],
+    ["36", 14, [4, 6, 4]],
+    ["4", 13, [4, 4, 5]],
   ] as const);
   let digits = prefix + fillLayout({ rng, layout: "#".repeat(length - prefix.length - 1) });
   for (let check = 0; check <= 9; check++) {

@@ -58,7 +58,17 @@ const session = sessionCache<Name>(() => users);
 const signInAs = (name: Name) => session(app.url, name);
 
 type Usage = { requests: number; inputTokens: number; outputTokens: number; costUsd: number; tokensToday: number };
-type KeyView = { id: string; name: string; prefix: string; models: string[] | null; status: string; createdAt: string; expiresAt: string | null; lastUsedAt: string | null; usage: Usage };
+type KeyView = {
+  id: string;
+  name: string;
+  prefix: string;
+  models: string[] | null;
+  status: string;
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  usage: Usage;
+};
 type AdminKey = KeyView & { owner: string; ownerEmail: string | null };
 type AuditEvent = { kind: string; user?: string; actor?: string; apiKey?: string; route?: string };
 
@@ -99,12 +109,21 @@ async function adminEvents(query: string): Promise<AuditEvent[]> {
  * Usage as the relay records it (lib/keys/relay-store.ts, lib/store/keys.ts), written straight into
  * Redis: this file tests what the dashboard shows of it, and needs no provider round trip for that.
  */
-async function recordUse(id: string, { at, requests, inputTokens, outputTokens, costMicroUsd }: { at: number; requests: number; inputTokens: number; outputTokens: number; costMicroUsd: number }) {
+async function recordUse(
+  id: string,
+  { at, requests, inputTokens, outputTokens, costMicroUsd }: { at: number; requests: number; inputTokens: number; outputTokens: number; costMicroUsd: number },
+) {
   const client = new IORedis(redis.url);
   try {
     const record = storeKey(prefix, "relaykey", id);
     expect(await client.exists(record)).toBe(1);
-    await client.hset(record, { lastUsedAt: String(at), "usage:requests": requests, "usage:inputTokens": inputTokens, "usage:outputTokens": outputTokens, "usage:costMicroUsd": costMicroUsd });
+    await client.hset(record, {
+      lastUsedAt: String(at),
+      "usage:requests": requests,
+      "usage:inputTokens": inputTokens,
+      "usage:outputTokens": outputTokens,
+      "usage:costMicroUsd": costMicroUsd,
+    });
     await client.set(apiKeyTokensKey(prefix, utcDay(at), id), String(inputTokens + outputTokens));
   } finally {
     client.disconnect();
@@ -234,7 +253,10 @@ describe("revoking a key", () => {
 
     const bad = await call("/api/admin/api-keys/not-a-key/revoke", { method: "POST", cookie: admin, json: {} });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: string; fields: Record<string, string> } }).error).toMatchObject({ code: "invalid_request", fields: { id: expect.any(String) } });
+    expect(((await bad.json()) as { error: { code: string; fields: Record<string, string> } }).error).toMatchObject({
+      code: "invalid_request",
+      fields: { id: expect.any(String) },
+    });
     const badForm = await call("/api/admin/api-keys/not-a-key/revoke", { method: "POST", cookie: admin, form: {} });
     expect(badForm.headers.get("location")).toBe("/admin?notice=invalid_apikey#api-keys");
 

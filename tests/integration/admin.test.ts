@@ -75,7 +75,17 @@ const call = (app: AppServer, path: string, send?: Send) => pageCall(app.url, pa
 const session = sessionCache<Name>(() => users);
 const signInAs = (app: AppServer, name: Name) => session(app.url, name);
 
-type AuditEvent = { id: string; time: string; kind: string; user?: string; actor?: string; route?: string; reason?: string; count?: number; signals?: string[] };
+type AuditEvent = {
+  id: string;
+  time: string;
+  kind: string;
+  user?: string;
+  actor?: string;
+  route?: string;
+  reason?: string;
+  count?: number;
+  signals?: string[];
+};
 
 async function adminEvents(app: AppServer, cookie: string, query = ""): Promise<AuditEvent[]> {
   const res = await call(app, `/api/admin/events${query}`, { cookie });
@@ -83,7 +93,11 @@ async function adminEvents(app: AppServer, cookie: string, query = ""): Promise<
   return ((await res.json()) as { events: AuditEvent[] }).events;
 }
 
-async function chat(app: AppServer, cookie: string, message: string): Promise<{ status: number; events?: ChatEvent[]; error?: { code: string; message: string; limit?: string } }> {
+async function chat(
+  app: AppServer,
+  cookie: string,
+  message: string,
+): Promise<{ status: number; events?: ChatEvent[]; error?: { code: string; message: string; limit?: string } }> {
   const res = await postChat({ baseUrl: app.url, cookie, body: { message } });
   if (res.status === 200) return { status: 200, events: await readEvents(res) };
   return { status: res.status, ...((await res.json()) as { error: { code: string; message: string } }) };
@@ -215,7 +229,12 @@ describe("blocking a user", () => {
 
   it("checks the admin's own request: another site's form, a bad action, a bad user id, no body", async () => {
     const admin = await signInAs(a, "admin");
-    const crossSite = await call(a, `/api/admin/users/${keyOf("bob")}/block`, { method: "POST", cookie: admin, form: { action: "block" }, origin: "https://evil.example" });
+    const crossSite = await call(a, `/api/admin/users/${keyOf("bob")}/block`, {
+      method: "POST",
+      cookie: admin,
+      form: { action: "block" },
+      origin: "https://evil.example",
+    });
     expect(crossSite.status).toBe(403);
     expect(((await crossSite.json()) as { error: { code: string } }).error.code).toBe("cross_site");
 
@@ -279,15 +298,32 @@ describe("a scripted run", () => {
     const today = new Date().toISOString().slice(0, 10);
 
     expect(overview.spend).toEqual({ day: today, costMicroUsd: sum("costMicroUsd"), capMicroUsd: 20_000_000 });
-    expect(overview.today).toEqual({ requests: sum("requests"), inputTokens: sum("inputTokens"), outputTokens: sum("outputTokens"), costMicroUsd: sum("costMicroUsd"), refusals: { rate_limited: 1, prompt_rejected: 1 } });
+    expect(overview.today).toEqual({
+      requests: sum("requests"),
+      inputTokens: sum("inputTokens"),
+      outputTokens: sum("outputTokens"),
+      costMicroUsd: sum("costMicroUsd"),
+      refusals: { rate_limited: 1, prompt_rejected: 1 },
+    });
     expect(overview.days).toHaveLength(30);
-    expect(overview.days.at(-1)).toEqual({ day: today, costMicroUsd: sum("costMicroUsd"), requests: sum("requests"), tokens: sum("inputTokens") + sum("outputTokens") });
+    expect(overview.days.at(-1)).toEqual({
+      day: today,
+      costMicroUsd: sum("costMicroUsd"),
+      requests: sum("requests"),
+      tokens: sum("inputTokens") + sum("outputTokens"),
+    });
     expect(overview.days.slice(0, -1).every((d) => d.requests === 0 && d.costMicroUsd === 0)).toBe(true);
 
     const byCost = (Object.keys(script) as (keyof typeof script)[]).sort((x, y) => expected[y].costMicroUsd - expected[x].costMicroUsd);
     expect(overview.users.map((u) => u.userKey)).toEqual(byCost.map(keyOf));
     for (const name of byCost) {
-      expect(overview.users.find((u) => u.userKey === keyOf(name))).toEqual({ userKey: keyOf(name), email: `${name}@example.test`, usage: expected[name], blocked: false, dailyTokens: null });
+      expect(overview.users.find((u) => u.userKey === keyOf(name))).toEqual({
+        userKey: keyOf(name),
+        email: `${name}@example.test`,
+        usage: expected[name],
+        blocked: false,
+        dailyTokens: null,
+      });
     }
     // The key is shown by fingerprint and mask, never in full.
     expect(overview.keys.map((k) => k.provider).sort()).toEqual(["anthropic", "openai"]);
@@ -344,7 +380,12 @@ describe("a user's own daily budget", () => {
     expect((await budgetOf()).limit).toBe(200_000);
     expect((await chat(a, erin, "hello on the default budget")).status).toBe(200);
 
-    const changes = (await adminEvents(a, admin, `?kind=admin.budget_changed&user=${keyOf("erin")}`)).map(({ actor, user, reason, count }) => ({ actor, user, reason, count }));
+    const changes = (await adminEvents(a, admin, `?kind=admin.budget_changed&user=${keyOf("erin")}`)).map(({ actor, user, reason, count }) => ({
+      actor,
+      user,
+      reason,
+      count,
+    }));
     expect(changes).toEqual([
       { actor: keyOf("admin"), user: keyOf("erin"), reason: "reset", count: undefined },
       { actor: keyOf("admin"), user: keyOf("erin"), reason: "set", count: 1_000 },
@@ -401,7 +442,10 @@ describe("events and the audit export", () => {
     const weekAgo = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
     expect(res.headers.get("content-disposition")).toBe(`attachment; filename="bulwark-audit-${weekAgo}-${today}.jsonl"`);
     const body = await res.text();
-    const lines = body.trimEnd().split("\n").map((line) => JSON.parse(line) as AuditEvent);
+    const lines = body
+      .trimEnd()
+      .split("\n")
+      .map((line) => JSON.parse(line) as AuditEvent);
     expect(lines.length).toBeGreaterThan(3);
     // Oldest first, and nothing in it names anyone by address.
     expect(lines.map((e) => e.id)).toEqual([...lines].sort((x, y) => x.time.localeCompare(y.time)).map((e) => e.id));
@@ -435,11 +479,15 @@ describe("npm run audit:export", () => {
     const exported = await adminEvents(b, admin, "?kind=admin.audit_exported&limit=1");
     expect(exported[0]).toMatchObject({ route: "cli" });
 
-    const bad = spawnSync(process.execPath, [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "scripts/audit-export.ts", "--since", "2026-02-30"], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXTAUTH_URL: b.url, ...sharedEnv },
-      encoding: "utf8",
-    });
+    const bad = spawnSync(
+      process.execPath,
+      [path.join(ROOT, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", "scripts/audit-export.ts", "--since", "2026-02-30"],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXTAUTH_URL: b.url, ...sharedEnv },
+        encoding: "utf8",
+      },
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--since must be a day, YYYY-MM-DD");
     expect(bad.stdout).toBe("");

@@ -33,7 +33,9 @@ const SPEND_MESSAGE = "Tell me about lighthouses.";
 // openai:gpt-4o-mini at 1000/1000 USD per million tokens: 1000 micro-dollars per token. The mock
 // reports about a quarter of the prompt bound as input tokens and a few output tokens, so a cap of
 // ten such replies takes several requests to cross each threshold.
-const promptBound = promptTokenBound(buildPrompt({ history: [], userText: SPEND_MESSAGE, boundary: newBoundary(), systemPrompt: `${SYSTEM_PROMPT}\n\n${canaryInstruction(newCanary())}` }));
+const promptBound = promptTokenBound(
+  buildPrompt({ history: [], userText: SPEND_MESSAGE, boundary: newBoundary(), systemPrompt: `${SYSTEM_PROMPT}\n\n${canaryInstruction(newCanary())}` }),
+);
 const capMicroUsd = 10 * (Math.ceil(promptBound / 4) + 10) * 1000;
 
 beforeAll(async () => {

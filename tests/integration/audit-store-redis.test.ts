@@ -62,8 +62,26 @@ describe.each([
     const p = prefix();
     const log = createAuditLog({ kind: "redis", prefix: p, redis: make() }, { retentionDays: 90 });
     const before = Date.now();
-    const event = await log.append({ kind: "guard.injection", user: "u1", route: "/api/chat", requestId: "r1", reason: "blocked", signals: ["override", "exfil"], score: 0.913, count: 2 });
-    expect(event).toMatchObject({ kind: "guard.injection", user: "u1", route: "/api/chat", requestId: "r1", reason: "blocked", signals: ["override", "exfil"], score: 0.913, count: 2 });
+    const event = await log.append({
+      kind: "guard.injection",
+      user: "u1",
+      route: "/api/chat",
+      requestId: "r1",
+      reason: "blocked",
+      signals: ["override", "exfil"],
+      score: 0.913,
+      count: 2,
+    });
+    expect(event).toMatchObject({
+      kind: "guard.injection",
+      user: "u1",
+      route: "/api/chat",
+      requestId: "r1",
+      reason: "blocked",
+      signals: ["override", "exfil"],
+      score: 0.913,
+      count: 2,
+    });
     expect(event.id).toMatch(/^\d+-\d+$/);
     expect(Date.parse(event.time)).toBe(Number(event.id.split("-")[0]));
     expect(Math.abs(Date.parse(event.time) - before)).toBeLessThan(5_000);
@@ -73,7 +91,16 @@ describe.each([
     const [id, fields] = entries[0]!;
     expect(id).toBe(event.id);
     expect(fields[0]).toBe("e");
-    expect(JSON.parse(fields[1]!)).toEqual({ kind: "guard.injection", user: "u1", route: "/api/chat", requestId: "r1", reason: "blocked", signals: ["override", "exfil"], score: 0.913, count: 2 });
+    expect(JSON.parse(fields[1]!)).toEqual({
+      kind: "guard.injection",
+      user: "u1",
+      route: "/api/chat",
+      requestId: "r1",
+      reason: "blocked",
+      signals: ["override", "exfil"],
+      score: 0.913,
+      count: 2,
+    });
     expect(await log.recent({ limit: 10 })).toEqual([event]);
   });
 
@@ -86,7 +113,12 @@ describe.each([
     expect(await log.recent({ limit: 5_000 })).toHaveLength(AUDIT_QUERY_MAX);
     // 250 matches of one kind in four need more than one page of 500.
     const pii = await log.recent({ limit: 250, kinds: ["guard.pii"] });
-    expect(pii.map((e) => e.id)).toEqual(newestFirst.filter((e) => e.kind === "guard.pii").slice(0, 250).map((e) => e.id));
+    expect(pii.map((e) => e.id)).toEqual(
+      newestFirst
+        .filter((e) => e.kind === "guard.pii")
+        .slice(0, 250)
+        .map((e) => e.id),
+    );
     const family = await log.recent({ limit: 1_000, kinds: ["guard."], user: "odd" });
     expect(family.map((e) => e.id)).toEqual(newestFirst.filter((e) => e.kind.startsWith("guard.") && e.user === "odd").map((e) => e.id));
 

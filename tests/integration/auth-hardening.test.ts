@@ -31,7 +31,13 @@ describe("malformed requests to the sign-in routes", () => {
   // Each of these was a 500 from next-auth or Next.js.
   const cases: { name: string; path: string; method?: string; headers?: Record<string, string>; body?: string; signedIn?: boolean }[] = [
     { name: "sign-out with a relative callbackUrl", path: "/api/auth/signout", method: "POST", headers: form, body: "callbackUrl=foo" },
-    { name: "credentials callback with a relative callbackUrl", path: "/api/auth/callback/credentials", method: "POST", headers: form, body: "callbackUrl=foo&email=a%40b.c&password=x" },
+    {
+      name: "credentials callback with a relative callbackUrl",
+      path: "/api/auth/callback/credentials",
+      method: "POST",
+      headers: form,
+      body: "callbackUrl=foo&email=a%40b.c&password=x",
+    },
     { name: "HEAD of the sign-in route with a relative callbackUrl", path: "/api/auth/signin?callbackUrl=foo", method: "HEAD" },
     { name: "GET of the credentials callback", path: "/api/auth/callback/credentials" },
     { name: "an error code that is not ASCII", path: "/api/auth/error?error=%E2%9C%93" },
@@ -41,7 +47,12 @@ describe("malformed requests to the sign-in routes", () => {
     { name: "a lone surrogate in the next-auth path", path: "/api/auth/%ED%A0%80" },
   ];
   it.each(cases)("$name: a 4xx or a redirect, never a 5xx", async ({ path, method = "GET", headers = {}, body, signedIn }) => {
-    const res = await fetch(`${app.url}${path}`, { method, redirect: "manual", body, headers: { ...headers, ...(signedIn ? { Cookie: [cookie, headers.Cookie].filter(Boolean).join("; ") } : {}) } });
+    const res = await fetch(`${app.url}${path}`, {
+      method,
+      redirect: "manual",
+      body,
+      headers: { ...headers, ...(signedIn ? { Cookie: [cookie, headers.Cookie].filter(Boolean).join("; ") } : {}) },
+    });
     await res.arrayBuffer();
     expect(res.status, `${method} ${path}`).toBeLessThan(500);
   });
@@ -51,7 +62,10 @@ describe("malformed requests to the sign-in routes", () => {
  * Sends `bytes` of body in 64 KB chunks, with a Content-Length (`declare`) or without one (chunked),
  * as fast as the server takes them, and stops sending once an answer comes.
  */
-function upload(server: AppServer, { path, bytes, headers = {}, declare = false }: { path: string; bytes: number; headers?: Record<string, string>; declare?: boolean }): Promise<{ status: number; body: string }> {
+function upload(
+  server: AppServer,
+  { path, bytes, headers = {}, declare = false }: { path: string; bytes: number; headers?: Record<string, string>; declare?: boolean },
+): Promise<{ status: number; body: string }> {
   const url = new URL(path, server.url);
   return new Promise((resolve, reject) => {
     const length = declare ? { "Content-Length": String(bytes) } : { "Transfer-Encoding": "chunked" };
@@ -98,7 +112,16 @@ async function rssOf(pid: number): Promise<number> {
 describe("uploads", () => {
   // Sign-in routes (next-auth reads whole bodies), pages, API routes that read a body and some that
   // take none, and an address that does not exist.
-  const ROUTES = ["/", "/signin", "/api/chat", "/api/auth/callback/credentials", "/api/v1/chat/completions", "/api/usage", "/api/auth/signout", "/no-such-page"];
+  const ROUTES = [
+    "/",
+    "/signin",
+    "/api/chat",
+    "/api/auth/callback/credentials",
+    "/api/v1/chat/completions",
+    "/api/usage",
+    "/api/auth/signout",
+    "/no-such-page",
+  ];
 
   // Next.js copies at most PROXY_BODY_COPY_BYTES of a body for the proxy and drains the rest
   // unread; the proxy's 413 goes out once the body has arrived. Each case runs on an instance that
@@ -123,7 +146,8 @@ describe("uploads", () => {
    */
   async function uploadsToEveryRoute(server: AppServer, declare: boolean): Promise<void> {
     for (const path of ROUTES) {
-      for (const init of [{ method: "GET" }, { method: "POST", headers: form, body: "a=b" }]) await (await fetch(`${server.url}${path}`, { ...init, redirect: "manual" })).arrayBuffer();
+      for (const init of [{ method: "GET" }, { method: "POST", headers: form, body: "a=b" }])
+        await (await fetch(`${server.url}${path}`, { ...init, redirect: "manual" })).arrayBuffer();
       await upload(server, { path, bytes: 64 * 1024, headers: form });
     }
     const pid = server.process.pid!;
@@ -141,7 +165,9 @@ describe("uploads", () => {
     }
     const kept = ((await settledRss(pid)) - before) / 1024 / 1024;
     const most = (peak - before) / 1024 / 1024;
-    console.log(`memory over ${ROUTES.length} uploads of 200 MB (${declare ? "Content-Length" : "chunked"}) to a fresh instance: kept ${kept.toFixed(1)} MB, at most ${most.toFixed(1)} MB more while they came in`);
+    console.log(
+      `memory over ${ROUTES.length} uploads of 200 MB (${declare ? "Content-Length" : "chunked"}) to a fresh instance: kept ${kept.toFixed(1)} MB, at most ${most.toFixed(1)} MB more while they came in`,
+    );
     // 1.6 GB went in: keeping any one of them would show as 200 MB.
     expect(kept).toBeLessThan(20);
     // While a body comes in: the proxy's copy (2 MB) and drained pieces not yet collected.
@@ -149,15 +175,21 @@ describe("uploads", () => {
   }
 
   it("to the sign-in routes are capped at a sign-in form's size", async () => {
-    const res = await fetch(`${app.url}/api/auth/callback/credentials`, { method: "POST", headers: form, body: `email=a%40b.c&password=${"x".repeat(20_000)}` });
+    const res = await fetch(`${app.url}/api/auth/callback/credentials`, {
+      method: "POST",
+      headers: form,
+      body: `email=a%40b.c&password=${"x".repeat(20_000)}`,
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");
   });
 });
 
 describe("sessions", () => {
-  const api = (sessionCookie: string, path = "/api/conversations") => fetch(`${app.url}${path}`, { headers: { Origin: app.url, "Sec-Fetch-Site": "same-origin", Cookie: sessionCookie }, redirect: "manual" });
-  const sessionOf = async (sessionCookie: string) => (await (await fetch(`${app.url}/api/auth/session`, { headers: { Cookie: sessionCookie } })).json()) as { user?: { email?: string } };
+  const api = (sessionCookie: string, path = "/api/conversations") =>
+    fetch(`${app.url}${path}`, { headers: { Origin: app.url, "Sec-Fetch-Site": "same-origin", Cookie: sessionCookie }, redirect: "manual" });
+  const sessionOf = async (sessionCookie: string) =>
+    (await (await fetch(`${app.url}/api/auth/session`, { headers: { Cookie: sessionCookie } })).json()) as { user?: { email?: string } };
   const tokenOf = (sessionCookie: string) => decodeURIComponent(/next-auth\.session-token=([^;]+)/.exec(sessionCookie)?.[1] ?? "");
 
   it("end on the server at sign-out: a copy of the cookie taken before stops working everywhere", async () => {
@@ -167,7 +199,10 @@ describe("sessions", () => {
     // Sign out as the app's button does: the CSRF token, then the form post.
     const csrf = await fetch(`${app.url}/api/auth/csrf`, { headers: { Cookie: here } });
     const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-    const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const csrfCookie = csrf.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const out = await fetch(`${app.url}/api/auth/signout`, {
       method: "POST",
       redirect: "manual",
@@ -191,7 +226,11 @@ describe("sessions", () => {
     expect(typeof started).toBe("number");
     // A refresh re-signs the cookie with a later expiry, never a later start.
     const refreshed = await fetch(`${app.url}/api/auth/session`, { headers: { Cookie: fresh } });
-    const renewed = refreshed.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="))?.split(";")[0] ?? "";
+    const renewed =
+      refreshed.headers
+        .getSetCookie()
+        .find((c) => c.startsWith("next-auth.session-token="))
+        ?.split(";")[0] ?? "";
     expect((await decode({ token: tokenOf(renewed), secret: runSecrets.nextauthSecret }))?.authTime).toBe(started);
 
     // A token whose session began longer ago than the lifetime (3600 s here), however fresh its expiry.

@@ -22,7 +22,10 @@ let cookie: string;
 beforeAll(async () => {
   [openai, anthropic] = await Promise.all([startMockOpenAI(), startMockAnthropic()]);
   const { users, authLocalUsers } = await makeUsers(["alice"]);
-  app = await startApp({ name: "boundary", env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers, extra: { CHAT_MAX_MESSAGE_CHARS: "100", CHAT_MAX_BODY_BYTES: "2048" } }) });
+  app = await startApp({
+    name: "boundary",
+    env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers, extra: { CHAT_MAX_MESSAGE_CHARS: "100", CHAT_MAX_BODY_BYTES: "2048" } }),
+  });
   cookie = await signIn({ baseUrl: app.url, ...users.alice! });
 });
 
@@ -76,7 +79,11 @@ describe("cross-site requests", () => {
   });
 
   it("refuses a request that carries no Origin and no Sec-Fetch-Site", async () => {
-    const res = await fetch(`${app.url}/api/chat`, { method: "POST", headers: { "Content-Type": "application/json", Cookie: cookie }, body: JSON.stringify(valid) });
+    const res = await fetch(`${app.url}/api/chat`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Cookie: cookie },
+      body: JSON.stringify(valid),
+    });
     await expectRefused(res, 403, "cross_site");
   });
 
@@ -151,7 +158,11 @@ describe("body size and shape", () => {
   });
 
   it("answers 404 for a conversation that is not the user's", async () => {
-    await expectRefused(await postChat({ baseUrl: app.url, cookie, body: { message: "hi", conversationId: crypto.randomUUID() } }), 404, "conversation_not_found");
+    await expectRefused(
+      await postChat({ baseUrl: app.url, cookie, body: { message: "hi", conversationId: crypto.randomUUID() } }),
+      404,
+      "conversation_not_found",
+    );
   });
 });
 

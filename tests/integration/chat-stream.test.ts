@@ -26,7 +26,11 @@ beforeAll(async () => {
   users = made.users;
   app = await startApp({
     name: "stream",
-    env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers: made.authLocalUsers, extra: {
+    env: appEnv({
+      openaiUrl: openai.url,
+      anthropicUrl: anthropic.url,
+      authLocalUsers: made.authLocalUsers,
+      extra: {
         CHAT_RATE_LIMIT: "3/1h",
         AI_TIMEOUT_MS: "3000",
         // The injection detector only flags here, so these tests see the structural defences (the
@@ -93,7 +97,9 @@ describe("OpenAI through the openai SDK", () => {
   it("brings back the conversation's history from the server's store, never from the client", async () => {
     const first = await readEvents(await postChat({ baseUrl: app.url, cookie: cookies.bob, body: { message: "first question", model: "openai:gpt-4o-mini" } }));
     const conversationId = first.at(-1)!.conversationId!;
-    await readEvents(await postChat({ baseUrl: app.url, cookie: cookies.bob, body: { message: "second question", conversationId, model: "openai:gpt-4o-mini" } }));
+    await readEvents(
+      await postChat({ baseUrl: app.url, cookie: cookies.bob, body: { message: "second question", conversationId, model: "openai:gpt-4o-mini" } }),
+    );
     const { messages } = bodyOf(openai.requests[1]!);
     expect(messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
     expect(messages[1]!.content).toContain("first question");
@@ -106,7 +112,12 @@ describe("OpenAI through the openai SDK", () => {
 
   it("aborts the provider request when the client disconnects mid-stream", async () => {
     const controller = new AbortController();
-    const res = await postChat({ baseUrl: app.url, cookie: cookies.carol, body: { message: "[[mock:slow]]", model: "openai:gpt-4o-mini" }, signal: controller.signal });
+    const res = await postChat({
+      baseUrl: app.url,
+      cookie: cookies.carol,
+      body: { message: "[[mock:slow]]", model: "openai:gpt-4o-mini" },
+      signal: controller.signal,
+    });
     const reader = res.body!.getReader();
     await reader.read(); // the stream has started
     controller.abort();
@@ -134,7 +145,9 @@ describe("Anthropic through @anthropic-ai/sdk", () => {
 
 describe("the offline demo model", () => {
   it("streams a markdown reply without calling any provider", async () => {
-    const events = await readEvents(await postChat({ baseUrl: app.url, cookie: cookies.dave, body: { message: "What happens to my message?", model: "demo:demo" } }));
+    const events = await readEvents(
+      await postChat({ baseUrl: app.url, cookie: cookies.dave, body: { message: "What happens to my message?", model: "demo:demo" } }),
+    );
     expect(replyText(events)).toContain("What happens to my message?");
     expect(events.at(-1)?.type).toBe("done");
     expect(openai.requests.length + anthropic.requests.length).toBe(0);
@@ -173,7 +186,7 @@ describe("provider failures become clean errors", () => {
 describe("per-user rate limit", () => {
   it("answers 429 with Retry-After in seconds once the window is used, for that user only", async () => {
     const { cookie } = freshUser();
-        for (let i = 0; i < 3; i += 1) {
+    for (let i = 0; i < 3; i += 1) {
       // The fast mock model: the sliding window is weighted across fixed windows (as Upstash's is),
       // so requests must not straddle a window's edge; with one hour and a fraction of a second, they don't.
       const ok = await postChat({ baseUrl: app.url, cookie, body: { message: `n${i}`, model: "openai:gpt-4o-mini" } });

@@ -65,7 +65,14 @@ beforeAll(async () => {
       anthropicUrl: anthropic.url,
       authLocalUsers: made.authLocalUsers,
       // Limits high enough that most requests reach the code behind them.
-      extra: { ADMIN_EMAILS: "boss@example.test", CHAT_RATE_LIMIT: "100000/60s", API_RATE_LIMIT: "100000/60s", SIGNIN_RATE_LIMIT_IP: "100000/60s", SIGNIN_RATE_LIMIT_ACCOUNT: "100000/60s", CHAT_MAX_CONCURRENT: "50" },
+      extra: {
+        ADMIN_EMAILS: "boss@example.test",
+        CHAT_RATE_LIMIT: "100000/60s",
+        API_RATE_LIMIT: "100000/60s",
+        SIGNIN_RATE_LIMIT_IP: "100000/60s",
+        SIGNIN_RATE_LIMIT_ACCOUNT: "100000/60s",
+        CHAT_MAX_CONCURRENT: "50",
+      },
     }),
   });
   sessions.user = await signIn({ baseUrl: app.url, ...made.users.fuzzer! });
@@ -87,7 +94,7 @@ type Sent = { index: number; method: string; url: string; status: number };
 
 /** The i-th request of the run: everything about it comes from the seeded generator. */
 function requestAt(next: () => number, templates: string[]): { method: string; url: string; init: RequestInit } {
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const segment = () => (next() < 0.15 ? "a".repeat(1 + Math.floor(next() * 400)) : pick(corpus.segments));
   const template = pick(templates);
   const pathname = template
@@ -106,7 +113,16 @@ function requestAt(next: () => number, templates: string[]): { method: string; u
   const origin = pick(corpus.origins);
   if (origin !== null) headers.Origin = origin === "same" ? app.url : origin;
   if (next() < 0.5) headers["Sec-Fetch-Site"] = pick(["same-origin", "cross-site", "none", "same-site"]);
-  if (next() < 0.1) headers[pick(["Purpose", "Next-Router-Prefetch", "RSC", "Next-Action", "X-Forwarded-For", "X-Forwarded-Proto", "Accept"])] = pick(["prefetch", "1", "x", "10.0.0.1, 10.0.0.2", "https", "text/event-stream", "*/*"]);
+  if (next() < 0.1)
+    headers[pick(["Purpose", "Next-Router-Prefetch", "RSC", "Next-Action", "X-Forwarded-For", "X-Forwarded-Proto", "Accept"])] = pick([
+      "prefetch",
+      "1",
+      "x",
+      "10.0.0.1, 10.0.0.2",
+      "https",
+      "text/event-stream",
+      "*/*",
+    ]);
 
   let body: BodyInit | undefined;
   if (method !== "GET" && method !== "HEAD" && next() < 0.9) {
@@ -167,11 +183,15 @@ describe("fuzzing every route", () => {
     const failed = sent.filter((s) => s.status >= 500);
     const byStatus = new Map<number, number>();
     for (const s of sent) byStatus.set(s.status, (byStatus.get(s.status) ?? 0) + 1);
-    console.log(`fuzz seed ${SEED}: ${sent.length} answered over ${templates.length} routes and pages (${unsendable} not sendable by fetch); statuses ${JSON.stringify(Object.fromEntries([...byStatus].sort(([a], [b]) => a - b)))}`);
+    console.log(
+      `fuzz seed ${SEED}: ${sent.length} answered over ${templates.length} routes and pages (${unsendable} not sendable by fetch); statuses ${JSON.stringify(Object.fromEntries([...byStatus].sort(([a], [b]) => a - b)))}`,
+    );
     expect(failed.map((f) => `#${f.index} ${f.method} ${f.url.slice(app.url.length, app.url.length + 160)} → ${f.status}`).slice(0, 20)).toEqual([]);
     expect(sent.length).toBeGreaterThanOrEqual(REQUESTS * 0.95);
     // Still up, and still answering a signed-in user.
-    expect((await fetch(`${app.url}/api/conversations`, { headers: { Origin: app.url, "Sec-Fetch-Site": "same-origin", Cookie: sessions.user as string } })).status).toBeLessThan(500);
+    expect(
+      (await fetch(`${app.url}/api/conversations`, { headers: { Origin: app.url, "Sec-Fetch-Site": "same-origin", Cookie: sessions.user as string } })).status,
+    ).toBeLessThan(500);
     // About 30 s alone on 2 cores; twice that when the machine is busy with something else.
   }, 240_000);
 });

@@ -44,7 +44,9 @@ beforeAll(async () => {
       classifierSeen.push(`${req.headers.authorization ?? ""} ${text}`);
       if (text.includes("slowly")) return;
       if (text.includes("broken")) return void res.writeHead(500).end("{}");
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(text.includes("hostile") ? { label: "INJECTION", score: 0.97 } : { label: "BENIGN", score: 0.02 }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify(text.includes("hostile") ? { label: "INJECTION", score: 0.97 } : { label: "BENIGN", score: 0.02 }));
     });
   });
   await new Promise<void>((resolve) => classifier.listen(0, "127.0.0.1", resolve));
@@ -56,11 +58,29 @@ beforeAll(async () => {
   [llmApp, httpApp] = await Promise.all([
     startApp({
       name: "judge-llm",
-      env: appEnv({ ...base, extra: { ...GREY_ZONE, GUARD_INJECTION_JUDGE: "llm", GUARD_INJECTION_JUDGE_MODEL: "openai:gpt-4o-mini", GUARD_INJECTION_JUDGE_TIMEOUT_MS: "1500", GUARD_INJECTION_JUDGE_ON_ERROR: "block" } }),
+      env: appEnv({
+        ...base,
+        extra: {
+          ...GREY_ZONE,
+          GUARD_INJECTION_JUDGE: "llm",
+          GUARD_INJECTION_JUDGE_MODEL: "openai:gpt-4o-mini",
+          GUARD_INJECTION_JUDGE_TIMEOUT_MS: "1500",
+          GUARD_INJECTION_JUDGE_ON_ERROR: "block",
+        },
+      }),
     }),
     startApp({
       name: "judge-http",
-      env: appEnv({ ...base, extra: { ...GREY_ZONE, GUARD_INJECTION_JUDGE: "http", GUARD_INJECTION_JUDGE_URL: classifierUrl, GUARD_INJECTION_JUDGE_TOKEN: "judge-token-for-tests", GUARD_INJECTION_JUDGE_TIMEOUT_MS: "500" } }),
+      env: appEnv({
+        ...base,
+        extra: {
+          ...GREY_ZONE,
+          GUARD_INJECTION_JUDGE: "http",
+          GUARD_INJECTION_JUDGE_URL: classifierUrl,
+          GUARD_INJECTION_JUDGE_TOKEN: "judge-token-for-tests",
+          GUARD_INJECTION_JUDGE_TIMEOUT_MS: "500",
+        },
+      }),
     }),
   ]);
   [llmCookie, httpCookie] = await Promise.all([signIn({ baseUrl: llmApp.url, ...users.judged! }), signIn({ baseUrl: httpApp.url, ...users.classified! })]);
@@ -74,8 +94,13 @@ afterAll(async () => {
 beforeEach(() => openai.reset());
 
 const send = (app: AppServer, cookie: string, message: string) => postChat({ baseUrl: app.url, cookie, body: { message, model: "openai:gpt-4o-mini" } });
-const tokensUsed = async (app: AppServer, cookie: string) => ((await (await pageCall(app.url, "/api/usage", { cookie })).json()) as { tokens: { used: number } }).tokens.used;
-const auditLines = (app: AppServer) => app.logs().split("\n").filter((line) => line.includes('"audit.guard.injection"'));
+const tokensUsed = async (app: AppServer, cookie: string) =>
+  ((await (await pageCall(app.url, "/api/usage", { cookie })).json()) as { tokens: { used: number } }).tokens.used;
+const auditLines = (app: AppServer) =>
+  app
+    .logs()
+    .split("\n")
+    .filter((line) => line.includes('"audit.guard.injection"'));
 
 describe("GUARD_INJECTION_JUDGE=llm", () => {
   it("blocks on the judge's word: 400 naming it, the chat model never called, the judgement fenced and paid for", async () => {

@@ -52,7 +52,10 @@ describe("input guards", () => {
     expect(body.error.message).not.toContain("Ignore");
     expect(openai.requests).toHaveLength(0);
 
-    const audit = app.logs().split("\n").filter((line) => line.includes('"audit.guard.injection"'));
+    const audit = app
+      .logs()
+      .split("\n")
+      .filter((line) => line.includes('"audit.guard.injection"'));
     expect(audit.at(-1)).toContain('"action":"blocked"');
     expect(app.logs()).not.toContain(attack);
   });
@@ -90,7 +93,10 @@ describe("input guards", () => {
     expect(second.match(/\[EMAIL_1\]/g)?.length).toBeGreaterThanOrEqual(3);
     expect(second).not.toContain("[EMAIL_2]");
 
-    const audit = app.logs().split("\n").find((line) => line.includes('"audit.guard.pii"'));
+    const audit = app
+      .logs()
+      .split("\n")
+      .find((line) => line.includes('"audit.guard.pii"'));
     expect(audit).toContain('"action":"redacted"');
     expect(app.logs()).not.toContain(email);
   });
@@ -126,7 +132,11 @@ describe("output guards", () => {
     const email = `erin.${crypto.randomUUID().slice(0, 8)}@example.org`;
     // The mock repeats the message as the provider got it ([EMAIL_1] in each link): as a model steered
     // to build links with the person's address would write them.
-    const links = [`<a href="https://evil.example/verify?u=\n${email}">verify</a>`, `[v](<https://evil.example/?q= ${email}>)`, `[r]\n\n[r]: <https://evil.example/?q=\t${email}>`];
+    const links = [
+      `<a href="https://evil.example/verify?u=\n${email}">verify</a>`,
+      `[v](<https://evil.example/?q= ${email}>)`,
+      `[r]\n\n[r]: <https://evil.example/?q=\t${email}>`,
+    ];
     const events = await readEvents(await send(`[[mock:repeat]] Reply to ${email}.\n\n${links.join("\n\n")}`));
     expect(upstreamText(openai.requests[0])).not.toContain(email);
     const reply = replyText(events);
@@ -135,7 +145,9 @@ describe("output guards", () => {
     expect(reply.match(/\[EMAIL_1\]/g)).toHaveLength(3);
 
     const id = events.at(-1)!.conversationId!;
-    const saved = (await (await fetch(`${app.url}/api/conversations/${id}`, { headers: { Origin: app.url, "Sec-Fetch-Site": "same-origin", Cookie: cookie } })).json()) as { conversation: { messages: { role: string; content: string }[] } };
+    const saved = (await (
+      await fetch(`${app.url}/api/conversations/${id}`, { headers: { Origin: app.url, "Sec-Fetch-Site": "same-origin", Cookie: cookie } })
+    ).json()) as { conversation: { messages: { role: string; content: string }[] } };
     const stored = saved.conversation.messages.at(-1)!;
     expect(stored.role).toBe("assistant");
     expect(stored.content).toBe(reply);

@@ -64,7 +64,10 @@ describe("the client bundle", () => {
 
 describe("pages, responses and logs", () => {
   it("serves pages without any secret", async () => {
-    for (const [page, headers] of [["/signin", {}], ["/", { Cookie: cookie }]] as const) {
+    for (const [page, headers] of [
+      ["/signin", {}],
+      ["/", { Cookie: cookie }],
+    ] as const) {
       const res = await fetch(`${app.url}${page}`, { headers });
       expect(res.status).toBe(200);
       const html = await res.text();

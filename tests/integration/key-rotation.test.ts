@@ -80,7 +80,14 @@ describe("two keys, the first rejected by the provider", () => {
         openaiUrl: openai.url,
         anthropicUrl: "http://127.0.0.1:9/unused",
         authLocalUsers,
-        extra: { AI_MODELS: "openai:gpt-4o-mini", OPENAI_API_KEY: "", OPENAI_API_KEYS: `${first}@2026-01-02,${second}`, ANTHROPIC_API_KEY: "", ALERT_WEBHOOK_URL: hook.url, CHAT_RATE_LIMIT: "1000/60s" },
+        extra: {
+          AI_MODELS: "openai:gpt-4o-mini",
+          OPENAI_API_KEY: "",
+          OPENAI_API_KEYS: `${first}@2026-01-02,${second}`,
+          ANTHROPIC_API_KEY: "",
+          ALERT_WEBHOOK_URL: hook.url,
+          CHAT_RATE_LIMIT: "1000/60s",
+        },
       }),
     });
   });
@@ -139,7 +146,14 @@ describe("keys from a *_FILE secret", () => {
         openaiUrl: openai.url,
         anthropicUrl: "http://127.0.0.1:9/unused",
         authLocalUsers,
-        extra: { AI_MODELS: "openai:gpt-4o-mini", OPENAI_API_KEY: "", ANTHROPIC_API_KEY: "", OPENAI_API_KEYS_FILE: file, CHAT_RATE_LIMIT: "1000/60s", CHAT_MAX_CONCURRENT: "10" },
+        extra: {
+          AI_MODELS: "openai:gpt-4o-mini",
+          OPENAI_API_KEY: "",
+          ANTHROPIC_API_KEY: "",
+          OPENAI_API_KEYS_FILE: file,
+          CHAT_RATE_LIMIT: "1000/60s",
+          CHAT_MAX_CONCURRENT: "10",
+        },
       }),
     });
   });

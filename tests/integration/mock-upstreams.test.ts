@@ -15,10 +15,7 @@ const anthropicKey = ["sk", "ant", "api03", randomBytes(24).toString("hex")].joi
 
 /** Rejects if the promise takes longer than `ms`, so a broken disconnect check fails fast. */
 function within<T>({ promise, ms }: { promise: Promise<T>; ms: number }): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms)),
-  ]);
+  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms))]);
 }
 
 /** The key must reach the provider in its auth header and nowhere else in the request. */
@@ -45,10 +42,7 @@ describe("mock OpenAI with the real openai SDK", () => {
       ...(system ? [{ role: "system" as const, content: system }] : []),
       { role: "user", content: text },
     ];
-    const stream = await client.chat.completions.create(
-      { model: "gpt-4o-mini", messages, stream: true, stream_options: { include_usage: true } },
-      { signal },
-    );
+    const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages, stream: true, stream_options: { include_usage: true } }, { signal });
     let reply = "";
     let chunks = 0;
     let usage: OpenAI.CompletionUsage | undefined;

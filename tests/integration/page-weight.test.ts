@@ -15,7 +15,10 @@ let cookie: string;
 
 beforeAll(async () => {
   const made = await makeUsers(["weight"]);
-  app = await startApp({ name: "page-weight", env: appEnv({ openaiUrl: "http://127.0.0.1:9/v1", anthropicUrl: "http://127.0.0.1:9", authLocalUsers: made.authLocalUsers }) });
+  app = await startApp({
+    name: "page-weight",
+    env: appEnv({ openaiUrl: "http://127.0.0.1:9/v1", anthropicUrl: "http://127.0.0.1:9", authLocalUsers: made.authLocalUsers }),
+  });
   cookie = await signIn({ baseUrl: app.url, ...made.users.weight! });
 });
 

@@ -60,10 +60,17 @@ const sessionOf = sessionCache<Name>(() => users);
 const userIdOf = (name: Name) => `credentials:${users[name].email}`;
 
 /** The id, recomputed here from its definition rather than imported from the code under test. */
-const expectedId = (name: Name, secret = runSecrets.nextauthSecret) => createHmac("sha256", secret).update(`provider:${userIdOf(name)}`).digest("base64url");
+const expectedId = (name: Name, secret = runSecrets.nextauthSecret) =>
+  createHmac("sha256", secret)
+    .update(`provider:${userIdOf(name)}`)
+    .digest("base64url");
 
 /** The log's name for a user (hashId(userKey(id)) in lib/log/hash-id.ts), recomputed the same way. */
-const logHashOf = (name: Name) => createHmac("sha256", runSecrets.nextauthSecret).update(`log:${userKey(userIdOf(name))}`).digest("base64url").slice(0, 16);
+const logHashOf = (name: Name) =>
+  createHmac("sha256", runSecrets.nextauthSecret)
+    .update(`log:${userKey(userIdOf(name))}`)
+    .digest("base64url")
+    .slice(0, 16);
 
 /** The identifier each provider's request carried, and nothing else that names a user. */
 function identityOf(request: RecordedRequest, provider: "openai" | "anthropic"): string {
@@ -172,8 +179,16 @@ describe("the relay (/api/v1), with a user's API key", () => {
   it.each(["openai", "anthropic"] as const)("never forwards the client's own user, safety_identifier or metadata to %s", async (provider) => {
     const model = provider === "openai" ? OPENAI_MODEL : ANTHROPIC_MODEL;
     // What a client might write there: its user's address, or someone else's identity to hide behind.
-    const claimed = { user: users.bob.email, safety_identifier: `claimed-${crypto.randomUUID()}`, metadata: { user_id: expectedId("bob"), tag: `tag-${crypto.randomUUID()}` } };
-    const completion = await (await sdk("alice")).chat.completions.create({ model, messages: [{ role: "user", content: "What is a good name for a goldfish?" }], ...claimed });
+    const claimed = {
+      user: users.bob.email,
+      safety_identifier: `claimed-${crypto.randomUUID()}`,
+      metadata: { user_id: expectedId("bob"), tag: `tag-${crypto.randomUUID()}` },
+    };
+    const completion = await (await sdk("alice")).chat.completions.create({
+      model,
+      messages: [{ role: "user", content: "What is a good name for a goldfish?" }],
+      ...claimed,
+    });
     expect(completion.choices[0]?.message.content).toBeTruthy();
 
     const [request] = upstream(provider).requests;

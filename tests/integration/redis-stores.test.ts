@@ -35,13 +35,26 @@ describe.each([
   { name: "HTTP (Upstash API)", make: overHttp },
 ])("Redis stores over $name", ({ make }) => {
   it("runs @upstash/ratelimit's scripts, whose #!lua flags= header stock Redis refuses", async () => {
-    const limiter = new Ratelimit({ redis: make(), limiter: Ratelimit.slidingWindow(3, "1 h"), prefix: prefix(), timeout: 0, analytics: false, enableTelemetry: false });
+    const limiter = new Ratelimit({
+      redis: make(),
+      limiter: Ratelimit.slidingWindow(3, "1 h"),
+      prefix: prefix(),
+      timeout: 0,
+      analytics: false,
+      enableTelemetry: false,
+    });
     const results = [];
     for (let i = 0; i < 5; i++) results.push((await limiter.limit("u")).success);
     expect(results).toEqual([true, true, true, false, false]);
   });
 
-  const lease = ({ key, id, max = 2, ttlMs = 1_000, now = Date.now() }: { key: string; id: string; max?: number; ttlMs?: number; now?: number }) => ({ key, id, max, ttlMs, now });
+  const lease = ({ key, id, max = 2, ttlMs = 1_000, now = Date.now() }: { key: string; id: string; max?: number; ttlMs?: number; now?: number }) => ({
+    key,
+    id,
+    max,
+    ttlMs,
+    now,
+  });
   const counter = (key: string, amount: number, cap: number, ttlSeconds = 60): Reservation => ({ key, amount, cap, ttlSeconds });
 
   /** Every key under `base` with its value and time to live, to prove a refusal wrote nothing. */
@@ -77,8 +90,16 @@ describe.each([
     const ledger = createLedger({ kind: "redis", prefix: "x", redis });
     const base = prefix();
     const reservations = [counter(`${base}:tokens`, 40, 100), counter(`${base}:key`, 40, 50), counter(`${base}:spend`, 7, 1_000, 120)];
-    expect(await ledger.admit({ lease: lease({ key: `${base}:streams`, id: "a", ttlMs: 60_000 }), reservations })).toEqual({ ok: true, held: 1, used: [40, 40, 7] });
-    expect(await ledger.admit({ lease: lease({ key: `${base}:streams`, id: "b", ttlMs: 60_000 }), reservations })).toEqual({ ok: true, held: 2, used: [80, 80, 14] });
+    expect(await ledger.admit({ lease: lease({ key: `${base}:streams`, id: "a", ttlMs: 60_000 }), reservations })).toEqual({
+      ok: true,
+      held: 1,
+      used: [40, 40, 7],
+    });
+    expect(await ledger.admit({ lease: lease({ key: `${base}:streams`, id: "b", ttlMs: 60_000 }), reservations })).toEqual({
+      ok: true,
+      held: 2,
+      used: [80, 80, 14],
+    });
     expect(await Promise.all(reservations.map((r) => ledger.read(r.key)))).toEqual([80, 80, 14]);
     expect(await redis.zrange(`${base}:streams`, 0, -1)).toEqual(["a", "b"]);
     // Every key written expires: the counters after their ttlSeconds, the lease set after its ttlMs.
@@ -140,7 +161,9 @@ describe.each([
     const ledger = createLedger({ kind: "redis", prefix: "x", redis: make() });
     const key = `${prefix()}:tokens`;
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => ledger.admit({ lease: lease({ key: `${key}:streams`, id: `r${i}`, max: 100 }), reservations: [counter(key, 3, 10)] })),
+      Array.from({ length: 30 }, (_, i) =>
+        ledger.admit({ lease: lease({ key: `${key}:streams`, id: `r${i}`, max: 100 }), reservations: [counter(key, 3, 10)] }),
+      ),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(4);
     expect(await ledger.read(key)).toBe(12); // overshoot by less than one reservation
@@ -155,7 +178,10 @@ describe.each([
     const admitAll = (count: number, max: number, reservation: Reservation) =>
       Promise.all(
         Array.from({ length: count }, (_, i) =>
-          (i % 2 ? two : one).admit({ lease: lease({ key: `${base}:streams`, id: `${reservation.key}-${i}`, max, ttlMs: 60_000 }), reservations: [reservation] }),
+          (i % 2 ? two : one).admit({
+            lease: lease({ key: `${base}:streams`, id: `${reservation.key}-${i}`, max, ttlMs: 60_000 }),
+            reservations: [reservation],
+          }),
         ),
       );
 
@@ -178,7 +204,13 @@ describe.each([
     await usage.record({ userKey: "a", day, delta: { requests: 1, inputTokens: 10, outputTokens: 20, costMicroUsd: 30 } });
     await usage.record({ userKey: "a", day, delta: { refused: "too_many_streams" } });
     await usage.record({ userKey: "b", day, delta: { requests: 1, inputTokens: 100, outputTokens: 200, costMicroUsd: 300 } });
-    expect(await usage.readUser({ userKey: "a", day })).toEqual({ requests: 1, inputTokens: 10, outputTokens: 20, costMicroUsd: 30, refusals: { too_many_streams: 1 } });
+    expect(await usage.readUser({ userKey: "a", day })).toEqual({
+      requests: 1,
+      inputTokens: 10,
+      outputTokens: 20,
+      costMicroUsd: 30,
+      refusals: { too_many_streams: 1 },
+    });
     expect(await usage.readTotals(day)).toMatchObject({ requests: 2, costMicroUsd: 330, refusals: { too_many_streams: 1 } });
     expect(await usage.topUsers({ day, limit: 5 })).toEqual([
       { userKey: "b", costMicroUsd: 300 },
@@ -190,7 +222,14 @@ describe.each([
 describe("the TCP requester", () => {
   it("recovers when Redis forgets its scripts (SCRIPT FLUSH after a restart)", async () => {
     const redis = overTcp();
-    const limiter = new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(10, "1 h"), prefix: prefix(), timeout: 0, analytics: false, enableTelemetry: false });
+    const limiter = new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(10, "1 h"),
+      prefix: prefix(),
+      timeout: 0,
+      analytics: false,
+      enableTelemetry: false,
+    });
     expect((await limiter.limit("u")).success).toBe(true);
     await redis.scriptFlush();
     expect((await limiter.limit("u")).success).toBe(true);

@@ -9,7 +9,10 @@ let cookie: string;
 
 beforeAll(async () => {
   const made = await makeUsers(["alice"]);
-  app = await startApp({ name: "headers", env: appEnv({ openaiUrl: "http://127.0.0.1:9/v1", anthropicUrl: "http://127.0.0.1:9", authLocalUsers: made.authLocalUsers }) });
+  app = await startApp({
+    name: "headers",
+    env: appEnv({ openaiUrl: "http://127.0.0.1:9/v1", anthropicUrl: "http://127.0.0.1:9", authLocalUsers: made.authLocalUsers }),
+  });
   cookie = await signIn({ baseUrl: app.url, ...made.users.alice! });
 });
 
@@ -104,7 +107,12 @@ describe("files", () => {
 
 describe("API routes", () => {
   it("answer 401 JSON (not a redirect) without a session, with no CORS headers", async () => {
-    const res = await fetch(`${app.url}/api/chat`, { method: "POST", headers: { Origin: app.url, "Content-Type": "application/json" }, body: "{}", redirect: "manual" });
+    const res = await fetch(`${app.url}/api/chat`, {
+      method: "POST",
+      headers: { Origin: app.url, "Content-Type": "application/json" },
+      body: "{}",
+      redirect: "manual",
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get("content-type")).toContain("application/json");
     expect(res.headers.get("access-control-allow-origin")).toBeNull();

@@ -57,7 +57,19 @@ const hex = (bytes: number) => randomBytes(bytes).toString("hex");
 /** A key prefix of one scenario only (at most 32 characters), so scenarios never share a counter. */
 const prefixFor = (backend: Backend, scenario: string) => `sst-${backend.short}-${scenario}-${hex(3)}`;
 
-function envFor({ backend, prefix, authLocalUsers, key = generateKey(), extra = {} }: { backend: Backend; prefix: string; authLocalUsers: string; key?: string; extra?: Record<string, string> }) {
+function envFor({
+  backend,
+  prefix,
+  authLocalUsers,
+  key = generateKey(),
+  extra = {},
+}: {
+  backend: Backend;
+  prefix: string;
+  authLocalUsers: string;
+  key?: string;
+  extra?: Record<string, string>;
+}) {
   return appEnv({
     openaiUrl: openai.url,
     anthropicUrl: anthropic.url,
@@ -96,7 +108,15 @@ function api(app: AppServer, cookie: string, path: string, { method = "GET", bod
 const errorOf = async (res: Response) => ((await res.json()) as ErrorBody).error;
 
 /** One answer of a burst: the status, the error body of a refusal, the events of a finished reply, or the open stream of a slow one. */
-type Answer = { status: number; headers: Headers; error?: ErrorBody["error"]; raw?: string; events?: ChatEvent[]; stream?: ReadableStreamDefaultReader<Uint8Array>; firstChunk?: string };
+type Answer = {
+  status: number;
+  headers: Headers;
+  error?: ErrorBody["error"];
+  raw?: string;
+  events?: ChatEvent[];
+  stream?: ReadableStreamDefaultReader<Uint8Array>;
+  firstChunk?: string;
+};
 
 async function answerOf(res: Response, { keepOpen }: { keepOpen: boolean }): Promise<Answer> {
   const base = { status: res.status, headers: res.headers };
@@ -115,7 +135,10 @@ async function answerOf(res: Response, { keepOpen }: { keepOpen: boolean }): Pro
 }
 
 /** Fires every request at once and waits for every answer (the head of a slow stream only). */
-async function burst(requests: { app: AppServer; cookie: string; message: string }[], { keepOpen = false, signal }: { keepOpen?: boolean; signal?: AbortSignal } = {}): Promise<Answer[]> {
+async function burst(
+  requests: { app: AppServer; cookie: string; message: string }[],
+  { keepOpen = false, signal }: { keepOpen?: boolean; signal?: AbortSignal } = {},
+): Promise<Answer[]> {
   await clearOfWindowEdge();
   return Promise.all(
     requests.map(async ({ app, cookie, message }) => answerOf(await postChat({ baseUrl: app.url, cookie, body: { message }, signal }), { keepOpen })),
@@ -153,7 +176,9 @@ async function closeStreams(controller: AbortController, answers: Answer[] = [])
  * system prompt with its canary (a fresh one per request, always the same length) and the fenced text.
  */
 const promptBound = (message: string) =>
-  promptTokenBound(buildPrompt({ history: [], userText: message, boundary: newBoundary(), systemPrompt: `${SYSTEM_PROMPT}\n\n${canaryInstruction(newCanary())}` }));
+  promptTokenBound(
+    buildPrompt({ history: [], userText: message, boundary: newBoundary(), systemPrompt: `${SYSTEM_PROMPT}\n\n${canaryInstruction(newCanary())}` }),
+  );
 
 const nextUtcMidnightIso = (now: number) => {
   const d = new Date(now);
@@ -163,7 +188,10 @@ const nextUtcMidnightIso = (now: number) => {
 /** Chat requests the mock provider received for a scenario's tag: a refusal must never reach it. */
 const providerCalls = (tag: string) => openai.requests.filter((r) => r.lastUserText.includes(tag)).length;
 
-async function poll<T>({ what, timeoutMs, every = 250 }: { what: string; timeoutMs: number; every?: number }, attempt: () => Promise<T | undefined>): Promise<T> {
+async function poll<T>(
+  { what, timeoutMs, every = 250 }: { what: string; timeoutMs: number; every?: number },
+  attempt: () => Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -245,7 +273,10 @@ describe.each(BACKENDS)("two instances sharing one store: $name", (backend) => {
     const { users, authLocalUsers } = await makeUsers([`rate-${hex(3)}`]);
     const [user] = Object.values(users) as [TestUser];
     const prefix = prefixFor(backend, "rate");
-    const apps = await startApps(envFor({ backend, prefix, authLocalUsers, extra: { CHAT_RATE_LIMIT: "10/1h", CHAT_MAX_CONCURRENT: "100" } }), `sst-rate-${backend.short}`);
+    const apps = await startApps(
+      envFor({ backend, prefix, authLocalUsers, extra: { CHAT_RATE_LIMIT: "10/1h", CHAT_MAX_CONCURRENT: "100" } }),
+      `sst-rate-${backend.short}`,
+    );
     try {
       const cookie = await signIn({ baseUrl: apps[0]!.url, ...user });
       const tag = `rate-${hex(4)}`;
@@ -277,7 +308,10 @@ describe.each(BACKENDS)("two instances sharing one store: $name", (backend) => {
   it("the concurrency cap holds in total: 40 slow streams at once against 3 → exactly 3 open, and a slot frees on abort", async () => {
     const { users, authLocalUsers } = await makeUsers([`conc-${hex(3)}`]);
     const [user] = Object.values(users) as [TestUser];
-    const apps = await startApps(envFor({ backend, prefix: prefixFor(backend, "conc"), authLocalUsers, extra: { CHAT_MAX_CONCURRENT: "3", CHAT_RATE_LIMIT: "1000/1h" } }), `sst-conc-${backend.short}`);
+    const apps = await startApps(
+      envFor({ backend, prefix: prefixFor(backend, "conc"), authLocalUsers, extra: { CHAT_MAX_CONCURRENT: "3", CHAT_RATE_LIMIT: "1000/1h" } }),
+      `sst-conc-${backend.short}`,
+    );
     const controller = new AbortController();
     let answers: Answer[] = [];
     try {
@@ -328,7 +362,12 @@ describe.each(BACKENDS)("two instances sharing one store: $name", (backend) => {
     const R = promptBound(message) + 100;
     const budget = 5 * R + 1;
     const apps = await startApps(
-      envFor({ backend, prefix: prefixFor(backend, "tok"), authLocalUsers, extra: { AI_MAX_OUTPUT_TOKENS: "100", CHAT_MAX_CONCURRENT: "100", CHAT_RATE_LIMIT: "1000/1h", DAILY_TOKEN_BUDGET: String(budget) } }),
+      envFor({
+        backend,
+        prefix: prefixFor(backend, "tok"),
+        authLocalUsers,
+        extra: { AI_MAX_OUTPUT_TOKENS: "100", CHAT_MAX_CONCURRENT: "100", CHAT_RATE_LIMIT: "1000/1h", DAILY_TOKEN_BUDGET: String(budget) },
+      }),
       `sst-budget-${backend.short}`,
     );
     const controller = new AbortController();
@@ -353,7 +392,9 @@ describe.each(BACKENDS)("two instances sharing one store: $name", (backend) => {
       expect(providerCalls(tag)).toBe(6);
 
       // While the six are open, all six reservations are counted.
-      const open = (await (await api(apps[1]!, cookie, "/api/usage")).json()) as { tokens: { limit: number; used: number; remaining: number; resetsAt: string } };
+      const open = (await (await api(apps[1]!, cookie, "/api/usage")).json()) as {
+        tokens: { limit: number; used: number; remaining: number; resetsAt: string };
+      };
       expect(open.tokens).toMatchObject({ limit: budget, used: 6 * R, remaining: 0 });
 
       await closeStreams(controller, answers);
@@ -705,15 +746,22 @@ describe.each(BACKENDS)("Redis stopped mid-run: $name", (backend) => {
         if (done) break;
         raw += decoder.decode(value, { stream: true });
       }
-      const events = raw.split("\n\n").filter(Boolean).map((block) => JSON.parse(block.slice("data: ".length)) as { type: string; text?: string; notSaved?: boolean });
-      expect(events.filter((e) => e.type === "text").map((e) => e.text).join("")).toBe("Before the pause. After the pause.");
+      const events = raw
+        .split("\n\n")
+        .filter(Boolean)
+        .map((block) => JSON.parse(block.slice("data: ".length)) as { type: string; text?: string; notSaved?: boolean });
+      expect(
+        events
+          .filter((e) => e.type === "text")
+          .map((e) => e.text)
+          .join(""),
+      ).toBe("Before the pause. After the pause.");
       expect(events.at(-1)).toMatchObject({ type: "done", notSaved: true });
     } finally {
       if (!redis.running()) await redis.restart();
       await stopApps(apps);
     }
   }, 120_000);
-
 
   it("answers fast 503s, never 500s, and recovers without restarting the app", async () => {
     const { users, authLocalUsers } = await makeUsers([`down-${hex(3)}`]);

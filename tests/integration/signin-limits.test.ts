@@ -13,7 +13,12 @@ beforeAll(async () => {
   users = made.users;
   app = await startApp({
     name: "signin",
-    env: appEnv({ openaiUrl: "http://127.0.0.1:9/v1", anthropicUrl: "http://127.0.0.1:9", authLocalUsers: made.authLocalUsers, extra: { SIGNIN_RATE_LIMIT_ACCOUNT: "3/15m", SIGNIN_RATE_LIMIT_IP: "5/15m" } }),
+    env: appEnv({
+      openaiUrl: "http://127.0.0.1:9/v1",
+      anthropicUrl: "http://127.0.0.1:9",
+      authLocalUsers: made.authLocalUsers,
+      extra: { SIGNIN_RATE_LIMIT_ACCOUNT: "3/15m", SIGNIN_RATE_LIMIT_IP: "5/15m" },
+    }),
   });
 });
 

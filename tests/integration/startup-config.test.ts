@@ -52,7 +52,9 @@ describe("in production the server refuses insecure transport at start-up", () =
   // resolve), and the test fails either way.
   const complete = async () => ({ ...(await base()), ALLOW_IN_MEMORY_STORE: "true" });
   it("an http:// provider base URL on a host off this machine", async () => {
-    const { code, output } = await startAppExpectingFailure({ env: { ...(await complete()), OPENAI_BASE_URL: "http://llm.bulwark.test/v1", OPENAI_API_KEY: runSecrets.openaiKey } });
+    const { code, output } = await startAppExpectingFailure({
+      env: { ...(await complete()), OPENAI_BASE_URL: "http://llm.bulwark.test/v1", OPENAI_API_KEY: runSecrets.openaiKey },
+    });
     expect(code).toBe(1);
     expect(output).toContain("OPENAI_BASE_URL: must be an https:// URL in production");
     expect(output).not.toContain("llm.bulwark.test");
@@ -66,7 +68,11 @@ describe("in production the server refuses insecure transport at start-up", () =
 
   it("a redis:// REDIS_URL on a host off this machine, without quoting its password", async () => {
     const password = `zqx${randomBytes(12).toString("hex")}`;
-    const env = { ...(await complete()), REDIS_URL: `redis://default:${password}@redis.bulwark.test:6379`, CONVERSATION_ENCRYPTION_KEY: randomBytes(32).toString("base64") };
+    const env = {
+      ...(await complete()),
+      REDIS_URL: `redis://default:${password}@redis.bulwark.test:6379`,
+      CONVERSATION_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    };
     const { code, output } = await startAppExpectingFailure({ env });
     expect(code).toBe(1);
     expect(output).toContain("REDIS_URL: must be a rediss:// (TLS) URL");

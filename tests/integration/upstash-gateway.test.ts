@@ -26,7 +26,17 @@ afterAll(async () => {
 });
 
 /** POSTs a raw Upstash REST request, for checks the client would hide. */
-async function post({ path = "", body, token = gateway.token, headers = {} }: { path?: string; body: string; token?: string; headers?: Record<string, string> }) {
+async function post({
+  path = "",
+  body,
+  token = gateway.token,
+  headers = {},
+}: {
+  path?: string;
+  body: string;
+  token?: string;
+  headers?: Record<string, string>;
+}) {
   const res = await fetch(`${gateway.url}/${path}`, { method: "POST", headers: { Authorization: `Bearer ${token}`, ...headers }, body });
   return { status: res.status, json: (await res.json()) as unknown };
 }
@@ -130,10 +140,21 @@ describe("Upstash REST protocol details", () => {
 
   it("answers errors with the status codes Upstash uses", async () => {
     expect(await post({ body: JSON.stringify(["PING"]), token: "nope" })).toEqual({ status: 401, json: { error: "Unauthorized" } });
-    expect(await post({ body: JSON.stringify(["NOSUCHCOMMAND"]) })).toMatchObject({ status: 400, json: { error: expect.stringMatching(/^ERR unknown command/) } });
+    expect(await post({ body: JSON.stringify(["NOSUCHCOMMAND"]) })).toMatchObject({
+      status: 400,
+      json: { error: expect.stringMatching(/^ERR unknown command/) },
+    });
     expect(await post({ body: "{not json" })).toMatchObject({ status: 400, json: { error: expect.any(String) } });
     expect((await post({ body: "x".repeat(10 * 1024 * 1024 + 1) })).status).toBe(413);
-    expect(await post({ path: "multi-exec", body: JSON.stringify([["SET", "k", "v"], ["INCR", "k"]]) })).toEqual({
+    expect(
+      await post({
+        path: "multi-exec",
+        body: JSON.stringify([
+          ["SET", "k", "v"],
+          ["INCR", "k"],
+        ]),
+      }),
+    ).toEqual({
       status: 200,
       json: [{ result: "OK" }, { error: "ERR value is not an integer or out of range" }],
     });
@@ -142,7 +163,14 @@ describe("Upstash REST protocol details", () => {
 
 describe("Upstash gateway with @upstash/ratelimit", () => {
   it("allows three requests in the sliding window, then denies", async () => {
-    const ratelimit = new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(3, "1 h"), prefix: "t:rl", timeout: 0, analytics: false, enableTelemetry: false });
+    const ratelimit = new Ratelimit({
+      redis,
+      limiter: Ratelimit.slidingWindow(3, "1 h"),
+      prefix: "t:rl",
+      timeout: 0,
+      analytics: false,
+      enableTelemetry: false,
+    });
     const before = gateway.requests();
     const successes: boolean[] = [];
     for (let i = 0; i < 5; i++) successes.push((await ratelimit.limit("u1")).success);

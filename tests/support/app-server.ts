@@ -13,7 +13,15 @@ export const ROOT = path.resolve(__dirname, "../..");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
 /** `next start` on `port` with only the given environment (plus PATH), stdout and stderr piped. */
-export function spawnNextStart({ port, env, dir }: { port: number; env: Record<string, string>; /** another app than this one (the benchmark's floor) */ dir?: string }): ChildProcess {
+export function spawnNextStart({
+  port,
+  env,
+  dir,
+}: {
+  port: number;
+  env: Record<string, string> /** another app than this one (the benchmark's floor) */;
+  dir?: string;
+}): ChildProcess {
   return spawn(process.execPath, [NEXT_BIN, "start", ...(dir ? [dir] : []), "-p", String(port), "-H", "127.0.0.1"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },

@@ -8,7 +8,17 @@ export async function signIn({ baseUrl, email, password }: { baseUrl: string; em
   return result.cookie;
 }
 
-export async function attemptSignIn({ baseUrl, email, password, headers = {} }: { baseUrl: string; email: string; password: string; headers?: Record<string, string> }) {
+export async function attemptSignIn({
+  baseUrl,
+  email,
+  password,
+  headers = {},
+}: {
+  baseUrl: string;
+  email: string;
+  password: string;
+  headers?: Record<string, string>;
+}) {
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`, { headers });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const csrfCookie = cookiePairs(csrf.headers.getSetCookie());

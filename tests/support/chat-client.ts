@@ -1,7 +1,26 @@
 /** A minimal client of POST /api/chat for tests: sends like the browser does and reads the events. */
-export type ChatEvent = { type: string; text?: string; code?: string; message?: string; conversationId?: string; usage?: { inputTokens: number; outputTokens: number } };
+export type ChatEvent = {
+  type: string;
+  text?: string;
+  code?: string;
+  message?: string;
+  conversationId?: string;
+  usage?: { inputTokens: number; outputTokens: number };
+};
 
-export function postChat({ baseUrl, cookie, body, headers = {}, signal }: { baseUrl: string; cookie?: string; body: unknown; headers?: Record<string, string>; signal?: AbortSignal }) {
+export function postChat({
+  baseUrl,
+  cookie,
+  body,
+  headers = {},
+  signal,
+}: {
+  baseUrl: string;
+  cookie?: string;
+  body: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}) {
   return fetch(`${baseUrl}/api/chat`, {
     method: "POST",
     headers: { "Content-Type": "application/json", Origin: baseUrl, "Sec-Fetch-Site": "same-origin", ...(cookie && { Cookie: cookie }), ...headers },
@@ -19,4 +38,8 @@ export async function readEvents(res: Response): Promise<ChatEvent[]> {
     .map((line) => JSON.parse(line.slice("data: ".length)) as ChatEvent);
 }
 
-export const replyText = (events: ChatEvent[]) => events.filter((e) => e.type === "text").map((e) => e.text).join("");
+export const replyText = (events: ChatEvent[]) =>
+  events
+    .filter((e) => e.type === "text")
+    .map((e) => e.text)
+    .join("");

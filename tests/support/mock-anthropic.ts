@@ -28,8 +28,7 @@ function errorBody({ status, requestId, message = errorMessage(status) }: { stat
   return { type: "error", error: { type, message }, request_id: requestId };
 }
 
-const event = (data: { type: string } & Record<string, unknown>): string =>
-  `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
+const event = (data: { type: string } & Record<string, unknown>): string => `event: ${data.type}\ndata: ${JSON.stringify(data)}\n\n`;
 
 function anthropicFraming({ id, body }: { id: number; body: Record<string, unknown> }): ReplyFraming {
   const model = typeof body.model === "string" ? body.model : "claude-sonnet-4-6";

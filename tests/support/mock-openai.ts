@@ -58,8 +58,7 @@ function openAIFraming({ id, body }: { id: number; body: Record<string, unknown>
     }),
     start: () => choice({ role: "assistant", content: "" }, null),
     delta: (text) => choice({ content: text }, null),
-    finish: (text) =>
-      choice({}, "stop") + (includeUsage ? frame({ ...base, choices: [], usage: usage(text) }) : "") + "data: [DONE]\n\n",
+    finish: (text) => choice({}, "stop") + (includeUsage ? frame({ ...base, choices: [], usage: usage(text) }) : "") + "data: [DONE]\n\n",
   };
 }
 

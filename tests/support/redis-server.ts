@@ -67,7 +67,15 @@ async function spawnRedis({ port, password }: { port: number; password?: string 
 
 /** True once a fresh connection gets PONG; one attempt, no retries, errors swallowed. */
 async function answersPing({ port, password }: { port: number; password?: string }): Promise<boolean> {
-  const client = new Redis({ host: "127.0.0.1", port, password, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+  const client = new Redis({
+    host: "127.0.0.1",
+    port,
+    password,
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
   client.on("error", () => {});
   try {
     await client.connect();

@@ -29,7 +29,17 @@ export async function makeUsers(names: string[]): Promise<{ users: Record<string
 }
 
 /** The environment of a test server talking to the mock providers. */
-export function appEnv({ openaiUrl, anthropicUrl, authLocalUsers, extra = {} }: { openaiUrl: string; anthropicUrl: string; authLocalUsers: string; extra?: Record<string, string> }): Record<string, string> {
+export function appEnv({
+  openaiUrl,
+  anthropicUrl,
+  authLocalUsers,
+  extra = {},
+}: {
+  openaiUrl: string;
+  anthropicUrl: string;
+  authLocalUsers: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     NEXTAUTH_SECRET: runSecrets.nextauthSecret,
     RELAY_KEY_SECRET: runSecrets.relayKeySecret,

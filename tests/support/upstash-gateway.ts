@@ -122,7 +122,10 @@ async function runOne(redis: Redis, { args: [name = "", ...args], reply }: Prepa
 
 async function runMany(redis: Redis, commands: Prepared[], { multi, base64 }: { multi: boolean; base64: boolean }): Promise<HttpAnswer> {
   const batch = multi ? redis.multi() : redis.pipeline();
-  for (const { args: [name = "", ...args] } of commands) batch.call(commandName(name), ...args);
+  for (const {
+    args: [name = "", ...args],
+  } of commands)
+    batch.call(commandName(name), ...args);
   let results: [Error | null, unknown][] | null;
   try {
     results = await batch.exec();
@@ -149,7 +152,10 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
   return size > MAX_BODY_BYTES ? null : Buffer.concat(chunks).toString("utf8");
 }
 
-async function answer(req: IncomingMessage, { redis, token, prepare }: { redis: Redis; token: string; prepare: (command: string[]) => Prepared }): Promise<HttpAnswer> {
+async function answer(
+  req: IncomingMessage,
+  { redis, token, prepare }: { redis: Redis; token: string; prepare: (command: string[]) => Prepared },
+): Promise<HttpAnswer> {
   if (req.headers.authorization !== `Bearer ${token}`) return { status: 401, body: { error: "Unauthorized" } };
   const path = new URL(req.url ?? "/", "http://gateway").pathname;
   if (!["/", "/pipeline", "/multi-exec"].includes(path)) return { status: 404, body: { error: `Not Found: ${path}` } };

@@ -193,7 +193,9 @@ describe("repeated blocked injections", () => {
     expect(receiver.hits).toEqual([]);
     await block("u1", 5);
     await alertDeliveries();
-    expect(receiver.delivered()).toEqual([`${HEADER}User ${userKey("u1")} had 5 messages blocked as prompt injection within 10 minutes (latest on /api/chat, request req-5).`]);
+    expect(receiver.delivered()).toEqual([
+      `${HEADER}User ${userKey("u1")} had 5 messages blocked as prompt injection within 10 minutes (latest on /api/chat, request req-5).`,
+    ]);
     for (let i = 6; i <= 12; i++) await block("u1", i);
     // Another user's blocks, all at once, count for them alone.
     await Promise.all(Array.from({ length: 12 }, (_, i) => block("u2", i)));
@@ -237,7 +239,11 @@ describe("usage far above a user's usual rate", () => {
     await alertDeliveries();
     const texts = receiver.delivered();
     expect(texts).toHaveLength(1);
-    expect(texts[0]).toMatch(new RegExp(`^\\[Bulwark\\] chat\\.example\\.test: User ${userKey("steady")} has used 50,00\\d tokens today \\(UTC day 2030-01-10\\), 5\\.0× their average of 10,000 a day over the previous 7 days\\.$`));
+    expect(texts[0]).toMatch(
+      new RegExp(
+        `^\\[Bulwark\\] chat\\.example\\.test: User ${userKey("steady")} has used 50,00\\d tokens today \\(UTC day 2030-01-10\\), 5\\.0× their average of 10,000 a day over the previous 7 days\\.$`,
+      ),
+    );
     // The baseline is read once per user and day, not on every request.
     expect(reads).toHaveBeenCalledTimes(7);
   });
@@ -249,7 +255,9 @@ describe("usage far above a user's usual rate", () => {
     expect(reads).not.toHaveBeenCalled();
     await checkUsageSpike({ userId: "new", day: today, tokensToday: 1_000 });
     await alertDeliveries();
-    expect(receiver.delivered()).toEqual([`${HEADER}User ${userKey("new")} has used 1,000 tokens today (UTC day 2030-01-10), with no usage in the previous 7 days.`]);
+    expect(receiver.delivered()).toEqual([
+      `${HEADER}User ${userKey("new")} has used 1,000 tokens today (UTC day 2030-01-10), with no usage in the previous 7 days.`,
+    ]);
   });
 });
 
@@ -286,7 +294,9 @@ describe("delivery", () => {
     await alertCanaryLeak({ userId: "u1", route: "/api/chat", requestId: "r1" });
     await alertDeliveries();
     expect(receiver.hits).toEqual([]);
-    const line = output().split("\n").find((l) => l.includes('"event":"alert.canary_leak"'));
+    const line = output()
+      .split("\n")
+      .find((l) => l.includes('"event":"alert.canary_leak"'));
     expect(JSON.parse(line!)).toMatchObject({ level: "warn", user: userKey("u1"), route: "/api/chat", requestId: "r1", delivery: "log" });
     expect(await alertEvents()).toMatchObject([{ kind: "alert.sent", reason: "log_only", signals: ["canary_leak"] }]);
   });

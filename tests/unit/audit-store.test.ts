@@ -28,7 +28,15 @@ describe("the audit log in memory (lib/audit/store.ts)", () => {
     const a = await log.append({ kind: "limit.refused", user: "u1", route: "/api/chat", requestId: "r1", reason: "rate_limited" }, T0);
     const b = await log.append({ kind: "limit.refused", user: "u1" }, T0);
     const c = await log.append({ kind: "guard.canary", signals: ["canary_leak"], score: 1, extra: "not stored" } as never, T0 + 5);
-    expect(a).toEqual({ id: `${T0}-0`, time: "2030-01-01T00:00:00.000Z", kind: "limit.refused", user: "u1", route: "/api/chat", requestId: "r1", reason: "rate_limited" });
+    expect(a).toEqual({
+      id: `${T0}-0`,
+      time: "2030-01-01T00:00:00.000Z",
+      kind: "limit.refused",
+      user: "u1",
+      route: "/api/chat",
+      requestId: "r1",
+      reason: "rate_limited",
+    });
     expect(b.id).toBe(`${T0}-1`);
     expect(c).toEqual({ id: `${T0 + 5}-0`, time: "2030-01-01T00:00:00.005Z", kind: "guard.canary", signals: ["canary_leak"], score: 1 });
     // A clock that steps back never makes an id go backwards.
@@ -119,7 +127,13 @@ describe("audit() and auditGuard() (lib/audit/audit.ts)", () => {
 
   /** Fresh modules over a fresh in-memory store; everything written to stdout and stderr is kept. */
   async function load() {
-    for (const [name, value] of Object.entries({ NODE_ENV: "test", NEXTAUTH_SECRET: randomBytes(24).toString("hex"), GITHUB_ID: "Iv1.abc", GITHUB_SECRET: randomBytes(20).toString("hex"), AI_MODELS: "demo:demo" })) {
+    for (const [name, value] of Object.entries({
+      NODE_ENV: "test",
+      NEXTAUTH_SECRET: randomBytes(24).toString("hex"),
+      GITHUB_ID: "Iv1.abc",
+      GITHUB_SECRET: randomBytes(20).toString("hex"),
+      AI_MODELS: "demo:demo",
+    })) {
       vi.stubEnv(name, value);
     }
     for (const name of ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "REDIS_URL"]) vi.stubEnv(name, undefined);
@@ -137,20 +151,41 @@ describe("audit() and auditGuard() (lib/audit/audit.ts)", () => {
 
   it("stores a guard decision under the user's store hash and logs it as a warning, without any text", async () => {
     const { auditGuard, stores, lines } = await load();
-    await auditGuard({ userId: "credentials:alice@example.test", route: "/api/chat", requestId: "req-1" }, { stage: "injection", action: "blocked", signals: ["override", "exfil"], score: 0.91234 });
+    await auditGuard(
+      { userId: "credentials:alice@example.test", route: "/api/chat", requestId: "req-1" },
+      { stage: "injection", action: "blocked", signals: ["override", "exfil"], score: 0.91234 },
+    );
     const [event] = await (await stores.auditLog()).recent({ limit: 10 });
-    expect(event).toMatchObject({ kind: "guard.injection", user: userKey("credentials:alice@example.test"), route: "/api/chat", requestId: "req-1", reason: "blocked", signals: ["override", "exfil"], score: 0.912 });
+    expect(event).toMatchObject({
+      kind: "guard.injection",
+      user: userKey("credentials:alice@example.test"),
+      route: "/api/chat",
+      requestId: "req-1",
+      reason: "blocked",
+      signals: ["override", "exfil"],
+      score: 0.912,
+    });
     const line = lines.find((l) => l.record.event === "audit.guard.injection");
     expect(line?.stream).toBe("stderr");
     const { hashId } = await import("@/lib/log/hash-id");
-    expect(line?.record).toMatchObject({ level: "warn", user: hashId(userKey("credentials:alice@example.test")), action: "blocked", reason: "blocked", signals: "override,exfil", score: 0.912 });
+    expect(line?.record).toMatchObject({
+      level: "warn",
+      user: hashId(userKey("credentials:alice@example.test")),
+      action: "blocked",
+      reason: "blocked",
+      signals: "override,exfil",
+      score: 0.912,
+    });
     expect(JSON.stringify(lines)).not.toContain("alice");
   });
 
   it("logs routine events at info level", async () => {
     const { audit, lines } = await load();
     await audit({ kind: "auth.signin_succeeded", user: "u", route: "signin", reason: "github" });
-    expect(lines.find((l) => l.record.event === "audit.auth.signin_succeeded")).toMatchObject({ stream: "stdout", record: { level: "info", reason: "github" } });
+    expect(lines.find((l) => l.record.event === "audit.auth.signin_succeeded")).toMatchObject({
+      stream: "stdout",
+      record: { level: "info", reason: "github" },
+    });
   });
 
   it("never rejects: a store that fails loses the event, says so in the log, and the caller goes on", async () => {

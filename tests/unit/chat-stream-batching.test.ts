@@ -81,9 +81,7 @@ describe("useChatStream", () => {
   const reply = (messages: ChatMessage[] | undefined) => messages?.find((m) => m.role === "assistant");
   const last = () => reply(renders[renders.length - 1]);
   /** The texts the reply was rendered with while it streamed, the empty start left out. */
-  const streamedTexts = () => [
-    ...new Set(renders.map(reply).flatMap((m) => (m?.role === "assistant" && m.status === "streaming" && m.text ? [m.text] : []))),
-  ];
+  const streamedTexts = () => [...new Set(renders.map(reply).flatMap((m) => (m?.role === "assistant" && m.status === "streaming" && m.text ? [m.text] : [])))];
 
   beforeEach(async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });

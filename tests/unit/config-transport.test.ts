@@ -121,7 +121,13 @@ describe("production refuses clear text off this machine", () => {
   });
 
   it.each(VARIABLES)("accepts %s over TLS, or in clear to a loopback host", (name) => {
-    for (const value of [secure(name, "api.bulwark.test"), plain(name, "localhost"), plain(name, "127.0.0.1"), plain(name, "[::1]"), plain(name, "app.localhost")]) {
+    for (const value of [
+      secure(name, "api.bulwark.test"),
+      plain(name, "localhost"),
+      plain(name, "127.0.0.1"),
+      plain(name, "[::1]"),
+      plain(name, "app.localhost"),
+    ]) {
       expect(problems(prodEnv(withUrl(name, value))), value).toEqual([]);
     }
   });
@@ -166,9 +172,17 @@ describe("production refuses clear text off this machine", () => {
       "redis://127.1:6379",
     ];
     for (const value of refused) {
-      expect(problems(prodEnv({ REDIS_URL: value, CONVERSATION_ENCRYPTION_KEY: key })), value).toEqual([expect.stringMatching(/^REDIS_URL: must be a rediss:\/\/ \(TLS\) URL/)]);
+      expect(problems(prodEnv({ REDIS_URL: value, CONVERSATION_ENCRYPTION_KEY: key })), value).toEqual([
+        expect.stringMatching(/^REDIS_URL: must be a rediss:\/\/ \(TLS\) URL/),
+      ]);
     }
-    for (const value of ["rediss://redis.internal:6380", "rediss://default:pw@redis.internal:6380/2", "REDIS://LOCALHOST:6379", "redis://[::1]:6379", "rediss://localhost:6380?tls="]) {
+    for (const value of [
+      "rediss://redis.internal:6380",
+      "rediss://default:pw@redis.internal:6380/2",
+      "REDIS://LOCALHOST:6379",
+      "redis://[::1]:6379",
+      "rediss://localhost:6380?tls=",
+    ]) {
       expect(problems(prodEnv({ REDIS_URL: value, CONVERSATION_ENCRYPTION_KEY: key })), value).toEqual([]);
     }
   });
@@ -201,13 +215,19 @@ describe("ALLOW_INSECURE_TRANSPORT", () => {
   });
 
   it("exempts only the variables it lists", () => {
-    const found = problems(prodEnv({ OPENAI_BASE_URL: "http://vllm.internal/v1", ANTHROPIC_BASE_URL: "http://gateway.internal", ALLOW_INSECURE_TRANSPORT: "OPENAI_BASE_URL" }));
+    const found = problems(
+      prodEnv({ OPENAI_BASE_URL: "http://vllm.internal/v1", ANTHROPIC_BASE_URL: "http://gateway.internal", ALLOW_INSECURE_TRANSPORT: "OPENAI_BASE_URL" }),
+    );
     expect(found).toEqual([expect.stringMatching(/^ANTHROPIC_BASE_URL: /)]);
   });
 
   it("can never exempt NEXTAUTH_URL, the address browsers use", () => {
-    expect(problems(devEnv({ ALLOW_INSECURE_TRANSPORT: "NEXTAUTH_URL" }))).toEqual([expect.stringMatching(/^ALLOW_INSECURE_TRANSPORT: entry 1 is NEXTAUTH_URL, which cannot be exempted/)]);
-    expect(problems(prodEnv({ NEXTAUTH_URL: "http://chat.bulwark.test", ALLOW_INSECURE_TRANSPORT: "OPENAI_BASE_URL" }))).toEqual([expect.stringMatching(/^NEXTAUTH_URL: must be an https:\/\/ URL/)]);
+    expect(problems(devEnv({ ALLOW_INSECURE_TRANSPORT: "NEXTAUTH_URL" }))).toEqual([
+      expect.stringMatching(/^ALLOW_INSECURE_TRANSPORT: entry 1 is NEXTAUTH_URL, which cannot be exempted/),
+    ]);
+    expect(problems(prodEnv({ NEXTAUTH_URL: "http://chat.bulwark.test", ALLOW_INSECURE_TRANSPORT: "OPENAI_BASE_URL" }))).toEqual([
+      expect.stringMatching(/^NEXTAUTH_URL: must be an https:\/\/ URL/),
+    ]);
     expect(EXEMPTABLE_VARIABLES).not.toContain("NEXTAUTH_URL");
   });
 

@@ -284,7 +284,9 @@ describe("parseEnv: refusals", () => {
     expect(namedVariables(envError(devEnv({ UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io" })))).toEqual(["UPSTASH_REDIS_REST_TOKEN"]);
     expect(namedVariables(envError(devEnv({ UPSTASH_REDIS_REST_TOKEN: randomSecret() })))).toEqual(["UPSTASH_REDIS_REST_URL"]);
     const token = randomSecret();
-    const env = parseEnv(devEnv({ UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io", UPSTASH_REDIS_REST_TOKEN: token, CONVERSATION_ENCRYPTION_KEY: encryptionKey() }));
+    const env = parseEnv(
+      devEnv({ UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io", UPSTASH_REDIS_REST_TOKEN: token, CONVERSATION_ENCRYPTION_KEY: encryptionKey() }),
+    );
     expect(env.store).toEqual({ kind: "upstash", url: "https://eu1.upstash.io", token, prefix: DEFAULTS.STORE_KEY_PREFIX });
   });
 
@@ -447,7 +449,9 @@ describe("parseEnv: shared store, budgets and conversations", () => {
   it("picks Upstash when its pair is set, Redis when REDIS_URL is, else this process", () => {
     const key = encryptionKey();
     const token = randomSecret();
-    expect(parseEnv(devEnv({ UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io", UPSTASH_REDIS_REST_TOKEN: token, CONVERSATION_ENCRYPTION_KEY: key })).store).toEqual({
+    expect(
+      parseEnv(devEnv({ UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io", UPSTASH_REDIS_REST_TOKEN: token, CONVERSATION_ENCRYPTION_KEY: key })).store,
+    ).toEqual({
       kind: "upstash",
       url: "https://eu1.upstash.io",
       token,
@@ -503,7 +507,13 @@ describe("parseEnv: shared store, budgets and conversations", () => {
 
   it("refuses a REDIS_URL that is not a redis:// or rediss:// URL without quoting its password", () => {
     const password = "zqx" + randomSecret(12);
-    for (const bad of [`http://default:${password}@redis.internal:6379`, `redis//default:${password}@redis.internal`, "redis://", "redis:///0", "localhost:6379"]) {
+    for (const bad of [
+      `http://default:${password}@redis.internal:6379`,
+      `redis//default:${password}@redis.internal`,
+      "redis://",
+      "redis:///0",
+      "localhost:6379",
+    ]) {
       const error = envError(devEnv({ REDIS_URL: bad, CONVERSATION_ENCRYPTION_KEY: encryptionKey() }));
       expect(error.problems, bad).toEqual(["REDIS_URL: must be a redis:// or rediss:// URL, e.g. redis://localhost:6379"]);
       expect(error.message).not.toContain(password);
@@ -568,9 +578,10 @@ describe("parseEnv: shared store, budgets and conversations", () => {
     }
     expect(parseEnv(prodEnv({ ALLOW_IN_MEMORY_STORE: "true" })).store).toEqual({ kind: "memory", allowedInProduction: true, prefix: "bulwark" });
     // A shared store needs no opt-in.
-    expect(parseEnv(prodEnv({ ALLOW_IN_MEMORY_STORE: undefined, REDIS_URL: "rediss://redis.internal:6380", CONVERSATION_ENCRYPTION_KEY: encryptionKey() })).store.kind).toBe(
-      "redis",
-    );
+    expect(
+      parseEnv(prodEnv({ ALLOW_IN_MEMORY_STORE: undefined, REDIS_URL: "rediss://redis.internal:6380", CONVERSATION_ENCRYPTION_KEY: encryptionKey() })).store
+        .kind,
+    ).toBe("redis");
     // Development, and the build, do not need it either.
     expect(parseEnv(devEnv()).store.kind).toBe("memory");
     expect(parseEnv({ NODE_ENV: "production" }, { phase: "build" }).store).toEqual({ kind: "memory", allowedInProduction: false, prefix: "bulwark" });
@@ -598,7 +609,10 @@ describe("parseEnv: shared store, budgets and conversations", () => {
     expect(error.message).toContain("provider:model=IN/OUT");
     expect(error.message).not.toMatch(/zqx/);
     // A price makes it acceptable; the build does not check prices.
-    expect(parseEnv(devEnv({ AI_MODELS: "demo:demo,openai:zqx-fine-tune", OPENAI_API_KEY: "ollama", AI_MODEL_PRICES: "openai:zqx-fine-tune=0.5/1.5" })).budgets.prices).toMatchObject({
+    expect(
+      parseEnv(devEnv({ AI_MODELS: "demo:demo,openai:zqx-fine-tune", OPENAI_API_KEY: "ollama", AI_MODEL_PRICES: "openai:zqx-fine-tune=0.5/1.5" })).budgets
+        .prices,
+    ).toMatchObject({
       "openai:zqx-fine-tune": { inputPerMTok: 0.5, outputPerMTok: 1.5 },
     });
     expect(() => parseEnv({ AI_MODELS: "openai:zqx-fine-tune" }, { phase: "build" })).not.toThrow();
@@ -683,12 +697,22 @@ describe("parseModelList", () => {
 });
 
 describe("looksLikeExampleSecret", () => {
-  it.each(["change-me-to-a-long-random-secret", "CHANGEME", "replace_me", "your-openai-key", "sk-your_key", "example-token", "placeholder", "xxxxxxxx", "secret", "password", "dummy", " test "])(
-    "recognises the placeholder %j",
-    (value) => {
-      expect(looksLikeExampleSecret(value)).toBe(true);
-    },
-  );
+  it.each([
+    "change-me-to-a-long-random-secret",
+    "CHANGEME",
+    "replace_me",
+    "your-openai-key",
+    "sk-your_key",
+    "example-token",
+    "placeholder",
+    "xxxxxxxx",
+    "secret",
+    "password",
+    "dummy",
+    " test ",
+  ])("recognises the placeholder %j", (value) => {
+    expect(looksLikeExampleSecret(value)).toBe(true);
+  });
 
   it("does not flag real-looking secrets", () => {
     expect(looksLikeExampleSecret(randomSecret())).toBe(false);
@@ -742,25 +766,53 @@ describe("guard settings", () => {
     expect(() => parseEnv({ ...base, GUARD_PII_ENTITIES: "EMAIL,NAME" })).toThrow(EnvError);
     expect(() => parseEnv({ ...base, GUARD_INJECTION_FLAG_AT: "0.8", GUARD_INJECTION_BLOCK_AT: "0.5" })).toThrow(/GUARD_INJECTION_FLAG_AT/);
     expect(() => parseEnv({ ...base, GUARD_INJECTION: "maybe" })).toThrow(/GUARD_INJECTION: must be off, flag or block/);
-    expect(() => parseEnv({ ...base, GUARD_INJECTION_BLOCK_AT: "0.95", GUARD_INJECTION_BLOCK_ALONE_AT: "0.9" })).toThrow(/GUARD_INJECTION_BLOCK_AT: must not be above GUARD_INJECTION_BLOCK_ALONE_AT/);
+    expect(() => parseEnv({ ...base, GUARD_INJECTION_BLOCK_AT: "0.95", GUARD_INJECTION_BLOCK_ALONE_AT: "0.9" })).toThrow(
+      /GUARD_INJECTION_BLOCK_AT: must not be above GUARD_INJECTION_BLOCK_ALONE_AT/,
+    );
     expect(parseEnv({ ...base, GUARD_INJECTION_BLOCK_ALONE_AT: "0.999" }).guards.injectionBlockAloneAt).toBe(0.999);
   });
 
   it("has the second opinion off by default, and checks what each kind of judge needs", async () => {
     const { parseEnv } = await import("@/lib/config/schema");
-    const base = { NEXTAUTH_SECRET: "x".repeat(40), AUTH_LOCAL_USERS: "", AI_MODELS: "demo:demo,openai:gpt-4o-mini", OPENAI_API_KEY: "sk-local", GITHUB_ID: "id", GITHUB_SECRET: "secret-value" };
+    const base = {
+      NEXTAUTH_SECRET: "x".repeat(40),
+      AUTH_LOCAL_USERS: "",
+      AI_MODELS: "demo:demo,openai:gpt-4o-mini",
+      OPENAI_API_KEY: "sk-local",
+      GITHUB_ID: "id",
+      GITHUB_SECRET: "secret-value",
+    };
     expect(parseEnv(base).guards.judge).toEqual({ mode: "off" });
-    expect(parseEnv({ ...base, GUARD_INJECTION_JUDGE: "llm" }).guards.judge).toEqual({ mode: "llm", model: { id: "demo:demo", provider: "demo", model: "demo" }, timeoutMs: 3_000, onError: "allow" });
-    expect(parseEnv({ ...base, GUARD_INJECTION_JUDGE: "llm", GUARD_INJECTION_JUDGE_MODEL: "openai:gpt-4o-mini", GUARD_INJECTION_JUDGE_ON_ERROR: "block" }).guards.judge).toMatchObject({
+    expect(parseEnv({ ...base, GUARD_INJECTION_JUDGE: "llm" }).guards.judge).toEqual({
+      mode: "llm",
+      model: { id: "demo:demo", provider: "demo", model: "demo" },
+      timeoutMs: 3_000,
+      onError: "allow",
+    });
+    expect(
+      parseEnv({ ...base, GUARD_INJECTION_JUDGE: "llm", GUARD_INJECTION_JUDGE_MODEL: "openai:gpt-4o-mini", GUARD_INJECTION_JUDGE_ON_ERROR: "block" }).guards
+        .judge,
+    ).toMatchObject({
       model: { id: "openai:gpt-4o-mini" },
       onError: "block",
     });
-    expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE: "llm", GUARD_INJECTION_JUDGE_MODEL: "openai:gpt-5" })).toThrow(/GUARD_INJECTION_JUDGE_MODEL: must be one of the AI_MODELS entries/);
+    expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE: "llm", GUARD_INJECTION_JUDGE_MODEL: "openai:gpt-5" })).toThrow(
+      /GUARD_INJECTION_JUDGE_MODEL: must be one of the AI_MODELS entries/,
+    );
     expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE: "http" })).toThrow(/GUARD_INJECTION_JUDGE_URL: is required when GUARD_INJECTION_JUDGE=http/);
-    expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE: "http", GUARD_INJECTION_JUDGE_URL: "classifier.local" })).toThrow(/GUARD_INJECTION_JUDGE_URL: must be an http\(s\) URL/);
+    expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE: "http", GUARD_INJECTION_JUDGE_URL: "classifier.local" })).toThrow(
+      /GUARD_INJECTION_JUDGE_URL: must be an http\(s\) URL/,
+    );
     expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE: "sometimes" })).toThrow(/GUARD_INJECTION_JUDGE: must be off, llm or http/);
     expect(() => parseEnv({ ...base, GUARD_INJECTION_JUDGE_TIMEOUT_MS: "50" })).toThrow(/GUARD_INJECTION_JUDGE_TIMEOUT_MS/);
-    expect(parseEnv({ ...base, GUARD_INJECTION_JUDGE: "http", GUARD_INJECTION_JUDGE_URL: "https://classifier.internal/v1/classify", GUARD_INJECTION_JUDGE_TOKEN: "t0ken-value" }).guards.judge).toEqual({
+    expect(
+      parseEnv({
+        ...base,
+        GUARD_INJECTION_JUDGE: "http",
+        GUARD_INJECTION_JUDGE_URL: "https://classifier.internal/v1/classify",
+        GUARD_INJECTION_JUDGE_TOKEN: "t0ken-value",
+      }).guards.judge,
+    ).toEqual({
       mode: "http",
       url: "https://classifier.internal/v1/classify",
       token: "t0ken-value",

@@ -404,7 +404,8 @@ describe("conversationStore (lib/store/index.ts)", () => {
     vi.stubEnv("NEXTAUTH_SECRET", randomBytes(24).toString("hex"));
     vi.stubEnv("GITHUB_ID", "Iv1.abcdef");
     vi.stubEnv("GITHUB_SECRET", randomBytes(12).toString("hex"));
-    for (const name of ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "REDIS_URL", "AI_MODELS", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"]) vi.stubEnv(name, "");
+    for (const name of ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "REDIS_URL", "AI_MODELS", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"])
+      vi.stubEnv(name, "");
     resetEnvForTests();
     try {
       const first = conversationStore();

@@ -104,7 +104,9 @@ describe("demoProvider", () => {
 
   it("stops at once when aborted between parts", async () => {
     const controller = new AbortController();
-    const iterator = demoProvider().stream(request(prompt("hi"), controller.signal))[Symbol.asyncIterator]();
+    const iterator = demoProvider()
+      .stream(request(prompt("hi"), controller.signal))
+      [Symbol.asyncIterator]();
     const first = iterator.next();
     await vi.advanceTimersToNextTimerAsync();
     expect((await first).done).toBe(false);
@@ -114,7 +116,9 @@ describe("demoProvider", () => {
 
   it("stops at once when aborted while it waits to send the next word (no further part)", async () => {
     const controller = new AbortController();
-    const iterator = demoProvider().stream(request(prompt("hi"), controller.signal))[Symbol.asyncIterator]();
+    const iterator = demoProvider()
+      .stream(request(prompt("hi"), controller.signal))
+      [Symbol.asyncIterator]();
     const first = iterator.next();
     await vi.advanceTimersToNextTimerAsync();
     await first;

@@ -48,7 +48,10 @@ describe("the attack suite", () => {
   it.each(Object.entries(CAUGHT_AT_LEAST))("catches %s attacks at least as often as measured", (kind, floor) => {
     const mine = verdicts.filter((v) => v.row.kind === kind);
     const caught = mine.filter((v) => v.verdict !== "allow").length / mine.length;
-    const missed = mine.filter((v) => v.verdict === "allow").slice(0, 5).map((v) => JSON.stringify(v.row.text.slice(0, 100)));
+    const missed = mine
+      .filter((v) => v.verdict === "allow")
+      .slice(0, 5)
+      .map((v) => JSON.stringify(v.row.text.slice(0, 100)));
     expect(caught, `caught ${caught.toFixed(3)}; missed, e.g.:\n${missed.join("\n")}`).toBeGreaterThanOrEqual(floor);
   });
 

@@ -38,8 +38,12 @@ describe("the refusal's reason", () => {
   });
 
   it("speaks of the earlier message when the attack sat in the history (the relay)", () => {
-    expect(refusalMessage(["override", "earlier_turn"])).toMatch(/^This message was not sent because an earlier message in this conversation tells the assistant to ignore/);
-    expect(refusalMessage(["template_tokens", "assistant_turn"])).toMatch(/^This message was not sent because an assistant message sent with it contains chat-format control tokens/);
+    expect(refusalMessage(["override", "earlier_turn"])).toMatch(
+      /^This message was not sent because an earlier message in this conversation tells the assistant to ignore/,
+    );
+    expect(refusalMessage(["template_tokens", "assistant_turn"])).toMatch(
+      /^This message was not sent because an assistant message sent with it contains chat-format control tokens/,
+    );
   });
 
   it("still says something useful when no signal has words", () => {

@@ -6,7 +6,7 @@ import { foldText } from "@/lib/guard/output/fold";
 const CANARY = "cnry-q7x2mzk4v6pt5rjw2bha";
 const BODY = CANARY.slice(CANARY_PREFIX.length);
 
-type Run = { emitted: string; leaked: boolean; /** most text held back after any push */ maxHeld: number };
+type Run = { emitted: string; leaked: boolean /** most text held back after any push */; maxHeld: number };
 
 /** Feeds chunks through a fresh watch, checking after each step that what came out is a prefix of what went in. */
 function run(chunks: string[], canary = CANARY): Run {

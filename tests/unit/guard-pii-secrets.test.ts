@@ -87,7 +87,6 @@ describe("SECRET in the input: values next to a label", () => {
     ["an env name glued to its secret word", (v: string) => `PGPASSWORD=${v} psql -h db`],
     ["DB_PASS=", (v: string) => `DB_PASS=${v}`],
     ["pw=", (v: string) => `pw=${v}`],
-
   ])("finds the value after %s", (_, make) => {
     const value = password();
     const text = make(value);

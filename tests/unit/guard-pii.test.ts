@@ -173,12 +173,17 @@ describe("SSN", () => {
 });
 
 describe("IP", () => {
-  it.each(["10.1.2.3", "203.0.113.7", "1.2.3.4", "2001:db8::8a2e:370:7334", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "fe80::1ff:fe23:4567:890a", "::ffff:192.0.2.1"])(
-    "finds %s",
-    (ip) => {
-      expect(found(`blocked from ${ip}, retry`)).toEqual([`IP:${ip}`]);
-    },
-  );
+  it.each([
+    "10.1.2.3",
+    "203.0.113.7",
+    "1.2.3.4",
+    "2001:db8::8a2e:370:7334",
+    "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+    "fe80::1ff:fe23:4567:890a",
+    "::ffff:192.0.2.1",
+  ])("finds %s", (ip) => {
+    expect(found(`blocked from ${ip}, retry`)).toEqual([`IP:${ip}`]);
+  });
 
   it("finds an IPv4 address followed by a port, and an IPv6 one in brackets", () => {
     expect(found("http://198.51.100.23:8080/")).toEqual(["IP:198.51.100.23"]);

@@ -46,22 +46,24 @@ describe("readJsonBody", () => {
     expect(await readJsonBody(jsonRequest('{"message":"hi","n":[1,2]}'), { maxBytes: 1024 })).toEqual({ message: "hi", n: [1, 2] });
   });
 
-  it.each(["application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8"])(
-    "accepts Content-Type %j",
-    async (type) => {
-      expect(await readJsonBody(jsonRequest('{"a":1}', { "content-type": type }), { maxBytes: 1024 })).toEqual({ a: 1 });
-    },
-  );
+  it.each(["application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8"])("accepts Content-Type %j", async (type) => {
+    expect(await readJsonBody(jsonRequest('{"a":1}', { "content-type": type }), { maxBytes: 1024 })).toEqual({ a: 1 });
+  });
 
-  it.each([undefined, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp", "application/json-patch+json", "text/plain; application/json"])(
-    "refuses Content-Type %j with 415 (keeps simple cross-site form posts out)",
-    async (type) => {
-      const headers: Record<string, string> = type === undefined ? {} : { "content-type": type };
-      const error = await failure(readJsonBody(jsonRequest('{"a":1}', headers), { maxBytes: 1024 }));
-      expect(error.status).toBe(415);
-      expect(error.code).toBe("unsupported_media_type");
-    },
-  );
+  it.each([
+    undefined,
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/jsonp",
+    "application/json-patch+json",
+    "text/plain; application/json",
+  ])("refuses Content-Type %j with 415 (keeps simple cross-site form posts out)", async (type) => {
+    const headers: Record<string, string> = type === undefined ? {} : { "content-type": type };
+    const error = await failure(readJsonBody(jsonRequest('{"a":1}', headers), { maxBytes: 1024 }));
+    expect(error.status).toBe(415);
+    expect(error.code).toBe("unsupported_media_type");
+  });
 
   it("refuses a declared Content-Length above the cap with 413, without reading the body", async () => {
     const { req, stats } = streamedRequest([encoder.encode('{"a":1}')], { ...JSON_TYPE, "content-length": "100000" });
@@ -112,7 +114,11 @@ describe("readJsonBody", () => {
     expect(error.message).not.toContain(text);
   });
 
-  it.each([["no body", undefined], ["an empty body", ""], ["a blank body", " \n\t "]])("refuses %s with 400 invalid_json", async (_, body) => {
+  it.each([
+    ["no body", undefined],
+    ["an empty body", ""],
+    ["a blank body", " \n\t "],
+  ])("refuses %s with 400 invalid_json", async (_, body) => {
     const error = await failure(readJsonBody(jsonRequest(body), { maxBytes: 1024 }));
     expect(error.status).toBe(400);
     expect(error.code).toBe("invalid_json");

@@ -8,7 +8,10 @@ const nonce = randomBytes(16).toString("base64");
 /** The CSP as a map of directive to its source list. */
 function directives(policy: string): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const part of policy.split(";").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of policy
+    .split(";")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name = "", ...values] = part.split(/\s+/);
     expect(map.has(name), `directive ${name} appears twice`).toBe(false);
     map.set(name, values);

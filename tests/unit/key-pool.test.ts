@@ -19,7 +19,14 @@ vi.mock(import("@/lib/keys/pool"), async (original) => ({
   keyFailureStore: async () => ({ record: async (fp: string, status: number) => void recorded.failures.push([fp, status]), readAll: async () => new Map() }),
 }));
 
-const devEnv = (extra: Record<string, string | undefined>) => ({ NODE_ENV: "development", NEXTAUTH_SECRET: fakeSecret(), AUTH_LOCAL_USERS: "", GITHUB_ID: "id", GITHUB_SECRET: fakeSecret(), ...extra });
+const devEnv = (extra: Record<string, string | undefined>) => ({
+  NODE_ENV: "development",
+  NEXTAUTH_SECRET: fakeSecret(),
+  AUTH_LOCAL_USERS: "",
+  GITHUB_ID: "id",
+  GITHUB_SECRET: fakeSecret(),
+  ...extra,
+});
 
 describe("provider key lists", () => {
   it("reads comma- or line-separated keys in order, with optional creation dates, each once", () => {
@@ -67,7 +74,12 @@ describe("provider keys in the environment", () => {
     const [key, secret] = [fakeOpenAIKey(), fakeSecret()];
     writeFileSync(path.join(dir, "openai"), `${key}@2026-10-01\n`);
     writeFileSync(path.join(dir, "nextauth"), `${secret}\n`);
-    const env = parseEnv({ ...devEnv({}), NEXTAUTH_SECRET: undefined, NEXTAUTH_SECRET_FILE: path.join(dir, "nextauth"), OPENAI_API_KEYS_FILE: path.join(dir, "openai") });
+    const env = parseEnv({
+      ...devEnv({}),
+      NEXTAUTH_SECRET: undefined,
+      NEXTAUTH_SECRET_FILE: path.join(dir, "nextauth"),
+      OPENAI_API_KEYS_FILE: path.join(dir, "openai"),
+    });
     expect(env.auth.secret).toBe(secret);
     expect(env.ai.openai?.keys).toEqual([{ value: key, createdAt: "2026-10-01" }]);
     expect(env.ai.openai?.sources).toEqual([{ variable: "OPENAI_API_KEYS", kind: "file", path: path.join(dir, "openai"), keys: env.ai.openai?.keys }]);
@@ -111,11 +123,23 @@ describe("the key pool", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   const valuePool = (values: string[]) =>
-    new KeyPool("openai", { sources: [{ variable: "OPENAI_API_KEYS", kind: "value", keys: values.map((value) => ({ value, createdAt: undefined })) }], keys: [], baseURL: undefined }, { cooldownMs: 60_000, maxAgeDays: 90, now: () => now });
+    new KeyPool(
+      "openai",
+      {
+        sources: [{ variable: "OPENAI_API_KEYS", kind: "value", keys: values.map((value) => ({ value, createdAt: undefined })) }],
+        keys: [],
+        baseURL: undefined,
+      },
+      { cooldownMs: 60_000, maxAgeDays: 90, now: () => now },
+    );
 
   const filePool = (file: string, values: string[]): KeyPool => {
     writeFileSync(file, values.join("\n"));
-    const config: ProviderConfig = { sources: [{ variable: "OPENAI_API_KEYS", kind: "file", path: file, keys: values.map((value) => ({ value, createdAt: undefined })) }], keys: [], baseURL: undefined };
+    const config: ProviderConfig = {
+      sources: [{ variable: "OPENAI_API_KEYS", kind: "file", path: file, keys: values.map((value) => ({ value, createdAt: undefined })) }],
+      keys: [],
+      baseURL: undefined,
+    };
     return new KeyPool("openai", config, { cooldownMs: 60_000, maxAgeDays: 90, now: () => now });
   };
 
@@ -171,7 +195,14 @@ describe("failover between keys", () => {
     recorded.failures.length = 0;
   });
 
-  const request: ChatRequest = { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }], maxOutputTokens: 10, signal: new AbortController().signal, endUserId: "end-user-test", origin: { userId: "credentials:a@example.test", route: "/api/chat", requestId: "r1" } };
+  const request: ChatRequest = {
+    model: "gpt-4o-mini",
+    messages: [{ role: "user", content: "hi" }],
+    maxOutputTokens: 10,
+    signal: new AbortController().signal,
+    endUserId: "end-user-test",
+    origin: { userId: "credentials:a@example.test", route: "/api/chat", requestId: "r1" },
+  };
 
   /** A fake SDK client per key: `behaviour` says what the provider does with that key. */
   const clients = (behaviour: Record<string, "ok" | 401 | 403 | 500 | "cut-after-text">) => {
@@ -196,7 +227,15 @@ describe("failover between keys", () => {
   };
 
   const pool = (values: string[]) =>
-    new KeyPool("openai", { sources: [{ variable: "OPENAI_API_KEYS", kind: "value", keys: values.map((value) => ({ value, createdAt: undefined })) }], keys: [], baseURL: undefined }, { cooldownMs: 300_000, maxAgeDays: 90 });
+    new KeyPool(
+      "openai",
+      {
+        sources: [{ variable: "OPENAI_API_KEYS", kind: "value", keys: values.map((value) => ({ value, createdAt: undefined })) }],
+        keys: [],
+        baseURL: undefined,
+      },
+      { cooldownMs: 300_000, maxAgeDays: 90 },
+    );
 
   it("answers on the second key in the same request when the first is rejected, and records it once", async () => {
     const [a, b] = [fakeOpenAIKey(), fakeOpenAIKey()];
@@ -206,7 +245,14 @@ describe("failover between keys", () => {
     expect(await collect(provider)).toEqual([{ type: "text", text: `from ${b.slice(-4)}` }]);
     expect(calls).toEqual([a, b, b]);
     expect(recorded.audits).toEqual([
-      { kind: "key.rejected", user: expect.any(String), route: "/api/chat", requestId: "r1", reason: "401", signals: ["openai", keyFingerprint(a), "failed_over"] },
+      {
+        kind: "key.rejected",
+        user: expect.any(String),
+        route: "/api/chat",
+        requestId: "r1",
+        reason: "401",
+        signals: ["openai", keyFingerprint(a), "failed_over"],
+      },
     ]);
     expect(recorded.alerts).toEqual([{ provider: "openai", fingerprint: keyFingerprint(a), label: maskedKey(a), status: 401 }]);
     expect(recorded.failures).toEqual([[keyFingerprint(a), 401]]);

@@ -193,7 +193,11 @@ describe("Keyring: attacks and damage all end in DecryptError", () => {
     const parts = token.split(".");
     const failures = [
       () => ring.decrypt(token, "wrong context"),
-      () => ring.decrypt(flipByte(token, 3, () => 0), CONTEXT),
+      () =>
+        ring.decrypt(
+          flipByte(token, 3, () => 0),
+          CONTEXT,
+        ),
       () => ring.decrypt([parts[0], "AAAAAAAAAAA", parts[2], parts[3]].join("."), CONTEXT),
       () => ring.decrypt(`v1.${plaintext}`, CONTEXT),
       () => ring.decrypt(plaintext, CONTEXT),

@@ -7,7 +7,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const lease = ({ id, now = T0, max = 2, key = "streams:alice" }: { id: string; now?: number; max?: number; key?: string }) => ({ key, id, max, ttlMs: 60_000, now });
+const lease = ({ id, now = T0, max = 2, key = "streams:alice" }: { id: string; now?: number; max?: number; key?: string }) => ({
+  key,
+  id,
+  max,
+  ttlMs: 60_000,
+  now,
+});
 const counter = (key: string, amount: number, cap = 100, ttlSeconds = 60): Reservation => ({ key, amount, cap, ttlSeconds });
 
 /** A lease alone, as the concurrency cap uses it. */
@@ -139,7 +145,11 @@ describe("MemoryLedger.admit: a lease and reservations together", () => {
 
   it("a counter named twice sees its first reservation when the second is checked, as two reservations in a row would", async () => {
     const ledger = new MemoryLedger();
-    expect(await ledger.admit({ lease: lease({ id: "a" }), reservations: [counter("k", 60), counter("k", 10)] })).toEqual({ ok: true, held: 1, used: [60, 70] });
+    expect(await ledger.admit({ lease: lease({ id: "a" }), reservations: [counter("k", 60), counter("k", 10)] })).toEqual({
+      ok: true,
+      held: 1,
+      used: [60, 70],
+    });
     // 70 → the first passes (70 < 100) and reads 130 for the second, which refuses; nothing is written.
     expect(await ledger.admit({ lease: lease({ id: "b" }), reservations: [counter("k", 60), counter("k", 10)] })).toEqual({ ok: false, refused: 1, used: 130 });
     expect(await ledger.read("k")).toBe(70);
@@ -148,13 +158,19 @@ describe("MemoryLedger.admit: a lease and reservations together", () => {
 
   it("admits concurrent requests one at a time: never more than max leases, never past a budget by more than one reservation", async () => {
     const ledger = new MemoryLedger();
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => ledger.admit({ lease: lease({ id: `r${i}`, max: 7 }), reservations: [counter("tokens", 10, 1_000)] })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => ledger.admit({ lease: lease({ id: `r${i}`, max: 7 }), reservations: [counter("tokens", 10, 1_000)] })),
+    );
     expect(results.filter((r) => r.ok)).toHaveLength(7);
     expect(results.filter((r) => !r.ok)).toEqual(Array.from({ length: 43 }, () => ({ ok: false, refused: "lease", held: 7 })));
     expect(await ledger.read("tokens")).toBe(70);
     expect(await leasesHeld(ledger)).toBe(7);
 
-    const budgeted = await Promise.all(Array.from({ length: 50 }, (_, i) => ledger.admit({ lease: lease({ id: `s${i}`, max: 1_000, key: "streams:bob" }), reservations: [counter("spend", 30)] })));
+    const budgeted = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        ledger.admit({ lease: lease({ id: `s${i}`, max: 1_000, key: "streams:bob" }), reservations: [counter("spend", 30)] }),
+      ),
+    );
     expect(budgeted.filter((r) => r.ok)).toHaveLength(4); // 0, 30, 60, 90 are below 100
     expect(await ledger.read("spend")).toBe(120);
     expect(await leasesHeld(ledger, "streams:bob")).toBe(4);
@@ -259,7 +275,11 @@ describe("MemoryLedger: expiry", () => {
     await ledger.admit({ lease: lease({ id: "a" }), reservations: [counter("a", 10, 100, 60), counter("b", 100, 100, 60)] });
     vi.setSystemTime(T0 + 30_000);
     // "a" has room, "b" does not: the refusal writes neither, with a longer time to live or otherwise.
-    expect(await ledger.admit({ lease: lease({ id: "b" }), reservations: [counter("a", 10, 100, 3_600), counter("b", 1, 100, 3_600)] })).toEqual({ ok: false, refused: 1, used: 100 });
+    expect(await ledger.admit({ lease: lease({ id: "b" }), reservations: [counter("a", 10, 100, 3_600), counter("b", 1, 100, 3_600)] })).toEqual({
+      ok: false,
+      refused: 1,
+      used: 100,
+    });
     vi.setSystemTime(T0 + 60_000);
     expect(await ledger.read("a")).toBe(0);
     expect(await ledger.read("b")).toBe(0);

@@ -50,7 +50,17 @@ function arrivals({ length, seed, maxChunk }: { length: number; seed: number; ma
 type Step = { text: string; html: string; changed: string[] };
 
 /** Streams `markdown` into a StreamingMarkdown in random chunks, handing each step to `check`. */
-async function stream({ markdown, seed, maxChunk, check }: { markdown: string; seed: number; maxChunk: number; check: (step: Step) => void }): Promise<StreamingMarkdown> {
+async function stream({
+  markdown,
+  seed,
+  maxChunk,
+  check,
+}: {
+  markdown: string;
+  seed: number;
+  maxChunk: number;
+  check: (step: Step) => void;
+}): Promise<StreamingMarkdown> {
   const renderer = new StreamingMarkdown();
   let previous: string[] = [];
   for (const [index, end] of arrivals({ length: markdown.length, seed, maxChunk }).entries()) {
@@ -190,16 +200,59 @@ describe("StreamingMarkdown: the same HTML as rendering whole", () => {
 
   it("matches on random documents of tricky lines", async () => {
     const lines = [
-      "# h", "para text", "more *em* text", "- item", "- [ ] task", "* star", "1. one", "2. two", "10) ten", "  - nested",
-      "   continued", "    code", "```", "```js", "~~~", "> quote", "> > deep", ">", "| a | b |", "|---|---|", "a | b",
-      "--|--", "---", "===", "-", "***", "[ref]: https://x.example/a", "[Ref  Two]: https://y.example/ 'T'", "[ref]",
-      "[x][ref two]", "see [ref] and [nope]", "", "", "", "  ", "<span>x</span>", "**bold", "bold**", "`code", "text\\", "2", "1.",
+      "# h",
+      "para text",
+      "more *em* text",
+      "- item",
+      "- [ ] task",
+      "* star",
+      "1. one",
+      "2. two",
+      "10) ten",
+      "  - nested",
+      "   continued",
+      "    code",
+      "```",
+      "```js",
+      "~~~",
+      "> quote",
+      "> > deep",
+      ">",
+      "| a | b |",
+      "|---|---|",
+      "a | b",
+      "--|--",
+      "---",
+      "===",
+      "-",
+      "***",
+      "[ref]: https://x.example/a",
+      "[Ref  Two]: https://y.example/ 'T'",
+      "[ref]",
+      "[x][ref two]",
+      "see [ref] and [nope]",
+      "",
+      "",
+      "",
+      "  ",
+      "<span>x</span>",
+      "**bold",
+      "bold**",
+      "`code",
+      "text\\",
+      "2",
+      "1.",
     ];
     for (let doc = 0; doc < 60; doc++) {
       const next = random(1000 + doc);
       const count = 3 + Math.floor(next() * 25);
       const markdown = Array.from({ length: count }, () => lines[Math.floor(next() * lines.length)]).join("\n");
-      await stream({ markdown, seed: doc, maxChunk: 6, check: (step) => expectSameAsWhole({ ...step, label: `document ${doc}: ${JSON.stringify(markdown)}` }) });
+      await stream({
+        markdown,
+        seed: doc,
+        maxChunk: 6,
+        check: (step) => expectSameAsWhole({ ...step, label: `document ${doc}: ${JSON.stringify(markdown)}` }),
+      });
     }
   }, 60_000);
 
@@ -290,7 +343,10 @@ describe("StreamingMarkdown on hostile input", () => {
       // Payloads as consecutive blocks, so tags and links straddle chunks and block boundaries;
       // 25 to a reply, since an unclosed <pre> or <!-- rightly keeps the rest of a reply one block.
       for (let first = 0; first < payloads.length; first += 25) {
-        const markdown = payloads.slice(first, first + 25).map(wrap).join("\n\n");
+        const markdown = payloads
+          .slice(first, first + 25)
+          .map(wrap)
+          .join("\n\n");
         const renderer = await stream({
           markdown,
           seed: first + name.length,

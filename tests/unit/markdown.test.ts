@@ -57,12 +57,14 @@ async function checkPayloads(payloads: string[]): Promise<{ renders: number; fai
 }
 
 function describeFailures({ source, failures, renders }: { source: string; failures: Failure[]; renders: number }): string {
-  const shown = failures.slice(0, 5).map(
-    (f) =>
-      `\n  payload (${f.context}): ${JSON.stringify(f.payload).slice(0, 300)}` +
-      `\n    output: ${JSON.stringify(f.html).slice(0, 300)}` +
-      `\n    problems: ${f.problems.join("; ")}`,
-  );
+  const shown = failures
+    .slice(0, 5)
+    .map(
+      (f) =>
+        `\n  payload (${f.context}): ${JSON.stringify(f.payload).slice(0, 300)}` +
+        `\n    output: ${JSON.stringify(f.html).slice(0, 300)}` +
+        `\n    problems: ${f.problems.join("; ")}`,
+    );
   return `${source}: ${failures.length} of ${renders} renders break the output contract; the first:${shown.join("")}`;
 }
 
@@ -183,9 +185,7 @@ describe("renderMarkdown: behaviour", () => {
   });
 
   it("renders headings, lists, emphasis, strikethrough, blockquotes and line breaks", () => {
-    const root = parse(
-      renderMarkdown("# Title\n\n## Sub\n\n- one\n- two\n\n3. three\n4. four\n\n*em* **strong** ~~gone~~\n\n> quoted\n\nline one\nline two"),
-    );
+    const root = parse(renderMarkdown("# Title\n\n## Sub\n\n- one\n- two\n\n3. three\n4. four\n\n*em* **strong** ~~gone~~\n\n> quoted\n\nline one\nline two"));
     expect(root.querySelector("h1")?.textContent).toBe("Title");
     expect(root.querySelector("h2")?.textContent).toBe("Sub");
     expect(root.querySelectorAll("ul > li")).toHaveLength(2);
@@ -277,7 +277,9 @@ describe("renderMarkdown on the CommonMark spec examples", () => {
     );
     const sample = mismatches
       .slice(0, 5)
-      .map((m) => `\n  #${m.example.number} (${m.example.section}) ${JSON.stringify(m.example.markdown)}: ${JSON.stringify(m.ours)} vs ${JSON.stringify(m.spec)}`)
+      .map(
+        (m) => `\n  #${m.example.number} (${m.example.section}) ${JSON.stringify(m.example.markdown)}: ${JSON.stringify(m.ours)} vs ${JSON.stringify(m.spec)}`,
+      )
       .join("");
     expect(examples.length).toBeGreaterThan(haveSpec ? 400 : 20);
     expect(rate, `text preservation fell to ${(rate * 100).toFixed(1)}%; for example:${sample}`).toBeGreaterThanOrEqual(RATE_THRESHOLD);
@@ -309,7 +311,10 @@ const ADVERSARIAL: ReadonlyArray<{ name: string; markdown: string }> = [
   { name: "nested lists", markdown: `${repeatTo({ unit: "- ", length: ADVERSARIAL_LENGTH })}x` },
   { name: "run of spaces", markdown: `a${" ".repeat(ADVERSARIAL_LENGTH)}b` },
   { name: "nested raw tags", markdown: repeatTo({ unit: "<span>", length: ADVERSARIAL_LENGTH }) },
-  { name: "misnested formatting tags", markdown: `${repeatTo({ unit: "<b x>", length: ADVERSARIAL_LENGTH / 2 })}${repeatTo({ unit: "<p>x", length: ADVERSARIAL_LENGTH / 2 })}` },
+  {
+    name: "misnested formatting tags",
+    markdown: `${repeatTo({ unit: "<b x>", length: ADVERSARIAL_LENGTH / 2 })}${repeatTo({ unit: "<p>x", length: ADVERSARIAL_LENGTH / 2 })}`,
+  },
   { name: "backtick runs that never close", markdown: backtickRuns(ADVERSARIAL_LENGTH) },
 ];
 

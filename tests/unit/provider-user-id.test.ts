@@ -16,7 +16,13 @@ function useSecret(value: string) {
 }
 
 beforeEach(() => {
-  for (const [name, value] of Object.entries({ NODE_ENV: "test", AI_MODELS: "demo:demo", GITHUB_ID: "Iv1.abc", GITHUB_SECRET: randomBytes(20).toString("hex") })) vi.stubEnv(name, value);
+  for (const [name, value] of Object.entries({
+    NODE_ENV: "test",
+    AI_MODELS: "demo:demo",
+    GITHUB_ID: "Iv1.abc",
+    GITHUB_SECRET: randomBytes(20).toString("hex"),
+  }))
+    vi.stubEnv(name, value);
   for (const name of ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "REDIS_URL"]) vi.stubEnv(name, undefined);
   secret = randomBytes(24).toString("hex");
   useSecret(secret);
@@ -67,6 +73,10 @@ describe("providerUserId", () => {
     expect(id).not.toBe(userKey(ALICE));
     expect(id).not.toBe(hashKey(ALICE));
     expect(id).not.toBe(createHmac("sha256", secret).update(`log:${ALICE}`).digest("base64url"));
-    expect(id).not.toBe(createHmac("sha256", secret).update(`log:${userKey(ALICE)}`).digest("base64url"));
+    expect(id).not.toBe(
+      createHmac("sha256", secret)
+        .update(`log:${userKey(ALICE)}`)
+        .digest("base64url"),
+    );
   });
 });

@@ -107,9 +107,7 @@ describe("maskSecrets: credentials by context", () => {
 
   it("masks the credentials in a URL and keeps the host", () => {
     const password = alnum(12);
-    expect(maskSecrets(`connect postgres://admin:${password}@db.internal:5432/app failed`)).toBe(
-      "connect postgres://[REDACTED]@db.internal:5432/app failed",
-    );
+    expect(maskSecrets(`connect postgres://admin:${password}@db.internal:5432/app failed`)).toBe("connect postgres://[REDACTED]@db.internal:5432/app failed");
     const token = alnum(20);
     expect(maskSecrets(`https://default:${token}@eu1-fine-cat.upstash.io`)).toBe("https://[REDACTED]@eu1-fine-cat.upstash.io");
   });

@@ -19,7 +19,12 @@ describe("the chat completions request", () => {
   it("takes text or text parts, the SDKs' usual settings, and turns parts into text", () => {
     const parsed = schema.parse({
       model: "openai:gpt-4o-mini",
-      messages: [user([{ type: "text", text: "Hello " }, { type: "text", text: "there" }])],
+      messages: [
+        user([
+          { type: "text", text: "Hello " },
+          { type: "text", text: "there" },
+        ]),
+      ],
       stream: true,
       stream_options: { include_usage: true },
       temperature: 0.2,
@@ -44,13 +49,21 @@ describe("the chat completions request", () => {
   });
 
   it("accepts the fields that name an end user, so clients that send them work, and caps them", () => {
-    const parsed = schema.parse({ model: "m", messages: [user("hi")], user: "a@example.test", safety_identifier: "client-chosen", metadata: { user_id: "someone-else" } });
+    const parsed = schema.parse({
+      model: "m",
+      messages: [user("hi")],
+      user: "a@example.test",
+      safety_identifier: "client-chosen",
+      metadata: { user_id: "someone-else" },
+    });
     // Parsed so the route can ignore them: what the provider is told is the key owner's keyed id (relay.test.ts, provider-identity.test.ts).
     expect(parsed).toMatchObject({ safety_identifier: "client-chosen", metadata: { user_id: "someone-else" } });
     expect(schema.safeParse({ model: "m", messages: [user("hi")], safety_identifier: null, metadata: null }).success).toBe(true);
     expect(refusal({ model: "m", messages: [user("hi")], safety_identifier: "x".repeat(257) })).toHaveProperty("safety_identifier");
     expect(refusal({ model: "m", messages: [user("hi")], metadata: { user_id: 42 } })).toHaveProperty(["metadata.user_id"]);
-    expect(refusal({ model: "m", messages: [user("hi")], metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])) })).toHaveProperty("metadata");
+    expect(refusal({ model: "m", messages: [user("hi")], metadata: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, "v"])) })).toHaveProperty(
+      "metadata",
+    );
   });
 
   it("caps each message and the list, and wants a user message last", () => {
@@ -70,7 +83,13 @@ describe("messages to the chat pipeline", () => {
         { role: "assistant", content: "c" },
         { role: "user", content: "d" },
       ]),
-    ).toEqual({ history: [{ role: "user", content: "a\n\nb" }, { role: "assistant", content: "c" }], text: "d" });
+    ).toEqual({
+      history: [
+        { role: "user", content: "a\n\nb" },
+        { role: "assistant", content: "c" },
+      ],
+      text: "d",
+    });
   });
 });
 
@@ -99,7 +118,9 @@ describe("OpenAI's response shapes", () => {
 
   it("says length when the reply used all its tokens, and sends the role even for an empty reply", () => {
     const format = openAiChunkFormat(meta, { includeUsage: false });
-    const list = events(decode(format.done({ inputTokens: 1, outputTokens: 10 }, undefined))) as { choices: { delta: Record<string, unknown>; finish_reason: string | null }[] }[];
+    const list = events(decode(format.done({ inputTokens: 1, outputTokens: 10 }, undefined))) as {
+      choices: { delta: Record<string, unknown>; finish_reason: string | null }[];
+    }[];
     expect(list[0]?.choices[0]?.delta).toMatchObject({ role: "assistant", content: "" });
     expect(list[1]?.choices[0]?.finish_reason).toBe("length");
     expect(completionBody(meta, { text: "hi", usage: { inputTokens: 1, outputTokens: 1 } })).toMatchObject({

@@ -113,7 +113,6 @@ describe("streamReply: a normal reply", () => {
     expect(typeof settled.firstTokenMs).toBe("number");
   });
 
-
   it("cuts a provider that streams past the output limit, and counts the reply as no less than the limit", async () => {
     let asked = 0;
     let stopped = false;
@@ -130,7 +129,10 @@ describe("streamReply: a normal reply", () => {
     });
     const { response, onSettled } = start(provider);
     const got = await events(await response);
-    const sent = got.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("");
+    const sent = got
+      .filter((e) => e.type === "text")
+      .map((e) => (e as { text: string }).text)
+      .join("");
     expect(sent.split(" ").filter(Boolean)).toHaveLength(REQUEST.maxOutputTokens);
     expect(got.at(-1)?.type).toBe("done");
     expect(asked).toBe(REQUEST.maxOutputTokens + 1);
@@ -148,7 +150,12 @@ describe("streamReply: a normal reply", () => {
     });
     const { response, onSettled } = start(provider);
     const got = await events(await response);
-    expect(got.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("")).toBe("ok ");
+    expect(
+      got
+        .filter((e) => e.type === "text")
+        .map((e) => (e as { text: string }).text)
+        .join(""),
+    ).toBe("ok ");
     expect(outcome(onSettled).usage.outputTokens).toBeGreaterThan(REQUEST.maxOutputTokens);
   });
 
@@ -159,7 +166,12 @@ describe("streamReply: a normal reply", () => {
     });
     const { response, onSettled } = start(provider);
     const got = await events(await response);
-    expect(got.filter((e) => e.type === "text").map((e) => (e as { text: string }).text).join("")).toHaveLength(MAX_BYTES_PER_TOKEN * REQUEST.maxOutputTokens);
+    expect(
+      got
+        .filter((e) => e.type === "text")
+        .map((e) => (e as { text: string }).text)
+        .join(""),
+    ).toHaveLength(MAX_BYTES_PER_TOKEN * REQUEST.maxOutputTokens);
     expect(outcome(onSettled)).toMatchObject({ status: "completed", usage: { inputTokens: 20, outputTokens: REQUEST.maxOutputTokens }, usageReported: true });
   });
 

@@ -49,7 +49,17 @@ describe("where sign-in may send the browser", () => {
   it("keeps paths and URLs of this origin, and sends anything else home instead of throwing", () => {
     expect(safeRedirect({ url: "/admin?tab=keys", baseUrl: BASE })).toBe(`${BASE}/admin?tab=keys`);
     expect(safeRedirect({ url: `${BASE}/settings#x`, baseUrl: BASE })).toBe(`${BASE}/settings#x`);
-    for (const url of ["foo", "", "https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "/。x", "http://chat.bulwark.test/", "/\t/evil.example"]) {
+    for (const url of [
+      "foo",
+      "",
+      "https://evil.example/",
+      "//evil.example/x",
+      "/\\evil.example",
+      "javascript:alert(1)",
+      "/。x",
+      "http://chat.bulwark.test/",
+      "/\t/evil.example",
+    ]) {
       expect(safeRedirect({ url, baseUrl: BASE }), url).toBe(BASE);
     }
   });

@@ -17,7 +17,13 @@ class APIConnectionError extends APIError {}
 class APIConnectionTimeoutError extends APIConnectionError {}
 const errors = { APIError, APIUserAbortError, APIConnectionError, APIConnectionTimeoutError };
 
-const request: ChatRequest = { model: "m", messages: [{ role: "user", content: "hi" }], maxOutputTokens: 10, signal: new AbortController().signal, endUserId: "end-user-test" };
+const request: ChatRequest = {
+  model: "m",
+  messages: [{ role: "user", content: "hi" }],
+  maxOutputTokens: 10,
+  signal: new AbortController().signal,
+  endUserId: "end-user-test",
+};
 
 async function failWith(error: unknown): Promise<ProviderError> {
   const provider = sdkProvider({
@@ -38,7 +44,12 @@ async function failWith(error: unknown): Promise<ProviderError> {
 
 describe("sdkProvider", () => {
   it("passes the stream through", async () => {
-    const provider = sdkProvider({ errors, run: async function* () { yield { type: "text", text: "a" } as const; } });
+    const provider = sdkProvider({
+      errors,
+      run: async function* () {
+        yield { type: "text", text: "a" } as const;
+      },
+    });
     const parts: StreamPart[] = [];
     for await (const part of provider.stream(request)) parts.push(part);
     expect(parts).toEqual([{ type: "text", text: "a" }]);
@@ -65,7 +76,15 @@ describe("sdkProvider", () => {
 describe("the output cap OpenAI's client sends", () => {
   it("is max_completion_tokens for OpenAI itself, its regional hosts included, and max_tokens for compatible servers", async () => {
     const { outputCapField } = await import("../../lib/ai/providers/openai");
-    for (const url of [undefined, "https://api.openai.com/v1", "https://eu.api.openai.com/v1", "https://us.api.openai.com/v1/"]) expect(outputCapField(url)).toBe("max_completion_tokens");
-    for (const url of ["http://localhost:11434/v1", "http://127.0.0.1:8000/v1", "https://api.openai.com.example.net/v1", "https://notapi.openai.com/v1", "not a url"]) expect(outputCapField(url)).toBe("max_tokens");
+    for (const url of [undefined, "https://api.openai.com/v1", "https://eu.api.openai.com/v1", "https://us.api.openai.com/v1/"])
+      expect(outputCapField(url)).toBe("max_completion_tokens");
+    for (const url of [
+      "http://localhost:11434/v1",
+      "http://127.0.0.1:8000/v1",
+      "https://api.openai.com.example.net/v1",
+      "https://notapi.openai.com/v1",
+      "not a url",
+    ])
+      expect(outputCapField(url)).toBe("max_tokens");
   });
 });

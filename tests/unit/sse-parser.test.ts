@@ -97,7 +97,7 @@ describe("createSseParser", () => {
 describe("parseSse", () => {
   it("yields events from an async sequence of chunks", async () => {
     async function* chunks() {
-      yield "data: {\"type\":\"te";
+      yield 'data: {"type":"te';
       yield 'xt","text":"hi"}\r\n\r\n: ping\n\n' + done.slice(0, 10);
       yield done.slice(10);
     }

@@ -35,7 +35,14 @@ describe("describeStoreProblem: Upstash", () => {
   });
 
   it("carries on when Upstash is only unreachable (refused, reset, timed out, unknown)", () => {
-    for (const error of [fetchFailure("ECONNREFUSED", "127.0.0.1"), fetchFailure("ECONNRESET", "eu1.upstash.io"), new Error("timed out"), new Error("The operation was aborted due to timeout"), "not even an Error", undefined]) {
+    for (const error of [
+      fetchFailure("ECONNREFUSED", "127.0.0.1"),
+      fetchFailure("ECONNRESET", "eu1.upstash.io"),
+      new Error("timed out"),
+      new Error("The operation was aborted due to timeout"),
+      "not even an Error",
+      undefined,
+    ]) {
       const problem = describeStoreProblem("upstash", error);
       expect(problem.fatal, String(error)).toBe(false);
       expect(problem.message).toContain("UPSTASH_REDIS_REST_URL");
@@ -86,7 +93,11 @@ describe("describeStoreProblem: Redis over TCP", () => {
 
   it("carries on when the server is only unreachable: it may be starting", () => {
     for (const code of ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH"]) {
-      const problem = describeStoreProblem("redis", new Error("Redis is not reachable (connection reconnecting)"), connectionError(`connect ${code} 10.0.0.5:6379`, code));
+      const problem = describeStoreProblem(
+        "redis",
+        new Error("Redis is not reachable (connection reconnecting)"),
+        connectionError(`connect ${code} 10.0.0.5:6379`, code),
+      );
       expect(problem.fatal, code).toBe(false);
       expect(problem.message).toContain("REDIS_URL");
       expect(problem.message).toMatch(/503/);

@@ -61,7 +61,9 @@ afterAll(async () => {
 });
 
 /** A copy of the project's manifest, lockfile and supply-chain records, with `plant` applied. */
-function scratchCopy(plant: (pkg: { dependencies: Record<string, string> }, lock: { packages: Record<string, Record<string, unknown>> }) => void = () => {}): string {
+function scratchCopy(
+  plant: (pkg: { dependencies: Record<string, string> }, lock: { packages: Record<string, Record<string, unknown>> }) => void = () => {},
+): string {
   const dir = mkdtempSync(path.join(tmpdir(), "bulwark-supply-"));
   scratchDirs.push(dir);
   cpSync(path.join(ROOT, "supply-chain"), path.join(dir, "supply-chain"), { recursive: true });
@@ -80,7 +82,9 @@ const plantLodash = (pkg: { dependencies: Record<string, string> }, lock: { pack
 };
 
 function accept(dir: string, expires: string): void {
-  const accepted = { accepted: [{ id: "GHSA-35jh-r3h4-6jhm", package: "lodash", reason: "test: the template functions are never given untrusted input", expires }] };
+  const accepted = {
+    accepted: [{ id: "GHSA-35jh-r3h4-6jhm", package: "lodash", reason: "test: the template functions are never given untrusted input", expires }],
+  };
   writeFileSync(path.join(dir, "supply-chain/accepted-advisories.json"), JSON.stringify(accepted, null, 2));
 }
 

@@ -27,7 +27,13 @@ describe("usage records in memory (lib/store/usage.ts)", () => {
       refusals: { token_budget_exhausted: 1, rate_limited: 1 },
     });
     expect((await usage.readTotals("2030-01-02")).requests).toBe(1);
-    expect(await usage.readUser({ userKey: "nobody", day: "2030-01-01" })).toEqual({ requests: 0, inputTokens: 0, outputTokens: 0, costMicroUsd: 0, refusals: {} });
+    expect(await usage.readUser({ userKey: "nobody", day: "2030-01-01" })).toEqual({
+      requests: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      costMicroUsd: 0,
+      refusals: {},
+    });
   });
 
   it("ranks the day's users by cost, highest first, refused-only users included", async () => {

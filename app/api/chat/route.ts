@@ -41,7 +41,14 @@ export const POST = withUser<ChatRequestBody>(
       afterReply: async (outcome, userText) => {
         if (!outcome.text && outcome.status !== "completed") return;
         await storeOp("conversations.append", () =>
-          store.appendTurns({ userId: user.id, conversationId, turns: [{ role: "user", content: userText }, { role: "assistant", content: outcome.text }] }),
+          store.appendTurns({
+            userId: user.id,
+            conversationId,
+            turns: [
+              { role: "user", content: userText },
+              { role: "assistant", content: outcome.text },
+            ],
+          }),
         );
       },
     });

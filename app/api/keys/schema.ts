@@ -23,9 +23,14 @@ export function newKeySchema({ modelIds }: { modelIds: readonly string[] }) {
       // Printable text only: the name is shown in lists and never needs a control character.
       .refine((v) => !/[\p{Cc}\p{Cf}]/u.test(v), { error: "must not contain control or invisible characters" }),
     models: z
-      .array(z.string({ error: "must be model ids" }).refine((m) => modelIds.includes(m), { error: `must each be one of the allowed models: ${modelIds.join(", ")}` }), {
-        error: "must be a list of model ids",
-      })
+      .array(
+        z
+          .string({ error: "must be model ids" })
+          .refine((m) => modelIds.includes(m), { error: `must each be one of the allowed models: ${modelIds.join(", ")}` }),
+        {
+          error: "must be a list of model ids",
+        },
+      )
       .min(1, { error: "must name at least one model, or be left out for every model" })
       .refine((list) => new Set(list).size === list.length, { error: "must not name a model twice" })
       .optional(),

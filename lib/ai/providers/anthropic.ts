@@ -8,7 +8,10 @@ export function anthropicProvider({ apiKey, baseURL, timeoutMs }: { apiKey: stri
   const client = new Anthropic({ apiKey, baseURL, timeout: timeoutMs, maxRetries: 1 });
 
   async function* run({ model, messages, maxOutputTokens, signal, endUserId }: ChatRequest): AsyncIterable<StreamPart> {
-    const system = messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
+    const system = messages
+      .filter((m) => m.role === "system")
+      .map((m) => m.content)
+      .join("\n\n");
     const turns = messages.flatMap((m) => (m.role === "system" ? [] : [{ role: m.role, content: m.content }]));
     const stream = await client.messages.create(
       // metadata.user_id: the keyed id of the person (Anthropic asks for an opaque one), never their email.

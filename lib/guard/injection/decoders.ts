@@ -45,7 +45,10 @@ const BASE64_CHARS = /^[A-Za-z0-9+/]*$/;
 
 function fromBase64(run: string): string | null {
   // Wrapped base64 is still one run: line breaks go; URL-safe "-" and "_" become "+" and "/".
-  let b64 = run.replace(/[\r\n]+/g, "").replace(/^[-=_]+/, "").replace(/=+$/, "");
+  let b64 = run
+    .replace(/[\r\n]+/g, "")
+    .replace(/^[-=_]+/, "")
+    .replace(/=+$/, "");
   // Mixed case: long English words and snake_case identifiers are not base64 of anything; and a
   // hyphenated Title-Case-Phrase without a digit is prose.
   if (b64.length < 16 || !/[A-Z]/.test(b64) || !/[a-z]/.test(b64) || (/[-_]/.test(b64) && !/[0-9]/.test(b64))) return null;
@@ -71,7 +74,9 @@ function codePoint(n: number): string {
 
 function fromEscapes(run: string): string | null {
   if (!/\\[xu]/.test(run)) return null;
-  return run.replace(/\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}/g, (_m, x?: string, u?: string, v?: string) => codePoint(parseInt(x ?? u ?? v ?? "20", 16)));
+  return run.replace(/\\x([0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\u\{([0-9a-fA-F]{1,6})\}/g, (_m, x?: string, u?: string, v?: string) =>
+    codePoint(parseInt(x ?? u ?? v ?? "20", 16)),
+  );
 }
 
 function fromPercent(run: string): string | null {
@@ -95,17 +100,58 @@ function fromBinary(run: string): string | null {
 }
 
 const MORSE: Readonly<Record<string, string>> = {
-  ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g", "....": "h", "..": "i", ".---": "j",
-  "-.-": "k", ".-..": "l", "--": "m", "-.": "n", "---": "o", ".--.": "p", "--.-": "q", ".-.": "r", "...": "s", "-": "t",
-  "..-": "u", "...-": "v", ".--": "w", "-..-": "x", "-.--": "y", "--..": "z", "-----": "0", ".----": "1", "..---": "2",
-  "...--": "3", "....-": "4", ".....": "5", "-....": "6", "--...": "7", "---..": "8", "----.": "9", ".-.-.-": ".", "--..--": ",",
+  ".-": "a",
+  "-...": "b",
+  "-.-.": "c",
+  "-..": "d",
+  ".": "e",
+  "..-.": "f",
+  "--.": "g",
+  "....": "h",
+  "..": "i",
+  ".---": "j",
+  "-.-": "k",
+  ".-..": "l",
+  "--": "m",
+  "-.": "n",
+  "---": "o",
+  ".--.": "p",
+  "--.-": "q",
+  ".-.": "r",
+  "...": "s",
+  "-": "t",
+  "..-": "u",
+  "...-": "v",
+  ".--": "w",
+  "-..-": "x",
+  "-.--": "y",
+  "--..": "z",
+  "-----": "0",
+  ".----": "1",
+  "..---": "2",
+  "...--": "3",
+  "....-": "4",
+  ".....": "5",
+  "-....": "6",
+  "--...": "7",
+  "---..": "8",
+  "----.": "9",
+  ".-.-.-": ".",
+  "--..--": ",",
 };
 
 /** Morse: letters split by one space, words by " / ", "|" or a wider gap; without word gaps, letters run on. */
 function fromMorse(run: string): string | null {
   if (!run.includes(".") || !run.includes("-")) return null;
   const words = run.trim().split(/\s*[/|]\s*|\s{2,}/);
-  const out = words.map((w) => w.split(" ").map((code) => MORSE[code] ?? "").join("")).join(" ");
+  const out = words
+    .map((w) =>
+      w
+        .split(" ")
+        .map((code) => MORSE[code] ?? "")
+        .join(""),
+    )
+    .join(" ");
   return out.replace(/[^a-z]/g, "").length >= 8 ? out : null;
 }
 
@@ -125,8 +171,20 @@ const DECODE: Readonly<Record<Decodable, (run: string) => string | null>> = {
 export const ROT13_HINT_ID = "rot13_hint";
 export const REVERSED_HINT_ID = "reversed_hint";
 export const ENCODING_HINT_PATTERNS: readonly Pattern[] = [
-  led({ id: ROT13_HINT_ID, family: "encoded_payload", w: 0, lead: ["vtaber", "qvfertneq", "sbetrg", "vafgehpgvbaf", "vafgehpgvba", "cerivbhf", "flfgrz", "cebzcg", "wnvyoernx", "erirny", "ehyrf"], rest: "" }),
-  led({ id: REVERSED_HINT_ID, family: "encoded_payload", w: 0, lead: ["erongi", "snoitcurtsni", "suoiverp", "tpmorp", "dragersid", "kaerbliaj", "laever", "metsys"], rest: "" }),
+  led({
+    id: ROT13_HINT_ID,
+    family: "encoded_payload",
+    w: 0,
+    lead: ["vtaber", "qvfertneq", "sbetrg", "vafgehpgvbaf", "vafgehpgvba", "cerivbhf", "flfgrz", "cebzcg", "wnvyoernx", "erirny", "ehyrf"],
+    rest: "",
+  }),
+  led({
+    id: REVERSED_HINT_ID,
+    family: "encoded_payload",
+    w: 0,
+    lead: ["erongi", "snoitcurtsni", "suoiverp", "tpmorp", "dragersid", "kaerbliaj", "laever", "metsys"],
+    rest: "",
+  }),
 ];
 
 export function rot13(text: string): string {
@@ -156,7 +214,17 @@ function runKind(lower: string, { kind, start, end }: Run): Decodable {
  * whole when `hints` says it has ROT13 or reversed attack words. Morse payloads may lack word gaps: the
  * scorer matches them letters-only as well.
  */
-export function findEncodedPayloads({ text, lower, tokens, hints }: { text: string; lower: string; tokens: Tokens; hints: { rot13: boolean; reversed: boolean } }): Decoded[] {
+export function findEncodedPayloads({
+  text,
+  lower,
+  tokens,
+  hints,
+}: {
+  text: string;
+  lower: string;
+  tokens: Tokens;
+  hints: { rot13: boolean; reversed: boolean };
+}): Decoded[] {
   const out: Decoded[] = [];
   let budget = DECODE_BUDGET;
   const tryRun = (kind: Decodable, raw: string) => {

@@ -14,14 +14,7 @@
  */
 
 /** The signal families a pattern can feed; their names are what the scorer reports. */
-export type Family =
-  | "override"
-  | "extraction"
-  | "roleplay_jailbreak"
-  | "template_tokens"
-  | "fake_role"
-  | "encoded_payload"
-  | "obfuscation";
+export type Family = "override" | "extraction" | "roleplay_jailbreak" | "template_tokens" | "fake_role" | "encoded_payload" | "obfuscation";
 
 type Base = {
   id: string;

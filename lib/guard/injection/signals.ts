@@ -16,7 +16,15 @@ import { ROLEPLAY_PATTERNS } from "./patterns-roleplay";
 
 export type Strengths = Partial<Record<Family, number>>;
 
-const ALL: readonly Pattern[] = [...OVERRIDE_PATTERNS, ...CONTEXT_PATTERNS, ...EXTRACTION_PATTERNS, ...ROLEPLAY_PATTERNS, ...I18N_PATTERNS, ...MARKER_PATTERNS, ...ENCODING_HINT_PATTERNS];
+const ALL: readonly Pattern[] = [
+  ...OVERRIDE_PATTERNS,
+  ...CONTEXT_PATTERNS,
+  ...EXTRACTION_PATTERNS,
+  ...ROLEPLAY_PATTERNS,
+  ...I18N_PATTERNS,
+  ...MARKER_PATTERNS,
+  ...ENCODING_HINT_PATTERNS,
+];
 /** Families whose matches inside code count at CODE_WEIGHT (see patterns-markers.ts). */
 const MARKER_FAMILIES: ReadonlySet<Family> = new Set(["template_tokens", "fake_role"]);
 const CODE_WEIGHT = 0.25;
@@ -39,7 +47,14 @@ const SQUASHED: readonly ScanPattern[] = [
     need: [""],
     re: /(?:reveal|show|print|repeat|output|display|tellme)(?:me|all|the|your){1,3}(?:system|initial|original|hidden|secret)?(?:prompt|instructions)/,
   },
-  { kind: "scan", id: "squashed_jailbreak", family: "roleplay_jailbreak", w: 0.8, need: [""], re: /doanythingnow|developermode|jailbr(?:eak|oken)|norestrictions|nofilters|withoutrestrictions|unfiltered|uncensored/ },
+  {
+    kind: "scan",
+    id: "squashed_jailbreak",
+    family: "roleplay_jailbreak",
+    w: 0.8,
+    need: [""],
+    re: /doanythingnow|developermode|jailbr(?:eak|oken)|norestrictions|nofilters|withoutrestrictions|unfiltered|uncensored/,
+  },
 ];
 
 // The index from a token to the led patterns that may start there, by the token's hash (tokenize.ts

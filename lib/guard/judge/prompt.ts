@@ -40,7 +40,11 @@ export type JudgeAnswer = z.infer<typeof Answer>;
  * around it is tolerated: models add one).
  */
 export function parseJudgeReply(reply: string): JudgeAnswer | null {
-  const body = reply.trim().replace(/^```(?:json)?\s*\n?/i, "").replace(/\n?```$/, "").trim();
+  const body = reply
+    .trim()
+    .replace(/^```(?:json)?\s*\n?/i, "")
+    .replace(/\n?```$/, "")
+    .trim();
   if (!body.startsWith("{") || !body.endsWith("}")) return null;
   try {
     const parsed = Answer.safeParse(JSON.parse(body));

@@ -40,8 +40,29 @@ export const FOLD_LIMITS = {
 /** Look-alike letters that NFKC keeps apart from Latin ones, after lower-casing. */
 const CONFUSABLES: ReadonlyMap<string, string> = new Map(
   Object.entries({
-    а: "a", с: "c", е: "e", һ: "h", і: "i", ј: "j", к: "k", о: "o", р: "p", ԛ: "q", ѕ: "s", у: "y", х: "x", ԝ: "w",
-    α: "a", ι: "i", κ: "k", ν: "v", ο: "o", ρ: "p", υ: "u", χ: "x", ı: "i",
+    а: "a",
+    с: "c",
+    е: "e",
+    һ: "h",
+    і: "i",
+    ј: "j",
+    к: "k",
+    о: "o",
+    р: "p",
+    ԛ: "q",
+    ѕ: "s",
+    у: "y",
+    х: "x",
+    ԝ: "w",
+    α: "a",
+    ι: "i",
+    κ: "k",
+    ν: "v",
+    ο: "o",
+    ρ: "p",
+    υ: "u",
+    χ: "x",
+    ı: "i",
   }),
 );
 
@@ -202,7 +223,8 @@ export class FoldedStream {
     const heldByCarry = this.#offset; // the carry, if any, starts here
     let open = 0;
     // An open strided match spans `stride` shadow characters per matched one.
-    for (const a of this.#automata) if (a.state > 0) open = Math.max(open, a.stride === 1 ? a.state : (a.state - 1) * a.stride + 1 + ((this.#shadowLength - 1 - a.phase) % a.stride));
+    for (const a of this.#automata)
+      if (a.state > 0) open = Math.max(open, a.stride === 1 ? a.state : (a.state - 1) * a.stride + 1 + ((this.#shadowLength - 1 - a.phase) % a.stride));
     if (open === 0) return { matched: this.#matched, holdFrom: heldByCarry };
     const origin = this.#origins[(this.#shadowLength - open) % this.#window] ?? heldByCarry;
     return { matched: this.#matched, holdFrom: Math.min(origin, heldByCarry) };

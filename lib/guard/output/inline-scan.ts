@@ -82,7 +82,13 @@ export class InlineScan {
   readonly #ticks = new Map<number, { at: number[]; next: number }>();
   readonly #commentEnds: ForwardSearch;
 
-  constructor({ src, segment, definitions, sink, commentEnds }: { src: string; segment: Segment; definitions: Map<string, string>; sink: LinkSink; commentEnds: ForwardSearch }) {
+  constructor({
+    src,
+    segment,
+    definitions,
+    sink,
+    commentEnds,
+  }: { src: string; segment: Segment; definitions: Map<string, string>; sink: LinkSink; commentEnds: ForwardSearch }) {
     this.#src = src;
     this.#commentEnds = commentEnds;
     this.#start = segment.start;

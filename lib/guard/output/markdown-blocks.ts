@@ -73,7 +73,11 @@ export function splitBlocks(src: string): Blocks {
 
 /** Case-folded, whitespace-collapsed label, as CommonMark matches references to definitions. */
 export function normalizeLabel(label: string): string {
-  return label.trim().replace(/[ \t\r\n]+/g, " ").toUpperCase().toLowerCase();
+  return label
+    .trim()
+    .replace(/[ \t\r\n]+/g, " ")
+    .toUpperCase()
+    .toLowerCase();
 }
 
 type Range = { src: string; from: number; to: number };

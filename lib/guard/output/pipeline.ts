@@ -43,7 +43,9 @@ export function createOutputGuard({
   restore?: StreamRestorer;
 }): OutputGuard {
   // No canary (GUARD_CANARY=off): nothing to watch for.
-  const watch: Pick<CanaryWatch, "push" | "end"> = canary ? new CanaryWatch(canary) : { push: (text) => ({ text, leaked: false }), end: () => ({ text: "", leaked: false }) };
+  const watch: Pick<CanaryWatch, "push" | "end"> = canary
+    ? new CanaryWatch(canary)
+    : { push: (text) => ({ text, leaked: false }), end: () => ({ text: "", leaked: false }) };
   const redactor = new SecretRedactor(findSecrets, secretHoldStart);
   const raw: string[] = [];
   const redacted: string[] = [];

@@ -62,7 +62,7 @@ const PEM_LINE_MAX = PEM_BEGIN.length + 64 + 5;
 /** Held text (with the word before it) shorter than this is asked about at every chunk (ordinary words and keys are). */
 const RESCAN_FROM = 256;
 
-export type RedactionResult = { text: string; /** the subtype (else type) of each secret removed */ redacted: string[] };
+export type RedactionResult = { text: string /** the subtype (else type) of each secret removed */; redacted: string[] };
 
 /**
  * Streams text through a secret finder. Each call returns the text that is safe to emit now, with
@@ -284,5 +284,14 @@ function wordContext(before: string, emitted: string): string {
 }
 
 function isWhitespace(code: number): boolean {
-  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 0x3000 || code === 0xfeff || (code >= 0x2000 && code <= 0x200a);
+  return (
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0xa0 ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x3000 ||
+    code === 0xfeff ||
+    (code >= 0x2000 && code <= 0x200a)
+  );
 }

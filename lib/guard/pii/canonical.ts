@@ -18,7 +18,10 @@ export function canonicalValue({ type, value }: { type: EntityType; value: strin
     case "PHONE": {
       // A trunk zero written "(0)" after the country code is dropped when dialling from abroad;
       // "00" is the written form of "+".
-      const digits = value.replace(/\(0\)/, "").replace(/(?: ?(?:x|ext\.?|extension) ?)(\d+)$/i, "x$1").replace(/[^\dx]/g, "");
+      const digits = value
+        .replace(/\(0\)/, "")
+        .replace(/(?: ?(?:x|ext\.?|extension) ?)(\d+)$/i, "x$1")
+        .replace(/[^\dx]/g, "");
       return digits.startsWith("00") ? digits.slice(2) : digits;
     }
     case "SECRET":

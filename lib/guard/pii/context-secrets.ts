@@ -79,7 +79,16 @@ function valueEnd({ text, start, limit }: { text: string; start: number; limit: 
 
 /** White space, quotes and the delimiters of query strings, connection strings, markup and code. */
 function isValueEnd(code: number): boolean {
-  return code <= 0x20 || code === 0x7f || VALUE_ENDS.has(code) || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 0x3000 || (code >= 0x2000 && code <= 0x200a);
+  return (
+    code <= 0x20 ||
+    code === 0x7f ||
+    VALUE_ENDS.has(code) ||
+    code === 0xa0 ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x3000 ||
+    (code >= 0x2000 && code <= 0x200a)
+  );
 }
 
 const VALUE_ENDS: ReadonlySet<number> = new Set([..."\"'`,;&<>()[]{}"].map((char) => char.charCodeAt(0)));

@@ -8,17 +8,7 @@
  * Whether `keywords` (a global pattern) matches within `window` characters before `index` with no
  * digit between the keyword and `index`: "Phone: 467 3395", not "phone 555 and then 467 3395".
  */
-export function hasContextBefore({
-  text,
-  index,
-  keywords,
-  window = 40,
-}: {
-  text: string;
-  index: number;
-  keywords: RegExp;
-  window?: number;
-}): boolean {
+export function hasContextBefore({ text, index, keywords, window = 40 }: { text: string; index: number; keywords: RegExp; window?: number }): boolean {
   const from = Math.max(0, index - window);
   const before = text.slice(from, index);
   // The window may start inside a word: "st|ring" is not "ring".

@@ -60,8 +60,7 @@ export function findSecrets(text: string): Span[] {
 function settleOverlaps({ candidates, length }: { candidates: Span[]; length: number }): Span[] {
   if (candidates.length <= 1) return candidates;
   const ordered = [...candidates].sort(
-    (a, b) =>
-      RANK[a.type] - RANK[b.type] || b.end - b.start - (a.end - a.start) || TIE_BREAK[a.type] - TIE_BREAK[b.type] || a.start - b.start,
+    (a, b) => RANK[a.type] - RANK[b.type] || b.end - b.start - (a.end - a.start) || TIE_BREAK[a.type] - TIE_BREAK[b.type] || a.start - b.start,
   );
   const taken = new Uint8Array(length);
   const kept: Span[] = [];

@@ -57,7 +57,15 @@ export function isSpace(code: number): boolean {
 
 /** The characters of INVISIBLE. */
 export function isInvisible(code: number): boolean {
-  return code === 0xad || code === 0x34f || code === 0x180e || (code >= 0x200b && code <= 0x200f) || (code >= 0x2060 && code <= 0x2064) || code === 0xfeff || (code >= 0xfe00 && code <= 0xfe0f);
+  return (
+    code === 0xad ||
+    code === 0x34f ||
+    code === 0x180e ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x2060 && code <= 0x2064) ||
+    code === 0xfeff ||
+    (code >= 0xfe00 && code <= 0xfe0f)
+  );
 }
 
 export function isAlphanumeric(code: number): boolean {

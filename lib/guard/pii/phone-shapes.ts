@@ -8,7 +8,14 @@ export type PhoneParts = { body: string; groups: string[]; digits: string };
 
 /** Any of the shapes below. */
 export function hasPhoneShape(parts: PhoneParts): boolean {
-  return isInternational(parts) || isNorthAmerican(parts.body) || isNationalTrunk(parts) || isRussianTrunk(parts.body) || isAreaInParentheses(parts.body) || isSubscriberGrouped(parts);
+  return (
+    isInternational(parts) ||
+    isNorthAmerican(parts.body) ||
+    isNationalTrunk(parts) ||
+    isRussianTrunk(parts.body) ||
+    isAreaInParentheses(parts.body) ||
+    isSubscriberGrouped(parts)
+  );
 }
 
 /**

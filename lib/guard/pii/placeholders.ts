@@ -29,7 +29,10 @@ export class PlaceholderMap {
   readonly #counts = new Map<EntityType, number>();
 
   /** Replaces each entity of `types` (all by default) with its placeholder. */
-  redact(text: string, { types = ENTITY_TYPES }: { types?: readonly EntityType[] } = {}): {
+  redact(
+    text: string,
+    { types = ENTITY_TYPES }: { types?: readonly EntityType[] } = {},
+  ): {
     text: string;
     entities: RedactedEntity[];
   } {

@@ -79,7 +79,16 @@ function lastWordStart(text: string): number {
 
 /** The same characters as lib/guard/output/secrets.ts counts as white space between words. */
 function isWhitespace(code: number): boolean {
-  return code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x2028 || code === 0x2029 || code === 0x3000 || code === 0xfeff || (code >= 0x2000 && code <= 0x200a);
+  return (
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0xa0 ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x3000 ||
+    code === 0xfeff ||
+    (code >= 0x2000 && code <= 0x200a)
+  );
 }
 
 function wordHoldStart(word: string): number {
@@ -210,7 +219,10 @@ function jwtHeaderValid(token: string): boolean {
   const header = token.slice(0, token.indexOf("."));
   if (header.length < 19 || header.length > 2_000) return false;
   try {
-    const base64 = header.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(header.length / 4) * 4, "=");
+    const base64 = header
+      .replace(/-/g, "+")
+      .replace(/_/g, "/")
+      .padEnd(Math.ceil(header.length / 4) * 4, "=");
     const parsed: unknown = JSON.parse(atob(base64));
     return typeof parsed === "object" && parsed !== null && typeof (parsed as { alg?: unknown }).alg === "string";
   } catch {

@@ -61,7 +61,10 @@ for (const rule of SPLIT_RULES) {
  */
 const ANCHOR = new RegExp(
   `(?<![A-Za-z0-9_-][${INVISIBLE}]*)(?:${[...RULES_BY_FIRST]
-    .map(([first, rules]) => `${String.fromCharCode(first)}(?=[\\s*\x60~\\\\_${INVISIBLE}]{0,16}(?:[${[...new Set(rules.map((rule) => rule.prefix[1]))].join("")}]|$))`)
+    .map(
+      ([first, rules]) =>
+        `${String.fromCharCode(first)}(?=[\\s*\x60~\\\\_${INVISIBLE}]{0,16}(?:[${[...new Set(rules.map((rule) => rule.prefix[1]))].join("")}]|$))`,
+    )
     .join("|")})`,
   "g",
 );
@@ -140,7 +143,17 @@ function followKey({ text, start }: { text: string; start: number }): FollowedKe
     const prefix = matchPrefix({ text, start, rule });
     if (prefix === null) continue;
     const { end, origins, gapped, spaced } = prefix;
-    const key: FollowedKey = { joined: rule.prefix, origins, prefixLength: rule.prefix.length, end, gapped, spaced, fixed: rule.fixed, overrun: false, open: false };
+    const key: FollowedKey = {
+      joined: rule.prefix,
+      origins,
+      prefixLength: rule.prefix.length,
+      end,
+      gapped,
+      spaced,
+      fixed: rule.fixed,
+      overrun: false,
+      open: false,
+    };
     extendBody({ text, rule, key });
     return key;
   }
@@ -228,7 +241,15 @@ function changesClassOften(body: string): boolean {
 }
 
 /** The rule's prefix at `start`, across gaps ("sk-p roj-…", "AK**IA…"). */
-function matchPrefix({ text, start, rule }: { text: string; start: number; rule: SplitRule }): { end: number; origins: number[]; gapped: boolean; spaced: boolean } | null {
+function matchPrefix({
+  text,
+  start,
+  rule,
+}: {
+  text: string;
+  start: number;
+  rule: SplitRule;
+}): { end: number; origins: number[]; gapped: boolean; spaced: boolean } | null {
   const origins: number[] = [];
   let i = start;
   let gapped = false;

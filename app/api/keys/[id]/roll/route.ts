@@ -9,7 +9,12 @@ import { rollSchema, type RollBody } from "../../schema";
 export const POST = withUser<RollBody>(
   async ({ user, params, body, limitHeaders, requestId }) => {
     const graceHours = body.graceHours ?? RELAY_KEY_LIMITS.defaultGraceHours;
-    const { key, view, previous } = await rollRelayKey({ userId: user.id, id: keyIdOrThrow(params), graceHours, where: { route: "/api/keys/:id/roll", requestId } });
+    const { key, view, previous } = await rollRelayKey({
+      userId: user.id,
+      id: keyIdOrThrow(params),
+      graceHours,
+      where: { route: "/api/keys/:id/roll", requestId },
+    });
     return Response.json({ ...view, key, previous }, { status: 201, headers: { ...API_HEADERS, ...limitHeaders } });
   },
   { limit: "api", schema: () => rollSchema },

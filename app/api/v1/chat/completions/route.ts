@@ -20,12 +20,18 @@ export const POST = withApiKey<CompletionRequest>(
     const model = ai.models.find((m) => m.id === body.model);
     if (!model) {
       const named = PRINTABLE_MODEL.test(body.model) ? `"${body.model}"` : "that was asked for";
-      throw new ApiError("model_not_found", `The model ${named} is not offered here. GET /api/v1/models lists the models this key can use.`, { fields: { model: "is not offered here" } });
+      throw new ApiError("model_not_found", `The model ${named} is not offered here. GET /api/v1/models lists the models this key can use.`, {
+        fields: { model: "is not offered here" },
+      });
     }
     if (key.models && !key.models.includes(model.id)) {
-      throw new ApiError("model_not_allowed", `This API key may not use ${model.id}; it may use ${key.models.join(", ")}. Create a key for that model in Settings → API keys.`, {
-        fields: { model: "is outside this key's models" },
-      });
+      throw new ApiError(
+        "model_not_allowed",
+        `This API key may not use ${model.id}; it may use ${key.models.join(", ")}. Create a key for that model in Settings → API keys.`,
+        {
+          fields: { model: "is outside this key's models" },
+        },
+      );
     }
 
     const { history, text } = toConversation(body.messages);
@@ -58,7 +64,9 @@ export const POST = withApiKey<CompletionRequest>(
     if (outcome?.status !== "completed") {
       if (outcome?.failure) throw toApiError(outcome.failure);
       // Cut by an output guard (the canary of the system prompt appeared), or ended without a cause.
-      throw outcome?.status === "failed" ? new ApiError("reply_blocked", REPLY_BLOCKED.message) : new ApiError("provider_error", "The reply could not be completed. Please try again.");
+      throw outcome?.status === "failed"
+        ? new ApiError("reply_blocked", REPLY_BLOCKED.message)
+        : new ApiError("provider_error", "The reply could not be completed. Please try again.");
     }
     return Response.json(completionBody(meta, outcome), { headers: { ...API_HEADERS, ...headers } });
   },
