@@ -1,5 +1,5 @@
 /**
- * `npm test`: every suite, in order: a secret scan of the repository, the supply-chain checks
+ * `npm test`: every suite, in order: lint and format check (Biome, biome.jsonc), a secret scan of the repository, the supply-chain checks
  * (scripts/supply-chain.ts: lockfile, install scripts, SBOM, audit, signatures), unit tests, a production build
  * made with fake provider keys present and a secret scan of its client bundle, integration tests
  * against `next start`, and Playwright end-to-end tests in Chromium. A scan that finds anything fails
@@ -60,6 +60,10 @@ rmSync(RUN_DIR, { recursive: true, force: true });
 mkdirSync(RUN_DIR, { recursive: true });
 let ok = true;
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+
+if (want("lint")) {
+  ok = run("lint and format check (Biome)", npx, ["biome", "ci", "--error-on-warnings", "."]) && ok;
+}
 
 if (want("secrets")) {
   ok = run("secret scan (repository)", npx, ["tsx", "scripts/scan-secrets.ts", "repo"]) && ok;
