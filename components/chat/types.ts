@@ -15,13 +15,5 @@ export type ChatMessage = { id: string; role: "user"; text: string } | { id: str
 /** The banner's content; `retryAt` (epoch ms) turns it into a countdown that clears itself. */
 export type ChatError = { message: string; retryAt?: number };
 
-/** One conversation in the list, as `GET /api/conversations` sends it (times are ISO strings). */
-export type ConversationSummary = { id: string; title: string; createdAt: string; updatedAt: string; messageCount: number };
-
-/** One stored turn of a conversation, as `GET /api/conversations/:id` sends it. */
-export type StoredMessage = { role: "user" | "assistant"; content: string; createdAt: string };
-
-export type Conversation = ConversationSummary & { messages: StoredMessage[] };
-
-/** The user's daily token budget; `resetsAt` is ISO, the next 00:00 UTC. */
-export type TokenBudget = { limit: number; used: number; remaining: number; resetsAt: string };
+// What the API sends, declared once beside the server code that builds it.
+export type { Conversation, ConversationSummary, StoredMessage, TokenBudget } from "@/lib/wire";

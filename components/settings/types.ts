@@ -1,18 +1,8 @@
 import type { RelayKeyView } from "@/lib/keys/relay-keys";
+import type { KeyLimits } from "@/lib/wire";
 
-// Type-only: the server's view of a key, so the page and the API cannot drift apart.
-export type { RelayKeyView };
-
-/** The most a new key may be given: the owner's own limits (GET /api/keys `limits`). */
-export type KeyLimits = {
-  maxKeys: number;
-  /** Requests a minute. */
-  maxRateLimit: number;
-  maxDailyTokens: number;
-  maxLifetimeDays: number;
-  maxGraceHours: number;
-  models: string[];
-};
+// Type-only: the server's view of a key and the owner's limits, so the page and the API cannot drift apart.
+export type { KeyLimits, RelayKeyView };
 
 /** GET /api/keys. `enabled: false`: the server has no RELAY_KEY_SECRET, so no key can be made. */
 export type KeysOverview = { enabled: boolean; keys: RelayKeyView[]; limits: KeyLimits };

@@ -1,4 +1,5 @@
 import type { Usage } from "./types";
+import type { TokenBudget } from "../wire";
 
 /**
  * The event stream of POST /api/chat: Server-Sent Events, each `data:` line one JSON object.
@@ -13,7 +14,7 @@ export type ChatEvent =
  * What the route adds to `done`: the user's token budget for the day after this reply was counted,
  * and `notSaved` when the reply was shown but could not be stored (the store failed, twice).
  */
-export type DoneExtra = { budget?: { limit: number; used: number; remaining: number; resetsAt: string }; notSaved?: true };
+export type DoneExtra = { budget?: TokenBudget; notSaved?: true };
 
 const encoder = new TextEncoder();
 

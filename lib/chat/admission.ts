@@ -18,6 +18,7 @@ import { recordRefusal, type RefusalWhere } from "../store/refusals";
 import { relayKeyStore } from "../store/index";
 import { storeBackend } from "../store/backend";
 import { checkSpendThresholds, checkUsageSpike } from "../alerts/index";
+import type { TokenBudget } from "../wire";
 
 /**
  * What a chat request must pass after its rate limit, before the provider is called, and what it
@@ -27,7 +28,8 @@ import { checkSpendThresholds, checkUsageSpike } from "../alerts/index";
  * requests on any number of instances cannot overshoot a budget by more than one reservation.
  * A refused request never reaches the provider; every refusal is counted in the usage records.
  */
-export type BudgetView = { limit: number; used: number; remaining: number; resetsAt: string };
+/** The budget as the API shows it (lib/wire.ts). */
+export type BudgetView = TokenBudget;
 
 export type SettleInput = { status: "completed" | "failed" | "aborted"; usage: Usage; usageReported: boolean; text: string };
 

@@ -12,6 +12,7 @@ import type { UserControls } from "../store/user-controls";
 import { generateRelayKey, isWellFormedRelayKey, relayKeyHmac, relayKeyPrefix } from "./relay-key";
 import { RELAY_KEY_LIMITS } from "./relay-key-limits";
 import type { RelayKeyRecord } from "./relay-store";
+import type { KeyLimits } from "../wire";
 
 export { RELAY_KEY_LIMITS };
 
@@ -57,7 +58,7 @@ function requireEnabled(): string[] {
 }
 
 /** The most a key may be given: its owner's own limits (a key narrows them, never widens them). */
-export function ownLimits(controls: UserControls) {
+export function ownLimits(controls: UserControls): KeyLimits {
   const { chat, budgets, ai } = env();
   return {
     maxKeys: RELAY_KEY_LIMITS.maxKeysPerUser,

@@ -1,5 +1,8 @@
 import type { HistoryTurn } from "../ai/prompt";
 import { titleFrom } from "../chat/titles";
+import type { Conversation, ConversationSummary, StoredMessage } from "../wire";
+
+export type { Conversation, ConversationSummary, StoredMessage };
 
 /**
  * Where conversations live. Every call names the user, and a conversation is found only under its
@@ -7,9 +10,6 @@ import { titleFrom } from "../chat/titles";
  * the data layer itself, so no route can forget the check. Two implementations: this process
  * (below) and Redis, encrypted at rest (redis-conversations.ts).
  */
-export type ConversationSummary = { id: string; title: string; createdAt: string; updatedAt: string; messageCount: number };
-export type StoredMessage = { role: HistoryTurn["role"]; content: string; createdAt: string };
-export type Conversation = ConversationSummary & { messages: StoredMessage[] };
 
 type Owned = { userId: string; conversationId: string };
 
