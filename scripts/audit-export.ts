@@ -22,7 +22,7 @@ async function main(): Promise<number> {
     import("../lib/admin/queries"),
     import("../lib/admin/export"),
     import("../lib/audit/audit"),
-    import("../lib/http/errors"),
+    import("../lib/errors"),
   ]);
   // Standard output is the export: only warnings and errors may be logged, and those go to stderr.
   setLogLevel("warn");

@@ -11,7 +11,7 @@ import { isNoticeKey, noticeSection, type NoticeKey } from "@/lib/admin/notices"
 import { allApiKeys, eventQueryFrom, exportRangeFrom, keyReport, namesFor, recentEvents, spendOverview, userRowFor, usersForDay } from "@/lib/admin/queries";
 import { adminPageUser } from "@/lib/auth/admin";
 import { env } from "@/lib/env";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log/logger";
 import { userKey, utcDay } from "@/lib/store/keys";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { audit } from "../audit/audit";
 import type { AuditKind } from "../audit/types";
 import type { SessionUser } from "../auth/types";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 import { revokeAnyRelayKey } from "../keys/relay-keys";
 import { storeOp } from "../store/call";
 import { relayKeyStore, userControlStore } from "../store/index";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AUDIT_QUERY_MAX } from "../audit/store";
 import { AUDIT_KINDS, type AuditEvent, type AuditQuery } from "../audit/types";
 import { env } from "../env";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 import { zodToApiError } from "../http/zod-error";
 import { providerKeyStatus } from "../keys/pool";
 import { listAllRelayKeys, relayKeysEnabled, type RelayKeyView } from "../keys/relay-keys";

@@ -1,6 +1,7 @@
 import "server-only";
 import { readCappedText, readJsonBody } from "../http/body";
-import { API_HEADERS, ApiError } from "../http/errors";
+import { ApiError } from "../errors";
+import { API_HEADERS } from "../http/errors";
 import { ActionRefused, type ActionOutcome, type ApiKeyOutcome } from "./actions";
 import { noticeSection, type NoticeKey } from "./notices";
 

@@ -1,4 +1,4 @@
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 
 /**
  * A provider failure reduced to what the app may act on. Each provider turns its SDK's errors into

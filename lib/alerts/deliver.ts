@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { audit } from "../audit/audit";
 import { env } from "../env";
 import { log } from "../log/logger";
-import { processSingleton } from "../store/singleton";
+import { processSingleton } from "../singleton";
 import { withHeader } from "./messages";
 
 /**

@@ -4,7 +4,7 @@ import { log } from "../log/logger";
 import { storeOp } from "../store/call";
 import { alertState, usageStore } from "../store/index";
 import { userKey, utcDay } from "../store/keys";
-import { processSingleton } from "../store/singleton";
+import { processSingleton } from "../singleton";
 import { sendAlert } from "./deliver";
 import { canaryLeakMessage, injectionBurstMessage, keyFailureMessage, SPEND_THRESHOLDS, spendMessage, usageSpikeMessage } from "./messages";
 

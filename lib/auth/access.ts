@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 import { storeOp } from "../store/call";
 import { userControlStore } from "../store/index";
 import { userKey } from "../store/keys";

@@ -1,7 +1,8 @@
 import "server-only";
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
-import { ApiError, errorResponse } from "../http/errors";
+import { ApiError } from "../errors";
+import { errorResponse } from "../http/errors";
 import { readCappedText } from "../http/body";
 import { log } from "../log/logger";
 import { authOptions } from "./options";

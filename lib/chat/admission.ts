@@ -5,7 +5,7 @@ import { costMicroUsd, type ModelPrice } from "../ai/prices";
 import type { PromptMessage, Usage } from "../ai/types";
 import { promptTokenBound } from "../ai/prompt";
 import { env } from "../env";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 import { describeError, log } from "../log/logger";
 import { formatWait } from "../ratelimit/format-wait";
 import type { Reservation } from "../ratelimit/ledger";

@@ -1,6 +1,6 @@
 import "server-only";
 import { env } from "../env";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 import type { ModelRef } from "../config/models";
 import { buildPrompt, newBoundary, type HistoryTurn } from "../ai/prompt";
 import { SYSTEM_PROMPT } from "../ai/system-prompt";

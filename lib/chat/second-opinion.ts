@@ -1,6 +1,6 @@
 import "server-only";
 import { env } from "../env";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 import { newBoundary, promptTokenBound } from "../ai/prompt";
 import { providerFor } from "../ai/providers";
 import { providerUserId } from "../ai/provider-user-id";

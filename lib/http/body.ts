@@ -1,4 +1,4 @@
-import { ApiError } from "./errors";
+import { ApiError } from "../errors";
 
 /** Reads a JSON body of at most `maxBytes` (see readCappedText). */
 export async function readJsonBody(req: Request, { maxBytes }: { maxBytes: number }): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { ApiError } from "./errors";
+import { ApiError } from "../errors";
 
 /**
  * Refuses cross-site requests to state-changing routes (CSRF). A browser always sends Origin on a

@@ -1,4 +1,5 @@
-import { ApiError, errorResponse } from "./errors";
+import { ApiError } from "../errors";
+import { errorResponse } from "./errors";
 
 /**
  * The largest request body any route of this app accepts: the chat's cap (CHAT_MAX_BODY_BYTES) may

@@ -5,7 +5,7 @@ import { mergeKeys, readSecretFile } from "../config/schema";
 import { env } from "../env";
 import { log } from "../log/logger";
 import { storeBackend } from "../store/backend";
-import { forgetProcessSingleton, processSingleton } from "../store/singleton";
+import { forgetProcessSingleton, processSingleton } from "../singleton";
 import { createKeyFailureStore, type KeyFailureStore } from "./failures";
 import { keyAgeDays, keyFingerprint, maskedKey, parseProviderKeys, type ProviderKey } from "./provider-keys";
 import type { KeyStatus } from "./status";

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { audit } from "../audit/audit";
 import { env } from "../env";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 import { log } from "../log/logger";
 import { budgetLedger, relayKeyStore } from "../store/index";
 import { storeBackend } from "../store/backend";

@@ -1,5 +1,5 @@
 import { maskSecrets } from "./redact";
-import { processSingleton } from "../store/singleton";
+import { processSingleton } from "../singleton";
 
 /**
  * The structured logger: one JSON object a line, metadata only. Callers pass named fields (ids,
@@ -9,7 +9,7 @@ export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, string | number | boolean | null | undefined>;
 
 const RANK = { debug: 10, info: 20, warn: 30, error: 40 } as const satisfies Record<LogLevel, number>;
-// Per process, not per bundle: start-up sets it once for every route (see lib/store/singleton.ts).
+// Per process, not per bundle: start-up sets it once for every route (see lib/singleton.ts).
 const settings = processSingleton("log.settings", () => ({ threshold: "info" as LogLevel }));
 
 export function setLogLevel(level: LogLevel): void {

@@ -1,10 +1,10 @@
 import "server-only";
 import { env } from "../env";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 import { storeBackend, type StoreBackend } from "../store/backend";
 import { storeOp } from "../store/call";
 import { hashKey, storeKey } from "../store/keys";
-import { processSingleton } from "../store/singleton";
+import { processSingleton } from "../singleton";
 import { MemorySlidingWindow } from "./memory";
 import { POLICIES, type PolicyName } from "./policies";
 import type { LimitResult, Limiter } from "./types";

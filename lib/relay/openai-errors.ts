@@ -1,4 +1,5 @@
-import { API_HEADERS, errorHeaders, type ApiError } from "../http/errors";
+import type { ApiError } from "../errors";
+import { API_HEADERS, errorHeaders } from "../http/errors";
 
 /**
  * Our errors in OpenAI's shape, `{ error: { message, type, param, code } }`, so clients built for

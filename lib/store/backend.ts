@@ -3,7 +3,7 @@ import type { Redis } from "@upstash/redis";
 import type { StoreConfig } from "../config/schema";
 import { env } from "../env";
 import { log } from "../log/logger";
-import { forgetProcessSingleton, processSingleton } from "./singleton";
+import { forgetProcessSingleton, processSingleton } from "../singleton";
 
 /**
  * The one place that decides where shared state lives, from configuration:

@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "../http/errors";
+import { ApiError } from "../errors";
 import { log } from "../log/logger";
 import { STORE_TIMEOUT_MS } from "./backend";
 

@@ -10,7 +10,7 @@ import { MemoryConversationStore, type ConversationStore } from "./conversations
 import { createUsageStore, type UsageStore } from "./usage";
 import { createUserControlStore, type UserControlStore } from "./user-controls";
 import { createRelayKeyStore, type RelayKeyStore } from "../keys/relay-store";
-import { forgetProcessSingleton, processSingleton } from "./singleton";
+import { forgetProcessSingleton, processSingleton } from "../singleton";
 
 /**
  * The process-wide stores, each made once on first use for the configured backend. Callers wrap

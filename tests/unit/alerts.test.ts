@@ -91,7 +91,7 @@ async function load(env: Record<string, string | undefined> = {}) {
     ...env,
   };
   for (const [name, value] of Object.entries(settings)) vi.stubEnv(name, value);
-  (await import("@/lib/store/singleton")).resetProcessSingletonsForTests();
+  (await import("@/lib/singleton")).resetProcessSingletonsForTests();
   vi.resetModules();
   const alerts = await import("@/lib/alerts/index");
   const stores = await import("@/lib/store/index");

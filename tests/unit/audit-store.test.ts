@@ -137,7 +137,7 @@ describe("audit() and auditGuard() (lib/audit/audit.ts)", () => {
       vi.stubEnv(name, value);
     }
     for (const name of ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "REDIS_URL"]) vi.stubEnv(name, undefined);
-    (await import("@/lib/store/singleton")).resetProcessSingletonsForTests();
+    (await import("@/lib/singleton")).resetProcessSingletonsForTests();
     vi.resetModules();
     const lines: { stream: string; record: Record<string, unknown> }[] = [];
     for (const stream of ["stdout", "stderr"] as const) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/errors";
 import { readJsonBody } from "@/lib/http/body";
 
 const URL_ = "https://chat.bulwark.test/api/chat";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { API_HEADERS, ApiError, ERROR_STATUS, errorResponse, internalError, type ErrorCode } from "@/lib/http/errors";
+import { ApiError, ERROR_STATUS, internalError, type ErrorCode } from "@/lib/errors";
+import { API_HEADERS, errorResponse } from "@/lib/http/errors";
 import { zodToApiError } from "@/lib/http/zod-error";
 
 describe("ApiError", () => {

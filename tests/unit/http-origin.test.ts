@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/errors";
 import { assertSameOrigin } from "@/lib/http/origin";
 
 const APP = "https://chat.bulwark.test";

@@ -156,9 +156,9 @@ describe("enforceLimit (lib/ratelimit/limiter.ts)", () => {
   };
   /** A fresh limiter module (its limiters, the store and the parsed env are process state), with its ApiError class. */
   const loadLimiter = async () => {
-    (await import("@/lib/store/singleton")).resetProcessSingletonsForTests();
+    (await import("@/lib/singleton")).resetProcessSingletonsForTests();
     vi.resetModules();
-    const { ApiError } = await import("@/lib/http/errors");
+    const { ApiError } = await import("@/lib/errors");
     return { ...(await import("@/lib/ratelimit/limiter")), ApiError };
   };
 

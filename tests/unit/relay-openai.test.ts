@@ -3,7 +3,7 @@ import { completionRequestSchema } from "@/lib/relay/openai-schema";
 import { completionBody, openAiChunkFormat } from "@/lib/relay/openai-format";
 import { openAiErrorBody, openAiErrorResponse } from "@/lib/relay/openai-errors";
 import { toConversation } from "@/lib/relay/conversation";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/errors";
 import { zodToApiError } from "@/lib/http/zod-error";
 
 const schema = completionRequestSchema({ maxMessageChars: 100 });

@@ -4,7 +4,7 @@ import { MAX_BYTES_PER_TOKEN, streamReply, WRITE_INTERVAL_MS, type ReplyOutcome 
 import { ProviderError } from "@/lib/ai/provider-error";
 import type { ChatEvent } from "@/lib/ai/stream-format";
 import type { ChatProvider, ChatRequest, StreamPart } from "@/lib/ai/types";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/errors";
 
 /** A provider driven by a test script, remembering every request it was given. */
 function fakeProvider(script: (request: ChatRequest) => AsyncGenerator<StreamPart>): ChatProvider & { calls: ChatRequest[] } {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { storeOpUndoingLate } from "@/lib/store/call";
 import { STORE_TIMEOUT_MS } from "@/lib/store/backend";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/errors";
 
 afterEach(() => vi.useRealTimers());
 

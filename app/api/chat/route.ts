@@ -1,6 +1,6 @@
 import { env } from "@/lib/env";
 import { withUser } from "@/lib/http/with-user";
-import { ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/errors";
 import { conversationStore } from "@/lib/store/index";
 import { historyOf } from "@/lib/store/conversations";
 import { storeOp } from "@/lib/store/call";

@@ -2,7 +2,7 @@ import "server-only";
 import { env } from "../../env";
 import type { ModelRef, Provider } from "../../config/models";
 import type { ChatProvider } from "../types";
-import { processSingleton } from "../../store/singleton";
+import { processSingleton } from "../../singleton";
 import { keyPool, type KeyProvider } from "../../keys/pool";
 import { pooledProvider } from "../../keys/failover";
 import { keyFingerprint, type ProviderKey } from "../../keys/provider-keys";

@@ -1,5 +1,6 @@
 import { withUser } from "@/lib/http/with-user";
-import { API_HEADERS, ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/errors";
+import { API_HEADERS } from "@/lib/http/errors";
 import { conversationStore } from "@/lib/store/index";
 import { storeOp } from "@/lib/store/call";
 import { isConversationId, renameSchema, type RenameBody } from "../schema";

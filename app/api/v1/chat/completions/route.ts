@@ -1,5 +1,6 @@
 import { env } from "@/lib/env";
-import { API_HEADERS, ApiError } from "@/lib/http/errors";
+import { ApiError } from "@/lib/errors";
+import { API_HEADERS } from "@/lib/http/errors";
 import { withApiKey } from "@/lib/http/with-api-key";
 import { startReply } from "@/lib/chat/reply";
 import { REPLY_BLOCKED, type ReplyOutcome } from "@/lib/ai/reply-stream";
