@@ -8,7 +8,7 @@ import { tokenBudgetFor } from "@/lib/chat/admission";
 import { conversationStore } from "@/lib/store/index";
 import { storeOp } from "@/lib/store/call";
 import { userControlsForPage } from "@/lib/auth/access";
-import { isAdmin } from "@/lib/auth/admin";
+import { isAdmin } from "@/lib/http/with-admin";
 
 export const metadata: Metadata = { title: "Chat" };
 

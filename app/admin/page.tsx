@@ -9,7 +9,7 @@ import { UsersSection } from "@/components/admin/users-section";
 import { userKeySchema } from "@/lib/admin/actions";
 import { isNoticeKey, noticeSection, type NoticeKey } from "@/lib/admin/notices";
 import { allApiKeys, eventQueryFrom, exportRangeFrom, keyReport, namesFor, recentEvents, spendOverview, userRowFor, usersForDay } from "@/lib/admin/queries";
-import { adminPageUser } from "@/lib/auth/admin";
+import { adminPageUser } from "@/lib/http/with-admin";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log/logger";

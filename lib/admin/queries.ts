@@ -4,7 +4,7 @@ import { AUDIT_QUERY_MAX } from "../audit/store";
 import { AUDIT_KINDS, type AuditEvent, type AuditQuery } from "../audit/types";
 import { env } from "../env";
 import { ApiError } from "../errors";
-import { zodToApiError } from "../http/zod-error";
+import { zodToApiError } from "../zod-error";
 import { providerKeyStatus } from "../keys/pool";
 import { listAllRelayKeys, relayKeysEnabled, type RelayKeyView } from "../keys/relay-keys";
 import type { KeyStatus } from "../keys/status";

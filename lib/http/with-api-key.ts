@@ -10,7 +10,7 @@ import { openAiErrorResponse } from "../relay/openai-errors";
 import type { UserControls } from "../store/user-controls";
 import { readJsonBody } from "./body";
 import { countRateLimited, toErrorResponse } from "./with-user";
-import { zodToApiError } from "./zod-error";
+import { zodToApiError } from "../zod-error";
 
 export type ApiKeyContext<T> = {
   req: NextRequest;

@@ -11,7 +11,7 @@ import { ApiError, internalError } from "../errors";
 import { errorResponse } from "./errors";
 import { assertSameOrigin } from "./origin";
 import { readJsonBody } from "./body";
-import { zodToApiError } from "./zod-error";
+import { zodToApiError } from "../zod-error";
 import { recordRefusal, type RefusalWhere } from "../store/refusals";
 import { readUserControls } from "../auth/access";
 import type { UserControls } from "../store/user-controls";

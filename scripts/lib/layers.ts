@@ -14,7 +14,10 @@ export type Layer = { name: string; paths: string[] };
 
 /** Lowest first. A path ending in "/" is a folder; anything else is one file. */
 export const LAYERS: Layer[] = [
-  { name: "foundation", paths: ["lib/errors.ts", "lib/singleton.ts", "lib/wire.ts", "lib/env.ts", "lib/config/", "lib/log/", "lib/crypto/"] },
+  {
+    name: "foundation",
+    paths: ["lib/errors.ts", "lib/zod-error.ts", "lib/singleton.ts", "lib/wire.ts", "lib/env.ts", "lib/config/", "lib/log/", "lib/crypto/"],
+  },
   { name: "store backend", paths: ["lib/store/"] },
   { name: "pure text logic", paths: ["lib/guard/", "lib/markdown/"] },
   { name: "domains", paths: ["lib/audit/", "lib/alerts/", "lib/ratelimit/", "lib/keys/", "lib/auth/", "lib/admin/"] },

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { chatRequestSchema } from "@/app/api/chat/schema";
-import { zodToApiError } from "@/lib/http/zod-error";
+import { zodToApiError } from "@/lib/zod-error";
 
 const MAX = 50;
 const MODELS = ["demo:demo", "openai:gpt-4o-mini"] as const;

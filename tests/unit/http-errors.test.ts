@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ApiError, ERROR_STATUS, internalError, type ErrorCode } from "@/lib/errors";
 import { API_HEADERS, errorResponse } from "@/lib/http/errors";
-import { zodToApiError } from "@/lib/http/zod-error";
+import { zodToApiError } from "@/lib/zod-error";
 
 describe("ApiError", () => {
   it.each([

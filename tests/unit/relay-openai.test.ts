@@ -4,7 +4,7 @@ import { completionBody, openAiChunkFormat } from "@/lib/relay/openai-format";
 import { openAiErrorBody, openAiErrorResponse } from "@/lib/relay/openai-errors";
 import { toConversation } from "@/lib/relay/conversation";
 import { ApiError } from "@/lib/errors";
-import { zodToApiError } from "@/lib/http/zod-error";
+import { zodToApiError } from "@/lib/zod-error";
 
 const schema = completionRequestSchema({ maxMessageChars: 100 });
 const user = (content: unknown) => ({ role: "user", content });

@@ -1,4 +1,4 @@
-import { notFoundRoute } from "@/lib/auth/admin";
+import { notFoundRoute } from "@/lib/http/with-admin";
 
 // Any other address under /api/admin, any method, anyone: the 404 a non-admin gets from the real
 // routes, so probing cannot tell which admin routes exist.

@@ -1,5 +1,5 @@
 import { allApiKeys } from "@/lib/admin/queries";
-import { notFoundRoute, withAdmin } from "@/lib/auth/admin";
+import { notFoundRoute, withAdmin } from "@/lib/http/with-admin";
 import { API_HEADERS } from "@/lib/http/errors";
 
 // GET /api/admin/api-keys – every user's API keys (never the keys themselves), most recently used first

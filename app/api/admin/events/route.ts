@@ -1,5 +1,5 @@
 import { eventQueryFrom, recentEvents } from "@/lib/admin/queries";
-import { notFoundRoute, withAdmin } from "@/lib/auth/admin";
+import { notFoundRoute, withAdmin } from "@/lib/http/with-admin";
 import { API_HEADERS } from "@/lib/http/errors";
 
 // GET /api/admin/events – recent security events, newest first (?kind=&user=&since=&limit=)

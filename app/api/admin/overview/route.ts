@@ -1,5 +1,5 @@
 import { keyReport, spendOverview, usersForDay } from "@/lib/admin/queries";
-import { notFoundRoute, withAdmin } from "@/lib/auth/admin";
+import { notFoundRoute, withAdmin } from "@/lib/http/with-admin";
 import { API_HEADERS } from "@/lib/http/errors";
 
 // GET /api/admin/overview – today's spend against the cap, the last 30 days, today's users, the provider keys

@@ -1,7 +1,7 @@
 import { auditExportStream } from "@/lib/admin/export";
 import { exportRangeFrom } from "@/lib/admin/queries";
 import { audit } from "@/lib/audit/audit";
-import { notFoundRoute, withAdmin } from "@/lib/auth/admin";
+import { notFoundRoute, withAdmin } from "@/lib/http/with-admin";
 import { API_HEADERS } from "@/lib/http/errors";
 import { userKey } from "@/lib/store/keys";
 

@@ -1,6 +1,6 @@
 import { revokeApiKey } from "@/lib/admin/actions";
-import { apiKeyActionResponse, readActionFields } from "@/lib/admin/request";
-import { notFoundRoute, withAdmin } from "@/lib/auth/admin";
+import { apiKeyActionResponse, readActionFields } from "@/lib/http/admin-request";
+import { notFoundRoute, withAdmin } from "@/lib/http/with-admin";
 
 // POST /api/admin/api-keys/:id/revoke – revoke anyone's API key, from the dashboard's form or as JSON (`{}`)
 export const POST = withAdmin(async ({ req, admin, params, requestId, limitHeaders }) => {

@@ -1,6 +1,6 @@
 import { blockUser, parseBlockAction, unblockUser } from "@/lib/admin/actions";
-import { actionResponse, readActionFields } from "@/lib/admin/request";
-import { notFoundRoute, withAdmin } from "@/lib/auth/admin";
+import { actionResponse, readActionFields } from "@/lib/http/admin-request";
+import { notFoundRoute, withAdmin } from "@/lib/http/with-admin";
 
 // POST /api/admin/users/:userKey/block – `action=block` or `action=unblock`, from the dashboard's form or as JSON
 export const POST = withAdmin(async ({ req, admin, params, requestId, limitHeaders }) => {

@@ -1,6 +1,6 @@
 import { setUserBudget } from "@/lib/admin/actions";
-import { actionResponse, readActionFields } from "@/lib/admin/request";
-import { notFoundRoute, withAdmin } from "@/lib/auth/admin";
+import { actionResponse, readActionFields } from "@/lib/http/admin-request";
+import { notFoundRoute, withAdmin } from "@/lib/http/with-admin";
 
 // POST /api/admin/users/:userKey/budget – `dailyTokens` (1,000 to 1,000,000,000; empty or null for the default), form or JSON
 export const POST = withAdmin(async ({ req, admin, params, requestId, limitHeaders }) => {

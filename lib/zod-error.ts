@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ApiError } from "../errors";
+import { ApiError } from "./errors";
 
 /**
  * A zod failure as a 400 that names each bad field with a sentence. The issue list itself, and the

@@ -1,9 +1,9 @@
 import "server-only";
-import { readCappedText, readJsonBody } from "../http/body";
+import { readCappedText, readJsonBody } from "./body";
 import { ApiError } from "../errors";
-import { API_HEADERS } from "../http/errors";
-import { ActionRefused, type ActionOutcome, type ApiKeyOutcome } from "./actions";
-import { noticeSection, type NoticeKey } from "./notices";
+import { API_HEADERS } from "./errors";
+import { ActionRefused, type ActionOutcome, type ApiKeyOutcome } from "../admin/actions";
+import { noticeSection, type NoticeKey } from "../admin/notices";
 
 /**
  * The two ways an admin action arrives: the dashboard's plain HTML forms (so it works without

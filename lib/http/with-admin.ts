@@ -1,18 +1,18 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
 import type { NextRequest } from "next/server";
-import { noticeForError, isFormPost, redirectToDashboard } from "../admin/request";
+import { noticeForError, isFormPost, redirectToDashboard } from "./admin-request";
 import { env } from "../env";
 import { ApiError } from "../errors";
-import { errorResponse } from "../http/errors";
-import { assertSameOrigin } from "../http/origin";
-import { routeParams, toErrorResponse, type RouteContext } from "../http/with-user";
+import { errorResponse } from "./errors";
+import { assertSameOrigin } from "./origin";
+import { routeParams, toErrorResponse, type RouteContext } from "./with-user";
 import { enforceLimit } from "../ratelimit/limiter";
 import type { PolicyName } from "../ratelimit/policies";
-import { readUserControls, userControlsForPage } from "./access";
-import { getPageUser } from "./page-session";
-import { getSessionUser } from "./session";
-import type { SessionUser } from "./types";
+import { readUserControls, userControlsForPage } from "../auth/access";
+import { getPageUser } from "../auth/page-session";
+import { getSessionUser } from "../auth/session";
+import type { SessionUser } from "../auth/types";
 
 /**
  * The admin role: the addresses in ADMIN_EMAILS, as the sign-in provider reported them, checked on

@@ -2,10 +2,10 @@ import "server-only";
 import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { ApiError } from "../errors";
-import { errorResponse } from "../http/errors";
-import { readCappedText } from "../http/body";
+import { errorResponse } from "./errors";
+import { readCappedText } from "./body";
 import { log } from "../log/logger";
-import { authOptions } from "./options";
+import { authOptions } from "../auth/options";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
