@@ -174,7 +174,7 @@ describe("scan:staged and the pre-commit hook", () => {
       const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
       const scripts = { prepare: pkg.scripts.prepare, "scan:staged": pkg.scripts["scan:staged"] };
       writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "fork", private: true, scripts }, null, 2));
-      for (const file of ["scripts/scan-secrets.ts", ".husky/pre-commit"]) {
+      for (const file of ["scripts/scan-secrets.ts", ".husky/pre-commit", "biome.jsonc"]) {
         mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
         copyFileSync(path.join(ROOT, file), path.join(dir, file));
       }
@@ -209,6 +209,15 @@ describe("scan:staged and the pre-commit hook", () => {
       const fixed = run({ command: "git", args: ["commit", "-q", "-m", "read the key from the environment"], cwd: dir });
       expect(fixed.code, fixed.output).toBe(0);
       expect(git({ cwd: dir, args: ["rev-parse", "HEAD"] })).not.toBe(head);
+
+      // The hook's second step: Biome refuses a staged file that is not formatted.
+      const before = git({ cwd: dir, args: ["rev-parse", "HEAD"] });
+      writeFileSync(path.join(dir, "lib/untidy.ts"), "export const   answer=42\n");
+      git({ cwd: dir, args: ["add", "lib/untidy.ts"] });
+      const untidy = run({ command: "git", args: ["commit", "-q", "-m", "untidy"], cwd: dir });
+      expect(untidy.code, untidy.output).not.toBe(0);
+      expect(untidy.output).toContain("lib/untidy.ts");
+      expect(git({ cwd: dir, args: ["rev-parse", "HEAD"] })).toBe(before);
     },
     SLOW,
   );
