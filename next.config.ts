@@ -1,7 +1,7 @@
 import type { NextConfig } from "next";
 import type { assertBuildEnvironment } from "./lib/config/build-checks";
 import { assertNoPublicSecrets } from "./lib/config/secrets";
-import { PROXY_BODY_COPY_BYTES } from "./lib/http/request-guard";
+import { PROXY_BODY_COPY_BYTES } from "./lib/config/limits";
 
 // Fail the build, not the first request: a secret behind NEXT_PUBLIC_ would be inlined into the
 // JavaScript every visitor downloads, and a malformed variable is better found now.

@@ -3,7 +3,7 @@
  * The hash is alone on the last line. Without an argument it reads the password from standard input,
  * so it need not appear in the shell history: `read -rs P && npm run -s auth:hash-password -- "$P"`.
  */
-import { hashPassword } from "../lib/auth/password-hash";
+import { hashPassword } from "../lib/crypto/password-hash";
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

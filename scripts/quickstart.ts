@@ -13,7 +13,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { hashPassword } from "../lib/auth/password-hash";
+import { hashPassword } from "../lib/crypto/password-hash";
 
 const ROOT = path.resolve(__dirname, "..");
 const ENV_FILE = path.join(ROOT, ".env.local");

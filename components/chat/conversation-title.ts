@@ -1,7 +1,7 @@
-import { TITLE_MAX_CHARS } from "@/lib/chat/titles";
+import { TITLE_MAX_CHARS } from "@/lib/ai/titles";
 
-/** The server's rules (lib/chat/titles.ts), shared so titles match before and after a reload. */
-export { TITLE_MAX_CHARS, titleFrom as titleFromMessage } from "@/lib/chat/titles";
+/** The server's rules (lib/ai/titles.ts), shared so titles match before and after a reload. */
+export { TITLE_MAX_CHARS, titleFrom as titleFromMessage } from "@/lib/ai/titles";
 
 /** Why a title would be refused, or null when it is fine. */
 export function titleProblem(title: string): string | null {

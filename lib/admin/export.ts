@@ -1,7 +1,7 @@
 import "server-only";
 import { describeError, log } from "../log/logger";
 import { storeOp } from "../store/call";
-import { auditLog } from "../store/index";
+import { auditLog } from "../audit/store";
 import type { ExportRange } from "./queries";
 
 /** Lines are sent in batches of about this many bytes: few enough writes, never the whole log in memory. */

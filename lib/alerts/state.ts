@@ -1,6 +1,7 @@
 import "server-only";
 import type { Redis } from "@upstash/redis";
-import type { StoreBackend } from "../store/backend";
+import { storeBackend, type StoreBackend } from "../store/backend";
+import { oncePerProcess } from "../store/once";
 import { storeKey } from "../store/keys";
 
 /**
@@ -74,4 +75,9 @@ class MemoryAlertState implements AlertState {
     const entry = this.entries.get(name);
     return entry && entry.expiresAt > now ? entry : undefined;
   }
+}
+
+/** The dedup claims and counters behind alerts, on the configured backend. */
+export function alertState(): Promise<AlertState> {
+  return oncePerProcess("store.alerts", async () => createAlertState(await storeBackend()));
 }

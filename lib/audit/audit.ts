@@ -2,7 +2,7 @@ import "server-only";
 import type { GuardFinding } from "../guard/types";
 import { log, type LogFields } from "../log/logger";
 import { storeOp } from "../store/call";
-import { auditLog } from "../store/index";
+import { auditLog } from "./store";
 import { userKey } from "../store/keys";
 import { hashId } from "../log/hash-id";
 import type { AuditInput, AuditKind } from "./types";

@@ -1,8 +1,10 @@
 import "server-only";
 import type { Redis } from "@upstash/redis";
-import type { StoreBackend } from "../store/backend";
 import { storeKey } from "../store/keys";
 import { AUDIT_KINDS, type AuditEvent, type AuditInput, type AuditKind, type AuditLog, type AuditQuery } from "./types";
+import { env } from "../env";
+import { storeBackend, type StoreBackend } from "../store/backend";
+import { oncePerProcess } from "../store/once";
 
 /**
  * The audit log on the store, append-only, metadata only.
@@ -162,4 +164,9 @@ class MemoryAuditLog implements AuditLog {
     const window = this.events.filter((event) => matchesQuery(event, { since, until }));
     for (const event of window) yield structuredClone(event);
   }
+}
+
+/** The audit log of this process, on the configured backend (kept AUDIT_RETENTION_DAYS). */
+export function auditLog(): Promise<AuditLog> {
+  return oncePerProcess("store.audit", async () => createAuditLog(await storeBackend(), { retentionDays: env().audit.retentionDays }));
 }

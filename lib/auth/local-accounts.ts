@@ -1,8 +1,8 @@
 import "server-only";
 import { env } from "../env";
-import { verifyAgainstDummy, verifyPassword } from "./password-hash";
+import { verifyAgainstDummy, verifyPassword } from "../crypto/password-hash";
 import { checkLimit, retryAfterSeconds } from "../ratelimit/limiter";
-import { clientIp } from "../http/client-ip";
+import { clientIp } from "../client-ip";
 import { audit } from "../audit/audit";
 import { userKey } from "../store/keys";
 

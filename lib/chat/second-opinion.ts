@@ -2,7 +2,7 @@ import "server-only";
 import { env } from "../env";
 import { ApiError } from "../errors";
 import { newBoundary, promptTokenBound } from "../ai/prompt";
-import { providerFor } from "../ai/providers";
+import { providerFor } from "../providers";
 import { providerUserId } from "../ai/provider-user-id";
 import type { Usage } from "../ai/types";
 import type { InjectionJudgeConfig } from "../config/schema";

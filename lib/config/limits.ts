@@ -1,3 +1,16 @@
+/**
+ * The largest request body any route of this app accepts: the chat's cap (CHAT_MAX_BODY_BYTES) may
+ * be raised to it and no further.
+ */
+export const MAX_REQUEST_BODY_BYTES = 1_048_576;
+/**
+ * How much of a body Next.js copies for the proxy (next.config.ts). It stops before the chunk that
+ * would pass this size, so the copy of a larger body ends somewhere past MAX_REQUEST_BODY_BYTES
+ * (chunks are 64 KB at most), never at it; and it waits for that much, or for the end of the body,
+ * before the proxy runs.
+ */
+export const PROXY_BODY_COPY_BYTES = 2 * MAX_REQUEST_BODY_BYTES;
+
 /** A limit of `requests` per `windowMs`, written `20/60s`, `5/15m`, `100/1h` or `1000/1d`. */
 export type RateLimitSpec = { requests: number; windowMs: number; source: string };
 

@@ -2,16 +2,14 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { parseRateLimit, type RateLimitSpec } from "./limits";
 import { parseModelList, type ModelRef } from "./models";
-import { isPasswordHash } from "../auth/password-hash";
+import { isPasswordHash } from "../crypto/password-hash";
 import { FILE_VARIABLES, looksLikeExampleSecret, SECRET_VARIABLES } from "./secrets";
-import { parseProviderKeys, type ProviderKey } from "../keys/provider-keys";
-import { LIST_PRICES, parsePriceList, type ModelPrice } from "../ai/prices";
+import { parseProviderKeys, type ProviderKey } from "./provider-keys";
+import { LIST_PRICES, parsePriceList, type ModelPrice } from "./prices";
 import { parseKeyList } from "../crypto/keyring";
-import type { EntityType } from "../guard/types";
-import { MAX_REQUEST_BODY_BYTES } from "../http/request-guard";
+import { type EntityType, PII_ENTITY_NAMES } from "./entities";
+import { MAX_REQUEST_BODY_BYTES } from "./limits";
 import { checkTransport, parseInsecureTransportList, tlsVerificationProblem, type TransportVariable } from "./transport";
-
-const PII_ENTITY_NAMES = ["EMAIL", "PHONE", "CARD", "IBAN", "SSN", "IP", "SECRET"] as const satisfies readonly EntityType[];
 
 /**
  * The environment, validated. `parseEnv` is pure so that tests, `next.config.ts` (at build) and the
@@ -102,7 +100,7 @@ const rawSchema = z.object({
 
   CHAT_RATE_LIMIT: optional(rateLimit("20/60s")),
   CHAT_MAX_MESSAGE_CHARS: optional(int({ min: 1, max: 100_000, message: "must be a whole number from 1 to 100000" })),
-  // At most what the proxy lets through to any route (lib/http/request-guard.ts).
+  // At most what the proxy lets through to any route (lib/config/limits.ts, enforced by lib/http/request-guard.ts).
   CHAT_MAX_BODY_BYTES: optional(
     int({ min: 1_024, max: MAX_REQUEST_BODY_BYTES, message: `must be a whole number of bytes from 1024 to ${MAX_REQUEST_BODY_BYTES}` }),
   ),

@@ -1,3 +1,5 @@
+import type { EntityType } from "../config/entities";
+
 /**
  * The shapes every guard stage shares. A stage is a pure function of its input and its policy; what
  * it decides is returned, never logged by the stage itself, so the pipeline writes one audit event
@@ -8,7 +10,7 @@
 export type GuardPolicy = "off" | "flag" | "redact" | "block";
 
 /** A detected entity's kind: the placeholder's name is its upper-case form (`EMAIL` → `[EMAIL_1]`). */
-export type EntityType = "EMAIL" | "PHONE" | "CARD" | "IBAN" | "SSN" | "IP" | "SECRET";
+export type { EntityType };
 
 /** A span of the text, in UTF-16 code units, end exclusive. */
 export type Span = { start: number; end: number; type: EntityType /** finer kind, e.g. "openai_key" for a SECRET */; subtype?: string };

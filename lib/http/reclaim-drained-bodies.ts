@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { MAX_REQUEST_BODY_BYTES } from "./request-guard";
+import { MAX_REQUEST_BODY_BYTES } from "../config/limits";
 
 /**
  * Gives back the memory of a large body that the server read and dropped.

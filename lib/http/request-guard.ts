@@ -1,18 +1,6 @@
 import { ApiError } from "../errors";
+import { MAX_REQUEST_BODY_BYTES } from "../config/limits";
 import { errorResponse } from "./errors";
-
-/**
- * The largest request body any route of this app accepts: the chat's cap (CHAT_MAX_BODY_BYTES) may
- * be raised to it and no further.
- */
-export const MAX_REQUEST_BODY_BYTES = 1_048_576;
-/**
- * How much of a body Next.js copies for the proxy (next.config.ts). It stops before the chunk that
- * would pass this size, so the copy of a larger body ends somewhere past MAX_REQUEST_BODY_BYTES
- * (chunks are 64 KB at most), never at it; and it waits for that much, or for the end of the body,
- * before the proxy runs.
- */
-export const PROXY_BODY_COPY_BYTES = 2 * MAX_REQUEST_BODY_BYTES;
 
 /**
  * Refusals the proxy makes before any route (next-auth's included) sees a request, or null:

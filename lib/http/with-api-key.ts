@@ -6,7 +6,7 @@ import { authenticateRelayKey } from "../keys/relay-keys";
 import type { RelayKeyRecord } from "../keys/relay-store";
 import { enforceApiKeyLimit, enforceLimit } from "../ratelimit/limiter";
 import type { PolicyName } from "../ratelimit/policies";
-import { openAiErrorResponse } from "../relay/openai-errors";
+import { openAiErrorResponse } from "./openai-errors";
 import type { UserControls } from "../store/user-controls";
 import { readJsonBody } from "./body";
 import { countRateLimited, toErrorResponse } from "./with-user";
@@ -30,7 +30,7 @@ export type ApiKeyContext<T> = {
  * limit and the owner's, which their chat in the browser shares (429). The key's comes first: a
  * request it refuses must not use up its owner's quota (whoever holds the key could otherwise spend
  * it). Errors are in
- * OpenAI's shape (lib/relay/openai-errors.ts); an unknown one is a generic 500 whose details go only
+ * OpenAI's shape (lib/http/openai-errors.ts); an unknown one is a generic 500 whose details go only
  * to the log, under the request id.
  */
 export function withApiKey<T = undefined>(

@@ -12,7 +12,7 @@ import { errorResponse } from "./errors";
 import { assertSameOrigin } from "./origin";
 import { readJsonBody } from "./body";
 import { zodToApiError } from "../zod-error";
-import { recordRefusal, type RefusalWhere } from "../store/refusals";
+import { recordRefusal, type RefusalWhere } from "../audit/refusals";
 import { readUserControls } from "../auth/access";
 import type { UserControls } from "../store/user-controls";
 
@@ -81,7 +81,7 @@ export function countRateLimited(userId: string, where: RefusalWhere) {
   };
 }
 
-/** `respond` writes the body: this app's shape by default, OpenAI's on the relay (lib/relay/openai-errors.ts). */
+/** `respond` writes the body: this app's shape by default, OpenAI's on the relay (lib/http/openai-errors.ts). */
 export function toErrorResponse({
   error,
   requestId,

@@ -7,7 +7,7 @@ import { describeError, log } from "../log/logger";
 import { storeOp } from "../store/call";
 import { userKey } from "../store/keys";
 import { keyFailureStore, type KeyPool } from "./pool";
-import { keyFingerprint, maskedKey, type ProviderKey } from "./provider-keys";
+import { keyFingerprint, maskedKey, type ProviderKey } from "../config/provider-keys";
 
 /**
  * A provider over a key pool. A key the provider rejects (401 or 403) before the reply starts is

@@ -7,7 +7,7 @@ import { log } from "../log/logger";
 import { storeBackend } from "../store/backend";
 import { forgetProcessSingleton, processSingleton } from "../singleton";
 import { createKeyFailureStore, type KeyFailureStore } from "./failures";
-import { keyAgeDays, keyFingerprint, maskedKey, parseProviderKeys, type ProviderKey } from "./provider-keys";
+import { keyAgeDays, keyFingerprint, maskedKey, parseProviderKeys, type ProviderKey } from "../config/provider-keys";
 import type { KeyStatus } from "./status";
 
 /**

@@ -1,7 +1,9 @@
 import "server-only";
 import type { Redis } from "@upstash/redis";
-import type { Keyring } from "../crypto/keyring";
-import type { StoreBackend } from "../store/backend";
+import { Keyring } from "../crypto/keyring";
+import { env } from "../env";
+import { storeBackend, type StoreBackend } from "../store/backend";
+import { oncePerProcess } from "../store/once";
 import { storeKey } from "../store/keys";
 
 /**
@@ -329,4 +331,13 @@ class MemoryRelayKeyStore implements RelayKeyStore {
     this.byHmac.delete(record.hmac);
     return true;
   }
+}
+
+/** Relay (personal API) keys of this process, stored as HMACs, on the configured backend. */
+export function relayKeyStore(): Promise<RelayKeyStore> {
+  return oncePerProcess("store.relay_keys", async () => {
+    const backend = await storeBackend();
+    const keys = env().conversations.encryptionKeys;
+    return createRelayKeyStore(backend, keys.length > 0 ? new Keyring(keys) : undefined);
+  });
 }

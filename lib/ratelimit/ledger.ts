@@ -1,6 +1,7 @@
 import "server-only";
 import type { Redis } from "@upstash/redis";
-import type { StoreBackend } from "../store/backend";
+import { storeBackend, type StoreBackend } from "../store/backend";
+import { oncePerProcess } from "../store/once";
 
 /**
  * The atomic step behind the concurrency cap and the budgets, on either backend, built from two
@@ -172,4 +173,9 @@ export class MemoryLedger implements Ledger {
     }
     return value;
   }
+}
+
+/** The ledger of this process, on the configured backend. */
+export function budgetLedger(): Promise<Ledger> {
+  return oncePerProcess("store.ledger", async () => createLedger(await storeBackend()));
 }

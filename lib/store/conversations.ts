@@ -1,5 +1,5 @@
 import type { HistoryTurn } from "../ai/prompt";
-import { titleFrom } from "../chat/titles";
+import { titleFrom } from "../ai/titles";
 import type { Conversation, ConversationSummary, StoredMessage } from "../wire";
 
 export type { Conversation, ConversationSummary, StoredMessage };

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { JSDOM } from "jsdom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { costMicroUsd, LIST_PRICES } from "../../lib/ai/prices";
+import { costMicroUsd, LIST_PRICES } from "../../lib/config/prices";
 import { generateKey } from "../../lib/crypto/keyring";
 import { userKey } from "../../lib/store/keys";
 import { formatCount, formatUsd } from "../../components/admin/format";

@@ -17,7 +17,7 @@ import { signIn } from "../support/auth";
 import { postChat, readEvents, type ChatEvent } from "../support/chat-client";
 import { appEnv, makeUsers, type TestUser } from "../support/test-env";
 import { fakeOpenAIKey } from "../support/fake-keys";
-import { keyFingerprint } from "../../lib/keys/provider-keys";
+import { keyFingerprint } from "../../lib/config/provider-keys";
 
 type Hook = { server: Server; url: string; messages: { text: string }[] };
 

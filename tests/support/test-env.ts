@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { hashPassword } from "../../lib/auth/password-hash";
+import { hashPassword } from "../../lib/crypto/password-hash";
 import { fakeAnthropicKey, fakeOpenAIKey, fakeSecret } from "./fake-keys";
 
 /**

@@ -146,7 +146,7 @@ describe("audit() and auditGuard() (lib/audit/audit.ts)", () => {
         return true;
       });
     }
-    return { ...(await import("@/lib/audit/audit")), stores: await import("@/lib/store/index"), lines };
+    return { ...(await import("@/lib/audit/audit")), stores: await import("@/lib/audit/store"), lines };
   }
 
   it("stores a guard decision under the user's store hash and logs it as a warning, without any text", async () => {

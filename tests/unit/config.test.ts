@@ -6,8 +6,8 @@ import { DEFAULTS, ENV_VARIABLES, EnvError, parseEnv, type Env } from "@/lib/con
 import { parseRateLimit } from "@/lib/config/limits";
 import { parseModelList } from "@/lib/config/models";
 import { FILE_VARIABLES, findPublicSecrets, looksLikeExampleSecret, SECRET_VARIABLES } from "@/lib/config/secrets";
-import { hashPassword } from "@/lib/auth/password-hash";
-import { LIST_PRICES } from "@/lib/ai/prices";
+import { hashPassword } from "@/lib/crypto/password-hash";
+import { LIST_PRICES } from "@/lib/config/prices";
 
 type Source = Record<string, string | undefined>;
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { demoProvider } from "@/lib/ai/providers/demo";
+import { demoProvider } from "@/lib/providers/demo";
 import { buildPrompt } from "@/lib/ai/prompt";
 import type { ChatRequest, PromptMessage, StreamPart } from "@/lib/ai/types";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type EnvError, parseEnv } from "@/lib/config/schema";
-import { keyAgeDays, keyFingerprint, maskedKey, parseProviderKeys } from "@/lib/keys/provider-keys";
+import { keyAgeDays, keyFingerprint, maskedKey, parseProviderKeys } from "@/lib/config/provider-keys";
 import { KeyPool } from "@/lib/keys/pool";
 import { pooledProvider } from "@/lib/keys/failover";
 import { ProviderError } from "@/lib/ai/provider-error";

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { hashPassword, isPasswordHash, verifyAgainstDummy, verifyPassword } from "@/lib/auth/password-hash";
+import { hashPassword, isPasswordHash, verifyAgainstDummy, verifyPassword } from "@/lib/crypto/password-hash";
 
 // Small scrypt parameters keep the suite fast; one test below uses the (expensive) defaults.
 const FAST = { log2N: 10, r: 8, p: 1 } as const;

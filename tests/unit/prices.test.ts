@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { costMicroUsd, LIST_PRICES, parsePriceList } from "@/lib/ai/prices";
+import { costMicroUsd, LIST_PRICES, parsePriceList } from "@/lib/config/prices";
 
 describe("parsePriceList", () => {
   it("parses provider:model=IN/OUT entries in USD per million tokens", () => {

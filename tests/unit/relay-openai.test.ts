@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { completionRequestSchema } from "@/lib/relay/openai-schema";
 import { completionBody, openAiChunkFormat } from "@/lib/relay/openai-format";
-import { openAiErrorBody, openAiErrorResponse } from "@/lib/relay/openai-errors";
+import { openAiErrorBody, openAiErrorResponse } from "@/lib/http/openai-errors";
 import { toConversation } from "@/lib/relay/conversation";
 import { ApiError } from "@/lib/errors";
 import { zodToApiError } from "@/lib/zod-error";

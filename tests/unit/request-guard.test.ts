@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MAX_REQUEST_BODY_BYTES, refuseMalformedRequest } from "@/lib/http/request-guard";
+import { MAX_REQUEST_BODY_BYTES } from "@/lib/config/limits";
+import { refuseMalformedRequest } from "@/lib/http/request-guard";
 import { safeRedirect } from "@/lib/auth/options";
 import { safeCallbackUrl } from "@/lib/auth/safe-callback-url";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sdkProvider } from "../../lib/ai/providers/sdk-provider";
+import { sdkProvider } from "../../lib/providers/sdk-provider";
 import { ProviderError } from "../../lib/ai/provider-error";
 import type { ChatRequest, StreamPart } from "../../lib/ai/types";
 
@@ -75,7 +75,7 @@ describe("sdkProvider", () => {
 
 describe("the output cap OpenAI's client sends", () => {
   it("is max_completion_tokens for OpenAI itself, its regional hosts included, and max_tokens for compatible servers", async () => {
-    const { outputCapField } = await import("../../lib/ai/providers/openai");
+    const { outputCapField } = await import("../../lib/providers/openai");
     for (const url of [undefined, "https://api.openai.com/v1", "https://eu.api.openai.com/v1", "https://us.api.openai.com/v1/"])
       expect(outputCapField(url)).toBe("max_completion_tokens");
     for (const url of [

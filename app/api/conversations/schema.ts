@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TITLE_MAX_CHARS } from "@/lib/chat/titles";
+import { TITLE_MAX_CHARS } from "@/lib/ai/titles";
 
 /** The one body PATCH /api/conversations/:id accepts: a new title. */
 export const renameSchema = z.strictObject({

@@ -1,6 +1,6 @@
 import "server-only";
 import OpenAI from "openai";
-import type { ChatProvider, ChatRequest, StreamPart } from "../types";
+import type { ChatProvider, ChatRequest, StreamPart } from "../ai/types";
 import { sdkProvider } from "./sdk-provider";
 
 /**

@@ -1,9 +1,9 @@
 import "server-only";
-import { audit } from "../audit/audit";
-import { storeOp } from "./call";
-import { usageStore } from "./index";
-import { userKey, utcDay } from "./keys";
-import type { RefusalReason } from "./usage";
+import { audit } from "./audit";
+import { storeOp } from "../store/call";
+import { usageStore } from "../store/index";
+import { userKey, utcDay } from "../store/keys";
+import type { RefusalReason } from "../store/usage";
 
 /** Where a refusal happened; `apiKey` is the id of the relay key the request came with. */
 export type RefusalWhere = { route: string; requestId: string; apiKey?: string };

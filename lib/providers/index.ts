@@ -1,11 +1,11 @@
 import "server-only";
-import { env } from "../../env";
-import type { ModelRef, Provider } from "../../config/models";
-import type { ChatProvider } from "../types";
-import { processSingleton } from "../../singleton";
-import { keyPool, type KeyProvider } from "../../keys/pool";
-import { pooledProvider } from "../../keys/failover";
-import { keyFingerprint, type ProviderKey } from "../../keys/provider-keys";
+import { env } from "../env";
+import type { ModelRef, Provider } from "../config/models";
+import type { ChatProvider } from "../ai/types";
+import { processSingleton } from "../singleton";
+import { keyPool, type KeyProvider } from "../keys/pool";
+import { pooledProvider } from "../keys/failover";
+import { keyFingerprint, type ProviderKey } from "../config/provider-keys";
 
 /**
  * Provider clients, created lazily and kept per process: an SDK whose provider is not in use is

@@ -1,5 +1,5 @@
-import type { ChatProvider, ChatRequest, StreamPart } from "../types";
-import { failureForStatus, ProviderError } from "../provider-error";
+import type { ChatProvider, ChatRequest, StreamPart } from "../ai/types";
+import { failureForStatus, ProviderError } from "../ai/provider-error";
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 

@@ -1,4 +1,4 @@
-import type { ChatProvider, ChatRequest, PromptMessage, StreamPart } from "../types";
+import type { ChatProvider, ChatRequest, PromptMessage, StreamPart } from "../ai/types";
 
 /**
  * The offline demo model: no key, no network. It streams a deterministic markdown reply that shows

@@ -1,6 +1,6 @@
 import "server-only";
 import Anthropic from "@anthropic-ai/sdk";
-import type { ChatProvider, ChatRequest, StreamPart } from "../types";
+import type { ChatProvider, ChatRequest, StreamPart } from "../ai/types";
 import { sdkProvider } from "./sdk-provider";
 
 /** Anthropic's Messages API; the system prompt travels in its own field, never as a turn. */

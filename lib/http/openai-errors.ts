@@ -1,5 +1,5 @@
 import type { ApiError } from "../errors";
-import { API_HEADERS, errorHeaders } from "../http/errors";
+import { API_HEADERS, errorHeaders } from "./errors";
 
 /**
  * Our errors in OpenAI's shape, `{ error: { message, type, param, code } }`, so clients built for
