@@ -5,7 +5,7 @@ import { modelLabel } from "@/components/chat/model-label";
 import { getPageUser } from "@/lib/auth/page-session";
 import { env } from "@/lib/env";
 import { tokenBudgetFor } from "@/lib/chat/admission";
-import { conversationStore } from "@/lib/store/index";
+import { conversationStore } from "@/lib/conversations/store";
 import { storeOp } from "@/lib/store/call";
 import { userControlsForPage } from "@/lib/auth/access";
 import { isAdmin } from "@/lib/http/with-admin";

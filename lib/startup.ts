@@ -2,7 +2,7 @@ import "server-only";
 import type { Env } from "./config/schema";
 import { log, setLogLevel } from "./log/logger";
 import { lastStoreConnectionError, STORE_TIMEOUT_MS, storeBackend } from "./store/backend";
-import { keyPool } from "./keys/pool";
+import { keyPool } from "./provider-keys/pool";
 
 /** One line at start-up that says how this instance is configured (never a secret). */
 export function logStartup(config: Env): void {

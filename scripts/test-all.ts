@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:f
 import path from "node:path";
 import { fakeAnthropicKey, fakeOpenAIKey, fakeSecret } from "../tests/support/fake-keys";
 import { findBrowser } from "../tests/support/browser";
-import { RELAY_KEY_PATTERN } from "../lib/keys/relay-key";
+import { RELAY_KEY_PATTERN } from "../lib/api-keys/key-format";
 
 const ROOT = path.resolve(__dirname, "..");
 const RUN_DIR = path.join(ROOT, ".test-run");

@@ -1,4 +1,4 @@
-import type { RefusalReason } from "@/lib/store/usage";
+import type { RefusalReason } from "@/lib/usage/store";
 
 /**
  * How the dashboard writes its figures. Money arrives in millionths of a dollar and is shown

@@ -1,5 +1,5 @@
 import type { KeyReport } from "@/lib/admin/queries";
-import type { KeyStatus } from "@/lib/keys/status";
+import type { KeyStatus } from "@/lib/provider-keys/status";
 import { formatCount, formatTime } from "./format";
 import { type Loaded, Problem, Section } from "./section";
 

@@ -1,5 +1,5 @@
 import type { UserRow } from "@/lib/admin/queries";
-import type { RefusalReason } from "@/lib/store/usage";
+import type { RefusalReason } from "@/lib/usage/store";
 import { formatCount, formatUsd, REFUSAL_LABELS, shortKey } from "./format";
 import { ActionNotice, type ActionNoticeData, type Loaded, Problem, Section } from "./section";
 import { type ActionContext, UserActions } from "./user-actions";

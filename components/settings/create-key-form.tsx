@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import type { ApiFailure } from "@/components/chat/api-client";
-import { RELAY_KEY_LIMITS } from "@/lib/keys/relay-key-limits";
+import { RELAY_KEY_LIMITS } from "@/lib/api-keys/limits";
 import { draftToRequest, EMPTY_DRAFT, fieldErrorsFrom, type DraftField, type FieldErrors, type KeyDraft } from "./key-draft";
 import { EXPIRY_CHOICES, formatCount } from "./key-format";
 import { FormField, NumberField } from "./form-field";

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { ConfirmPanel } from "@/components/confirm-panel";
-import { RELAY_KEY_LIMITS } from "@/lib/keys/relay-key-limits";
+import { RELAY_KEY_LIMITS } from "@/lib/api-keys/limits";
 import { GRACE_CHOICES } from "./key-format";
 import type { RelayKeyView } from "./types";
 

@@ -1,4 +1,4 @@
-import type { RelayKeyView } from "@/lib/keys/relay-keys";
+import type { RelayKeyView } from "@/lib/api-keys/api-keys";
 import type { KeyLimits } from "@/lib/wire";
 
 // Type-only: the server's view of a key and the owner's limits, so the page and the API cannot drift apart.

@@ -4,12 +4,12 @@ import { audit } from "../audit/audit";
 import type { AuditKind } from "../audit/types";
 import type { SessionUser } from "../auth/types";
 import { ApiError } from "../errors";
-import { revokeAnyRelayKey } from "../keys/relay-keys";
+import { revokeAnyRelayKey } from "../api-keys/api-keys";
 import { storeOp } from "../store/call";
-import { relayKeyStore } from "../keys/relay-store";
-import { userControlStore } from "../store/index";
+import { relayKeyStore } from "../api-keys/store";
+import { userControlStore } from "../accounts/controls";
 import { userKey } from "../store/keys";
-import type { UserControlStore } from "../store/user-controls";
+import type { UserControlStore } from "../accounts/controls";
 import { NOTICES, type NoticeKey } from "./notices";
 
 /**
@@ -45,7 +45,7 @@ export class ActionRefused extends ApiError {
   }
 }
 
-/** An API key as its routes name it: the UUID it was made with (lib/keys/relay-keys.ts). */
+/** An API key as its routes name it: the UUID it was made with (lib/api-keys/api-keys.ts). */
 export const apiKeyIdSchema = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
 
 export type ActionOutcome = { notice: NoticeKey; user: { userKey: string; blocked: boolean; dailyTokens: number | null } };

@@ -5,15 +5,16 @@ import { AUDIT_KINDS, type AuditEvent, type AuditQuery } from "../audit/types";
 import { env } from "../env";
 import { ApiError } from "../errors";
 import { zodToApiError } from "../zod-error";
-import { providerKeyStatus } from "../keys/pool";
-import { listAllRelayKeys, relayKeysEnabled, type RelayKeyView } from "../keys/relay-keys";
-import type { KeyStatus } from "../keys/status";
+import { providerKeyStatus } from "../provider-keys/pool";
+import { listAllRelayKeys, relayKeysEnabled, type RelayKeyView } from "../api-keys/api-keys";
+import type { KeyStatus } from "../provider-keys/status";
 import { storeOp } from "../store/call";
 import { auditLog } from "../audit/store";
-import { usageStore, userControlStore } from "../store/index";
+import { usageStore } from "../usage/store";
+import { userControlStore } from "../accounts/controls";
 import { userKey, utcDay } from "../store/keys";
 import { userKeySchema } from "./actions";
-import type { UsageRecord } from "../store/usage";
+import type { UsageRecord } from "../usage/store";
 
 /**
  * The dashboard's figures, as plain functions that both the page and the JSON API call, so the two

@@ -2,7 +2,7 @@ import "server-only";
 import { env } from "../env";
 import { log } from "../log/logger";
 import { storeOp } from "../store/call";
-import { usageStore } from "../store/index";
+import { usageStore } from "../usage/store";
 import { alertState } from "./state";
 import { userKey, utcDay } from "../store/keys";
 import { processSingleton } from "../singleton";

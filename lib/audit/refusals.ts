@@ -1,9 +1,9 @@
 import "server-only";
 import { audit } from "./audit";
 import { storeOp } from "../store/call";
-import { usageStore } from "../store/index";
+import { usageStore } from "../usage/store";
 import { userKey, utcDay } from "../store/keys";
-import type { RefusalReason } from "../store/usage";
+import type { RefusalReason } from "../usage/store";
 
 /** Where a refusal happened; `apiKey` is the id of the relay key the request came with. */
 export type RefusalWhere = { route: string; requestId: string; apiKey?: string };

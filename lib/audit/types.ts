@@ -43,7 +43,7 @@ export type AuditEvent = {
   user?: string;
   /** For admin actions: the admin, as `userKey(adminId)`. */
   actor?: string;
-  /** For relay (personal API) keys: the key's id, never the key (lib/keys/relay-keys.ts). */
+  /** For relay (personal API) keys: the key's id, never the key (lib/api-keys/api-keys.ts). */
   apiKey?: string;
   /** The route or surface, e.g. `/api/chat`, `signin`, `admin`. */
   route?: string;

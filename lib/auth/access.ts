@@ -1,9 +1,9 @@
 import "server-only";
 import { ApiError } from "../errors";
 import { storeOp } from "../store/call";
-import { userControlStore } from "../store/index";
+import { userControlStore } from "../accounts/controls";
 import { userKey } from "../store/keys";
-import type { UserControls } from "../store/user-controls";
+import type { UserControls } from "../accounts/controls";
 import { audit } from "../audit/audit";
 
 /**

@@ -8,7 +8,7 @@ import { authorizeLocalUser } from "./local-accounts";
 import { log } from "../log/logger";
 import { audit } from "../audit/audit";
 import { storeOp } from "../store/call";
-import { userControlStore } from "../store/index";
+import { userControlStore } from "../accounts/controls";
 import { userKey } from "../store/keys";
 import { readUserControls, sessionsEndedForPage } from "./access";
 import { safeCallbackUrl } from "./safe-callback-url";

@@ -12,11 +12,11 @@ import type { Reservation } from "../ratelimit/ledger";
 import { CAPS } from "../ratelimit/policies";
 import { storeOp, storeOpUndoingLate } from "../store/call";
 import { budgetLedger } from "../ratelimit/ledger";
-import { usageStore } from "../store/index";
+import { usageStore } from "../usage/store";
 import { apiKeyTokensKey, nextUtcMidnight, storeKey, userKey, utcDay } from "../store/keys";
-import type { RefusalReason } from "../store/usage";
+import type { RefusalReason } from "../usage/store";
 import { recordRefusal, type RefusalWhere } from "../audit/refusals";
-import { relayKeyStore } from "../keys/relay-store";
+import { relayKeyStore } from "../api-keys/store";
 import { storeBackend } from "../store/backend";
 import { checkSpendThresholds, checkUsageSpike } from "../alerts/index";
 import type { TokenBudget } from "../wire";
@@ -44,7 +44,7 @@ const DAY_TTL_SECONDS = 2 * 86_400;
 const LEASE_MARGIN_MS = 30_000;
 
 /**
- * `dailyTokens` is the user's own budget when an admin set one (lib/store/user-controls.ts), else
+ * `dailyTokens` is the user's own budget when an admin set one (lib/accounts/controls.ts), else
  * DAILY_TOKEN_BUDGET applies. `where` (route and request id) goes into the audit event of a refusal.
  * A request made with a relay key names it in `apiKey`: its own daily budget, when it has one, is
  * reserved as well (both must have room), and what the call used is added to the key's counters.

@@ -17,7 +17,7 @@ import { createOutputGuard } from "../guard/output/pipeline";
 import { auditGuard, type AuditContext } from "../audit/audit";
 import { alertCanaryLeak, noteInjectionBlock } from "../alerts/index";
 import { countRefusal } from "../audit/refusals";
-import type { UserControls } from "../store/user-controls";
+import type { UserControls } from "../accounts/controls";
 import { describeError, log } from "../log/logger";
 import { hashId } from "../log/hash-id";
 import { userKey } from "../store/keys";

@@ -238,7 +238,7 @@ export type LocalUser = { email: string; passwordHash: string };
 
 /**
  * Where a provider's keys come from, in order of preference: the list variable, then the single one,
- * each either a value or a file. File sources are re-read by the live key pool (lib/keys/pool.ts)
+ * each either a value or a file. File sources are re-read by the live key pool (lib/provider-keys/pool.ts)
  * when the file changes, so a key rotated in a secret manager takes effect without a restart.
  */
 export type KeySource = { variable: string } & ({ kind: "value"; keys: ProviderKey[] } | { kind: "file"; path: string; keys: ProviderKey[] });

@@ -14,7 +14,7 @@ import { readJsonBody } from "./body";
 import { zodToApiError } from "../zod-error";
 import { recordRefusal, type RefusalWhere } from "../audit/refusals";
 import { readUserControls } from "../auth/access";
-import type { UserControls } from "../store/user-controls";
+import type { UserControls } from "../accounts/controls";
 
 const DEFAULT_MAX_BODY_BYTES = 16_384;
 

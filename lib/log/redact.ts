@@ -14,7 +14,7 @@ const RULES: [RegExp, string][] = [
   [/\bxox[abposr]-[A-Za-z0-9-]{10,}/g, "[REDACTED_KEY]"],
   [/\bAIza[0-9A-Za-z_-]{35}\b/g, "[REDACTED_KEY]"],
   [/\b[rs]k_(live|test)_[A-Za-z0-9]{16,}/g, "[REDACTED_KEY]"],
-  // Bulwark's own relay keys (lib/keys/relay-key.ts), even mistyped ones
+  // Bulwark's own relay keys (lib/api-keys/key-format.ts), even mistyped ones
   [/\bbwk_[A-Za-z0-9]{16,}/g, "[REDACTED_KEY]"],
   // cookie headers and next-auth cookies: the whole value
   [/((?:^|[\s;,])(?:__Secure-|__Host-)?next-auth\.[\w.-]+=)[^;\s,]+/g, "$1[REDACTED]"],

@@ -3,13 +3,13 @@ import { env } from "../env";
 import type { ModelRef, Provider } from "../config/models";
 import type { ChatProvider } from "../ai/types";
 import { processSingleton } from "../singleton";
-import { keyPool, type KeyProvider } from "../keys/pool";
-import { pooledProvider } from "../keys/failover";
+import { keyPool, type KeyProvider } from "../provider-keys/pool";
+import { pooledProvider } from "../provider-keys/failover";
 import { keyFingerprint, type ProviderKey } from "../config/provider-keys";
 
 /**
  * Provider clients, created lazily and kept per process: an SDK whose provider is not in use is
- * never even loaded. Each provider draws its key from a live pool (lib/keys/pool.ts), with one SDK
+ * never even loaded. Each provider draws its key from a live pool (lib/provider-keys/pool.ts), with one SDK
  * client per key; keys go nowhere but the SDK.
  */
 const providers = processSingleton("ai.providers", () => new Map<Provider, ChatProvider>());

@@ -30,7 +30,7 @@ let app: AppServer;
 let prefix: string;
 
 const keyOf = (name: Name) => userKey(`credentials:${name}@example.test`);
-/** Any full relay key: `bwk_` and 46 base62 characters (lib/keys/relay-key.ts). */
+/** Any full relay key: `bwk_` and 46 base62 characters (lib/api-keys/key-format.ts). */
 const FULL_KEY = /bwk_[0-9A-Za-z]{46}/;
 
 beforeAll(async () => {
@@ -106,7 +106,7 @@ async function adminEvents(query: string): Promise<AuditEvent[]> {
 }
 
 /**
- * Usage as the relay records it (lib/keys/relay-store.ts, lib/store/keys.ts), written straight into
+ * Usage as the relay records it (lib/api-keys/store.ts, lib/store/keys.ts), written straight into
  * Redis: this file tests what the dashboard shows of it, and needs no provider round trip for that.
  */
 async function recordUse(

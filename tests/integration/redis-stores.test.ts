@@ -10,7 +10,7 @@ import { Ratelimit } from "@upstash/ratelimit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLedger, type Reservation } from "../../lib/ratelimit/ledger";
 import { tcpRequester, StoreConnectionError } from "../../lib/store/tcp-requester";
-import { createUsageStore } from "../../lib/store/usage";
+import { createUsageStore } from "../../lib/usage/store";
 import { startRedisRig, type RedisRig } from "../support/redis-clients";
 
 let rig: RedisRig;

@@ -11,7 +11,7 @@ import OpenAI from "openai";
 import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKey } from "../../lib/crypto/keyring";
-import { generateRelayKey } from "../../lib/keys/relay-key";
+import { generateRelayKey } from "../../lib/api-keys/key-format";
 import { userKey } from "../../lib/store/keys";
 import { startApp, type AppServer } from "../support/app-server";
 import { pageCall, sessionCache } from "../support/app-calls";

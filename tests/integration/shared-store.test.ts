@@ -206,7 +206,7 @@ async function poll<T>(
   }
 }
 
-/** The usage records of one scenario (lib/store/usage.ts): per-user hashes and the day's totals, as Redis holds them. */
+/** The usage records of one scenario (lib/usage/store.ts): per-user hashes and the day's totals, as Redis holds them. */
 async function usageRecords(prefix: string): Promise<{ users: Record<string, string>[]; total: Record<string, string> | undefined }> {
   const hashes = (await dumpRedis(redis.url)).filter((entry) => entry.key.startsWith(`${prefix}:usage:`) && entry.type === "hash");
   const asObject = (values: string[]) => Object.fromEntries(values.flatMap((v, i) => (i % 2 === 0 ? [[v, values[i + 1] ?? ""]] : [])));

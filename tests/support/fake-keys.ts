@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { generateRelayKey } from "../../lib/keys/relay-key";
+import { generateRelayKey } from "../../lib/api-keys/key-format";
 
 /**
  * Fake credentials of the real shapes, made at run time: a literal key in the repository would trip

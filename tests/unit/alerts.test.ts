@@ -94,7 +94,7 @@ async function load(env: Record<string, string | undefined> = {}) {
   (await import("@/lib/singleton")).resetProcessSingletonsForTests();
   vi.resetModules();
   const alerts = await import("@/lib/alerts/index");
-  const stores = { ...(await import("@/lib/store/index")), ...(await import("@/lib/audit/store")), ...(await import("@/lib/alerts/state")) };
+  const stores = { ...(await import("@/lib/usage/store")), ...(await import("@/lib/audit/store")), ...(await import("@/lib/alerts/state")) };
   const alertEvents = async () => (await (await stores.auditLog()).recent({ limit: 100, kinds: ["alert."] })).reverse();
   return { ...alerts, stores, alertEvents };
 }

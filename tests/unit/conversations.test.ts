@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { CONVERSATION_LIMITS, historyOf, MemoryConversationStore, titleFrom, type Conversation } from "@/lib/store/conversations";
+import { CONVERSATION_LIMITS, historyOf, MemoryConversationStore, titleFrom, type Conversation } from "@/lib/conversations/store";
 import type { HistoryTurn } from "@/lib/ai/prompt";
 
 const turn = (role: HistoryTurn["role"], content: string): HistoryTurn => ({ role, content });
@@ -393,13 +393,13 @@ describe("MemoryConversationStore: expiry", () => {
   });
 });
 
-describe("conversationStore (lib/store/index.ts)", () => {
+describe("conversationStore (lib/conversations/store.ts)", () => {
   afterEach(() => {
     vi.unstubAllEnvs();
   });
 
   it("is one store for the whole process, in memory when no shared store is configured", async () => {
-    const { conversationStore } = await import("@/lib/store");
+    const { conversationStore } = await import("@/lib/conversations/store");
     const { resetEnvForTests } = await import("@/lib/env");
     vi.stubEnv("NEXTAUTH_SECRET", randomBytes(24).toString("hex"));
     vi.stubEnv("GITHUB_ID", "Iv1.abcdef");

@@ -4,8 +4,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type EnvError, parseEnv } from "@/lib/config/schema";
 import { keyAgeDays, keyFingerprint, maskedKey, parseProviderKeys } from "@/lib/config/provider-keys";
-import { KeyPool } from "@/lib/keys/pool";
-import { pooledProvider } from "@/lib/keys/failover";
+import { KeyPool } from "@/lib/provider-keys/pool";
+import { pooledProvider } from "@/lib/provider-keys/failover";
 import { ProviderError } from "@/lib/ai/provider-error";
 import type { ChatProvider, ChatRequest, StreamPart } from "@/lib/ai/types";
 import type { ProviderConfig } from "@/lib/config/schema";
@@ -14,7 +14,7 @@ import { fakeAnthropicKey, fakeOpenAIKey, fakeSecret } from "../support/fake-key
 const recorded = vi.hoisted(() => ({ audits: [] as unknown[], alerts: [] as unknown[], failures: [] as [string, number][] }));
 vi.mock("@/lib/audit/audit", () => ({ audit: async (event: unknown) => void recorded.audits.push(event) }));
 vi.mock("@/lib/alerts", () => ({ alertKeyFailure: async (alert: unknown) => void recorded.alerts.push(alert) }));
-vi.mock(import("@/lib/keys/pool"), async (original) => ({
+vi.mock(import("@/lib/provider-keys/pool"), async (original) => ({
   ...(await original()),
   keyFailureStore: async () => ({ record: async (fp: string, status: number) => void recorded.failures.push([fp, status]), readAll: async () => new Map() }),
 }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { generateRelayKey, isWellFormedRelayKey, RELAY_KEY_LENGTH, RELAY_KEY_PATTERN, relayKeyHmac, relayKeyPrefix } from "@/lib/keys/relay-key";
-import { createRelayKeyStore, type RelayKeyRecord } from "@/lib/keys/relay-store";
+import { generateRelayKey, isWellFormedRelayKey, RELAY_KEY_LENGTH, RELAY_KEY_PATTERN, relayKeyHmac, relayKeyPrefix } from "@/lib/api-keys/key-format";
+import { createRelayKeyStore, type RelayKeyRecord } from "@/lib/api-keys/store";
 import { maskSecrets } from "@/lib/log/redact";
 import { findSecrets } from "@/lib/guard/pii";
 import { EnvError, parseEnv } from "@/lib/config/schema";

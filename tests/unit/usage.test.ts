@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { createUsageStore } from "@/lib/store/usage";
+import { createUsageStore } from "@/lib/usage/store";
 
 const store = () => createUsageStore({ kind: "memory", prefix: "t" }, { retentionDays: 90 });
 
-describe("usage records in memory (lib/store/usage.ts)", () => {
+describe("usage records in memory (lib/usage/store.ts)", () => {
   it("sums requests, tokens and cost per user and per day, and counts refusals by reason", async () => {
     const usage = store();
     await usage.record({ userKey: "u1", day: "2030-01-01", delta: { requests: 1, inputTokens: 10, outputTokens: 5, costMicroUsd: 7 } });

@@ -1,8 +1,8 @@
 import { env } from "@/lib/env";
 import { withUser } from "@/lib/http/with-user";
 import { ApiError } from "@/lib/errors";
-import { conversationStore } from "@/lib/store/index";
-import { historyOf } from "@/lib/store/conversations";
+import { conversationStore } from "@/lib/conversations/store";
+import { historyOf } from "@/lib/conversations/store";
 import { storeOp } from "@/lib/store/call";
 import { startReply } from "@/lib/chat/reply";
 import { chatRequestSchema, type ChatRequestBody } from "./schema";

@@ -1,6 +1,6 @@
 import { withUser } from "@/lib/http/with-user";
 import { API_HEADERS } from "@/lib/http/errors";
-import { conversationStore } from "@/lib/store/index";
+import { conversationStore } from "@/lib/conversations/store";
 import { storeOp } from "@/lib/store/call";
 
 // GET /api/conversations – the signed-in user's conversations, most recently updated first

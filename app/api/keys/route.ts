@@ -1,7 +1,7 @@
 import { withUser } from "@/lib/http/with-user";
 import { API_HEADERS } from "@/lib/http/errors";
 import { env } from "@/lib/env";
-import { createRelayKey, listRelayKeys, ownLimits } from "@/lib/keys/relay-keys";
+import { createRelayKey, listRelayKeys, ownLimits } from "@/lib/api-keys/api-keys";
 import { newKeySchema, type NewKeyBody } from "./schema";
 
 let schema: ReturnType<typeof newKeySchema> | undefined;

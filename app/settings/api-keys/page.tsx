@@ -9,8 +9,8 @@ import type { KeysOverview } from "@/components/settings/types";
 import { userControlsForPage } from "@/lib/auth/access";
 import { getPageUser } from "@/lib/auth/page-session";
 import { env } from "@/lib/env";
-import { listRelayKeys, ownLimits, relayKeysEnabled } from "@/lib/keys/relay-keys";
-import type { UserControls } from "@/lib/store/user-controls";
+import { listRelayKeys, ownLimits, relayKeysEnabled } from "@/lib/api-keys/api-keys";
+import type { UserControls } from "@/lib/accounts/controls";
 
 export const metadata: Metadata = { title: "API keys", robots: { index: false, follow: false } };
 

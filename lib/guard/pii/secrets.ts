@@ -18,7 +18,7 @@ const TOKEN_RULES: readonly TokenRule[] = [
   },
   { subtype: "aws_access_key_id", pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g },
   { subtype: "github_token", pattern: /(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{30,255})(?![A-Za-z0-9_])/g },
-  // Bulwark's own relay keys (lib/keys/relay-key.ts): a key pasted into a chat never reaches a provider.
+  // Bulwark's own relay keys (lib/api-keys/key-format.ts): a key pasted into a chat never reaches a provider.
   { subtype: "bulwark_relay_key", pattern: /(?<![A-Za-z0-9_])bwk_[A-Za-z0-9]{46}(?![A-Za-z0-9_])/g },
   { subtype: "google_api_key", pattern: /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])/g },
   { subtype: "stripe_key", pattern: /(?<![A-Za-z0-9_])(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}/g },

@@ -1,7 +1,7 @@
 import { withUser } from "@/lib/http/with-user";
 import { ApiError } from "@/lib/errors";
 import { API_HEADERS } from "@/lib/http/errors";
-import { conversationStore } from "@/lib/store/index";
+import { conversationStore } from "@/lib/conversations/store";
 import { storeOp } from "@/lib/store/call";
 import { isConversationId, renameSchema, type RenameBody } from "../schema";
 

@@ -1,5 +1,5 @@
 import { withUser } from "@/lib/http/with-user";
-import { revokeRelayKey } from "@/lib/keys/relay-keys";
+import { revokeRelayKey } from "@/lib/api-keys/api-keys";
 import { keyIdOrThrow } from "../key-id";
 
 // DELETE /api/keys/:id – revoke one of your keys; it stops working at once on every instance

@@ -1,7 +1,7 @@
 import { withUser } from "@/lib/http/with-user";
 import { API_HEADERS } from "@/lib/http/errors";
-import { RELAY_KEY_LIMITS } from "@/lib/keys/relay-key-limits";
-import { rollRelayKey } from "@/lib/keys/relay-keys";
+import { RELAY_KEY_LIMITS } from "@/lib/api-keys/limits";
+import { rollRelayKey } from "@/lib/api-keys/api-keys";
 import { keyIdOrThrow } from "../../key-id";
 import { rollSchema, type RollBody } from "../../schema";
 

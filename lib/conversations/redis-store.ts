@@ -3,8 +3,8 @@ import type { Redis } from "@upstash/redis";
 import type { HistoryTurn } from "../ai/prompt";
 import { DecryptError, type Keyring } from "../crypto/keyring";
 import { log } from "../log/logger";
-import { CONVERSATION_LIMITS, titleFrom, type Conversation, type ConversationStore, type ConversationSummary } from "./conversations";
-import { storeKey, userKey } from "./keys";
+import { CONVERSATION_LIMITS, titleFrom, type Conversation, type ConversationStore, type ConversationSummary } from "./store";
+import { storeKey, userKey } from "../store/keys";
 
 /**
  * Conversations on Redis, titles and message text encrypted with AES-256-GCM (lib/crypto/keyring.ts).

@@ -1,6 +1,10 @@
 import type { HistoryTurn } from "../ai/prompt";
 import { titleFrom } from "../ai/titles";
 import type { Conversation, ConversationSummary, StoredMessage } from "../wire";
+import { Keyring } from "../crypto/keyring";
+import { env } from "../env";
+import { storeBackend } from "../store/backend";
+import { oncePerProcess } from "../store/once";
 
 export type { Conversation, ConversationSummary, StoredMessage };
 
@@ -8,7 +12,7 @@ export type { Conversation, ConversationSummary, StoredMessage };
  * Where conversations live. Every call names the user, and a conversation is found only under its
  * owner: an id of someone else's conversation behaves exactly like an id that does not exist, in
  * the data layer itself, so no route can forget the check. Two implementations: this process
- * (below) and Redis, encrypted at rest (redis-conversations.ts).
+ * (below) and Redis, encrypted at rest (redis-store.ts).
  */
 
 type Owned = { userId: string; conversationId: string };
@@ -127,4 +131,15 @@ function summary(id: string, entry: MemoryEntry): ConversationSummary {
     updatedAt: new Date(entry.updatedAt).toISOString(),
     messageCount: entry.messages.length,
   };
+}
+
+/** The conversations of this process, on the configured backend: in memory, or on Redis encrypted at rest. */
+export function conversationStore(): Promise<ConversationStore> {
+  return oncePerProcess("store.conversations", async () => {
+    const backend = await storeBackend();
+    const { conversations: config } = env();
+    if (backend.kind === "memory") return new MemoryConversationStore({ ttlDays: config.ttlDays, maxConversations: 10_000 });
+    const { RedisConversationStore } = await import("./redis-store");
+    return new RedisConversationStore(backend.redis, { prefix: backend.prefix, ttlDays: config.ttlDays, keyring: new Keyring(config.encryptionKeys) });
+  });
 }

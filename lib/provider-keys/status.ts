@@ -2,7 +2,7 @@ import "server-only";
 
 /**
  * A provider key as the admin dashboard shows it: identity without the secret, how old it is, and
- * how it has been doing. Built by `providerKeyStatus()` in lib/keys/pool.ts.
+ * how it has been doing. Built by `providerKeyStatus()` in lib/provider-keys/pool.ts.
  */
 export type KeyStatus = {
   provider: "openai" | "anthropic";

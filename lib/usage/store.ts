@@ -1,7 +1,9 @@
 import "server-only";
 import type { Redis } from "@upstash/redis";
-import type { StoreBackend } from "./backend";
-import { storeKey } from "./keys";
+import { env } from "../env";
+import { storeBackend, type StoreBackend } from "../store/backend";
+import { oncePerProcess } from "../store/once";
+import { storeKey } from "../store/keys";
 
 /**
  * Usage per user and per UTC day, and the day's totals: requests, tokens in and out, cost, and
@@ -129,4 +131,9 @@ class MemoryUsageStore implements UsageStore {
       .sort((a, b) => b.costMicroUsd - a.costMicroUsd)
       .slice(0, limit);
   }
+}
+
+/** The usage records of this process, on the configured backend (kept USAGE_RETENTION_DAYS). */
+export function usageStore(): Promise<UsageStore> {
+  return oncePerProcess("store.usage", async () => createUsageStore(await storeBackend(), { retentionDays: env().usage.retentionDays }));
 }

@@ -1,8 +1,10 @@
 import "server-only";
 import type { Redis } from "@upstash/redis";
-import { DecryptError, type Keyring } from "../crypto/keyring";
-import type { StoreBackend } from "./backend";
-import { storeKey } from "./keys";
+import { DecryptError, Keyring } from "../crypto/keyring";
+import { env } from "../env";
+import { storeBackend, type StoreBackend } from "../store/backend";
+import { oncePerProcess } from "../store/once";
+import { storeKey } from "../store/keys";
 
 /**
  * What an admin has set for one user, read on every request so it holds at once on every instance:
@@ -169,4 +171,13 @@ class MemoryUserControlStore implements UserControlStore {
   async lookup(userKeys: readonly string[]) {
     return new Map(userKeys.flatMap((k) => (this.directory.has(k) ? [[k, this.directory.get(k) as string] as const] : [])));
   }
+}
+
+/** The user controls of this process (blocks, budgets, the directory), on the configured backend. */
+export function userControlStore(): Promise<UserControlStore> {
+  return oncePerProcess("store.user_controls", async () => {
+    const backend = await storeBackend();
+    const keys = env().conversations.encryptionKeys;
+    return createUserControlStore(backend, keys.length > 0 ? new Keyring(keys) : undefined);
+  });
 }
