@@ -1,4 +1,5 @@
 import type { RelayKeyView } from "@/lib/api-keys/api-keys";
+import type { NewKeyRequest } from "@/app/api/keys/schema";
 import type { KeyLimits } from "@/lib/wire";
 
 // Type-only: the server's view of a key and the owner's limits, so the page and the API cannot drift apart.
@@ -7,8 +8,8 @@ export type { KeyLimits, RelayKeyView };
 /** GET /api/keys. `enabled: false`: the server has no RELAY_KEY_SECRET, so no key can be made. */
 export type KeysOverview = { enabled: boolean; keys: RelayKeyView[]; limits: KeyLimits };
 
-/** Exactly the fields POST /api/keys accepts; a field left out takes the owner's own limit. */
-export type NewKeyRequest = { name: string; models?: string[]; expiresInDays?: number; rateLimit?: number; dailyTokenBudget?: number };
+/** Exactly the fields POST /api/keys accepts (its schema's input); a field left out takes the owner's own limit. */
+export type { NewKeyRequest };
 
 /** A key in the one answer that carries it (create or roll), with its public view. */
 export type IssuedKey = { key: string; view: RelayKeyView };

@@ -42,6 +42,9 @@ export function newKeySchema({ modelIds }: { modelIds: readonly string[] }) {
 
 export type NewKeyBody = z.infer<ReturnType<typeof newKeySchema>>;
 
+/** What a client sends to POST /api/keys, before the schema trims and checks it: the settings page's type. */
+export type NewKeyRequest = z.input<ReturnType<typeof newKeySchema>>;
+
 export const rollSchema = z.strictObject({
   graceHours: whole("hours", 0, RELAY_KEY_LIMITS.maxGraceHours).optional(),
 });
