@@ -1,5 +1,5 @@
 import type { RelayKeyView } from "@/lib/api-keys/api-keys";
-import type { NewKeyRequest } from "@/app/api/keys/schema";
+import type { NewKeyRequest } from "@/lib/api-keys/schema";
 import type { KeyLimits } from "@/lib/wire";
 
 // Type-only: the server's view of a key and the owner's limits, so the page and the API cannot drift apart.

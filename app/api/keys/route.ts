@@ -2,7 +2,7 @@ import { withUser } from "@/lib/http/with-user";
 import { API_HEADERS } from "@/lib/http/errors";
 import { env } from "@/lib/env";
 import { createRelayKey, listRelayKeys, ownLimits } from "@/lib/api-keys/api-keys";
-import { newKeySchema, type NewKeyBody } from "./schema";
+import { newKeySchema, type NewKeyBody } from "@/lib/api-keys/schema";
 
 let schema: ReturnType<typeof newKeySchema> | undefined;
 const bodySchema = () => (schema ??= newKeySchema({ modelIds: env().ai.models.map((m) => m.id) }));

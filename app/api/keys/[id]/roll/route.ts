@@ -3,7 +3,7 @@ import { API_HEADERS } from "@/lib/http/errors";
 import { RELAY_KEY_LIMITS } from "@/lib/api-keys/limits";
 import { rollRelayKey } from "@/lib/api-keys/api-keys";
 import { keyIdOrThrow } from "../../key-id";
-import { rollSchema, type RollBody } from "../../schema";
+import { rollSchema, type RollBody } from "@/lib/api-keys/schema";
 
 // POST /api/keys/:id/roll – a new key with the same settings; the old one keeps working for `graceHours`
 export const POST = withUser<RollBody>(

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { RELAY_KEY_LIMITS } from "@/lib/api-keys/limits";
+import { RELAY_KEY_LIMITS } from "./limits";
 
 /**
  * The bodies of the API key routes. Strict: an unknown field is refused, so a typo (`expiresIn`)
  * is an error instead of a key that silently never expires. Limits that depend on the owner (their
- * own rate limit and budget) are checked after this, in lib/api-keys/api-keys.ts.
+ * own rate limit and budget) are checked after this, in api-keys.ts.
  */
 const whole = (what: string, min: number, max: number) =>
   z
