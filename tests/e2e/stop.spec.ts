@@ -10,7 +10,17 @@ test("Stop ends a streaming reply and keeps what arrived", async ({ signInAs }) 
   await expect(reply).toContainText("Stopped");
   await expect(chat.stopButton()).toBeHidden();
 
-  // Nothing more arrives after Stop.
+  // Nothing more arrives after Stop. The markdown is drawn on the animation frame after its text
+  // changes (components/chat/markdown.tsx), so the last words that came before Stop can appear a
+  // frame after the Stopped label: the reply is read once it holds still for 200 ms. A Stop that
+  // failed would not hold still: the slow reply sends a chunk every 50 ms for 20 s.
+  await expect
+    .poll(async () => {
+      const before = await reply.innerText();
+      await chat.page.waitForTimeout(200);
+      return (await reply.innerText()) === before;
+    })
+    .toBe(true);
   const after = await reply.innerText();
   await chat.page.waitForTimeout(600);
   expect(await reply.innerText()).toBe(after);
