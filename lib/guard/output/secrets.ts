@@ -1,3 +1,4 @@
+import { isWordSpace } from "../pii/key-chars";
 /**
  * Redacts secrets (API keys, tokens, private keys) from a streamed reply before it reaches the
  * browser. A model can only repeat a secret it was shown, but it was shown whatever the person, a
@@ -102,7 +103,7 @@ export class SecretRedactor {
 
   push(chunk: string): RedactionResult {
     let space = chunk.length;
-    while (space > 0 && !isWhitespace(chunk.charCodeAt(space - 1))) space--;
+    while (space > 0 && !isWordSpace(chunk.charCodeAt(space - 1))) space--;
     if (space > 0) this.#wordStart = this.#buffer.length + space;
     this.#buffer += chunk;
     return this.#drain(false);
@@ -278,20 +279,7 @@ function mergeSpans({ spans, offset, length }: { spans: SecretSpan[]; offset: nu
 /** The last word of `before + emitted`, when `emitted` does not end in whitespace: what the finder sees next time. */
 function wordContext(before: string, emitted: string): string {
   let start = emitted.length;
-  while (start > 0 && !isWhitespace(emitted.charCodeAt(start - 1))) start--;
+  while (start > 0 && !isWordSpace(emitted.charCodeAt(start - 1))) start--;
   const word = start === 0 ? before + emitted : emitted.slice(start);
   return word.length > SECRET_HOLD_LIMITS.wordChars ? word.slice(-SECRET_HOLD_LIMITS.wordChars) : word;
-}
-
-function isWhitespace(code: number): boolean {
-  return (
-    code === 0x20 ||
-    (code >= 0x09 && code <= 0x0d) ||
-    code === 0xa0 ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x3000 ||
-    code === 0xfeff ||
-    (code >= 0x2000 && code <= 0x200a)
-  );
 }

@@ -51,6 +51,24 @@ export function isMarker(code: number): boolean {
   return code === 0x2a || code === 0x60 || code === 0x7e || code === 0x5c;
 }
 
+/**
+ * White space between words, for where a secret's word starts or ends, in what a user sends
+ * (pii/secrets.ts) and in what the model writes (output/secrets.ts): ASCII and Unicode spaces, line
+ * and paragraph separators, NBSP, the ideographic space and the BOM.
+ */
+export function isWordSpace(code: number): boolean {
+  return (
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0xa0 ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x3000 ||
+    code === 0xfeff ||
+    (code >= 0x2000 && code <= 0x200a)
+  );
+}
+
 export function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0xa0;
 }

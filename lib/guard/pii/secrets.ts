@@ -1,4 +1,5 @@
 import type { Span } from "../types";
+import { isWordSpace } from "./key-chars";
 import { findSplitSecrets, splitHoldStart } from "./split-secrets";
 
 /**
@@ -73,22 +74,8 @@ export function secretHoldStart(text: string): number {
 /** Where the last word starts: after the last white space, as the output guard's redactor counts it. */
 function lastWordStart(text: string): number {
   let start = text.length;
-  while (start > 0 && !isWhitespace(text.charCodeAt(start - 1))) start--;
+  while (start > 0 && !isWordSpace(text.charCodeAt(start - 1))) start--;
   return start;
-}
-
-/** The same characters as lib/guard/output/secrets.ts counts as white space between words. */
-function isWhitespace(code: number): boolean {
-  return (
-    code === 0x20 ||
-    (code >= 0x09 && code <= 0x0d) ||
-    code === 0xa0 ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x3000 ||
-    code === 0xfeff ||
-    (code >= 0x2000 && code <= 0x200a)
-  );
 }
 
 function wordHoldStart(word: string): number {
