@@ -147,8 +147,8 @@ function generateSbom(options: Options, file: string): void {
   if (result.status !== 0) throw new Error(`cyclonedx-npm failed: ${firstLine(result.stderr) || firstLine(result.stdout)}`);
 }
 
-/** What an SBOM says about the software: each component's purl and hashes, and the dependency graph. */
-function bomContent(bom: Bom): string {
+/** What an SBOM says about the software: each component's purl and hashes (nested ones too), and the dependency graph, sorted. */
+function bomContent(bom: Bom): { components: string[]; lines: string[] } {
   const components: string[] = [];
   const walk = (list: BomComponent[] = []) => {
     for (const c of list) {
@@ -158,7 +158,7 @@ function bomContent(bom: Bom): string {
   };
   walk(bom.components);
   const graph = (bom.dependencies ?? []).map((d) => `${d.ref} → ${[...(d.dependsOn ?? [])].sort().join(" ")}`);
-  return [...components.sort(), ...graph.sort()].join("\n");
+  return { components, lines: [...components.sort(), ...graph.sort()] };
 }
 
 function checkSbom(options: Options): Outcome {
@@ -169,12 +169,10 @@ function checkSbom(options: Options): Outcome {
     const fresh = path.join(scratch, "sbom.cdx.json");
     generateSbom(options, fresh);
     const [was, now] = [committed, fresh].map((f) => bomContent(JSON.parse(readFileSync(f, "utf8")) as Bom));
-    if (was === now)
-      return {
-        status: "passed",
-        lines: [`${SBOM_FILE} matches the installed production dependencies (${countComponents(JSON.parse(readFileSync(fresh, "utf8")) as Bom)} components)`],
-      };
-    const [a, b] = [new Set(was!.split("\n")), new Set(now!.split("\n"))];
+    if (was!.lines.join("\n") === now!.lines.join("\n")) {
+      return { status: "passed", lines: [`${SBOM_FILE} matches the lockfile's production dependencies (${now!.components.length} components)`] };
+    }
+    const [a, b] = [new Set(was!.lines), new Set(now!.lines)];
     const gone = [...a].filter((l) => !b.has(l)).slice(0, 5);
     const added = [...b].filter((l) => !a.has(l)).slice(0, 5);
     return {
@@ -188,18 +186,6 @@ function checkSbom(options: Options): Outcome {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-function countComponents(bom: Bom): number {
-  let n = 0;
-  const walk = (list: BomComponent[] = []) => {
-    for (const c of list) {
-      n++;
-      walk(c.components);
-    }
-  };
-  walk(bom.components);
-  return n;
 }
 
 // ── audit ────────────────────────────────────────────────────────────────────────────────────────
