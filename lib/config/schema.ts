@@ -1,342 +1,20 @@
 import { readFileSync } from "node:fs";
-import { z } from "zod";
-import { parseRateLimit, type RateLimitSpec } from "./limits";
+import { DEFAULTS, ENV_VARIABLES, type LocalUser, type RawEnv, rawSchema } from "./fields";
 import { parseModelList, type ModelRef } from "./models";
-import { isPasswordHash } from "../crypto/password-hash";
+import { LIST_PRICES } from "./prices";
+import type { ProviderKey } from "./provider-keys";
+import type { Env, InjectionJudgeConfig, KeySource, OAuthClient, ProviderConfig, StoreConfig } from "./env-types";
 import { FILE_VARIABLES, looksLikeExampleSecret, SECRET_VARIABLES } from "./secrets";
-import { parseProviderKeys, type ProviderKey } from "./provider-keys";
-import { LIST_PRICES, parsePriceList, type ModelPrice } from "./prices";
-import { parseKeyList } from "../crypto/keyring";
-import { type EntityType, PII_ENTITY_NAMES } from "./entities";
-import { MAX_REQUEST_BODY_BYTES } from "./limits";
-import { checkTransport, parseInsecureTransportList, tlsVerificationProblem, type TransportVariable } from "./transport";
+import { checkTransport, tlsVerificationProblem, type TransportVariable } from "./transport";
+
+export { DEFAULTS, ENV_VARIABLES, type LocalUser };
+export type { Env, InjectionJudgeConfig, KeySource, OAuthClient, ProviderConfig, StoreConfig } from "./env-types";
 
 /**
  * The environment, validated. `parseEnv` is pure so that tests, `next.config.ts` (at build) and the
  * server (at start-up, through `lib/env.ts`) share one definition. Error messages name the variable
  * and the rule, never the value.
  */
-
-/** Empty strings count as unset: `FOO=` in a .env file must not turn into a confusing empty secret. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
-
-const text = (message: string) => z.string({ error: message });
-const url = (message: string) => z.string({ error: message }).refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), { message });
-const int = ({ min, max, message }: { min: number; max: number; message: string }) =>
-  z.coerce.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
-const rateLimit = (example: string) =>
-  text(`must look like ${example} (requests/window, window in s, m, h or d)`).transform((v, ctx) => {
-    const spec = parseRateLimit(v);
-    if (!spec) ctx.addIssue({ code: "custom", message: `must look like ${example} (requests/window, window in s, m, h or d)` });
-    return spec as RateLimitSpec;
-  });
-
-const providerKeys = text("must be a comma-separated list of keys, each optionally key@YYYY-MM-DD").transform((v, ctx) => {
-  const parsed = parseProviderKeys(v);
-  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
-  return parsed as ProviderKey[];
-});
-const positive = (message: string) => z.coerce.number({ error: message }).positive({ error: message }).max(1_000, { error: message });
-
-const localUsers = text("must be comma-separated email:hash pairs").transform((v, ctx) => {
-  const users: { email: string; passwordHash: string }[] = [];
-  for (const [index, entry] of v.split(",").entries()) {
-    const trimmed = entry.trim();
-    if (!trimmed) continue;
-    const colon = trimmed.indexOf(":");
-    const email = trimmed.slice(0, colon).trim().toLowerCase();
-    const passwordHash = trimmed.slice(colon + 1).trim();
-    if (colon < 1 || !z.email().safeParse(email).success) {
-      ctx.addIssue({ code: "custom", message: `entry ${index + 1} must start with an email address and a colon` });
-    } else if (!isPasswordHash(passwordHash)) {
-      ctx.addIssue({
-        code: "custom",
-        message: `entry ${index + 1} needs a hash made by \`npm run -s auth:hash-password -- PASSWORD\``,
-      });
-    } else {
-      users.push({ email, passwordHash });
-    }
-  }
-  return users;
-});
-
-const rawSchema = z.object({
-  NODE_ENV: optional(z.enum(["development", "production", "test"], { error: "must be development, production or test" })),
-
-  NEXTAUTH_URL: optional(
-    url("must be an absolute http(s) URL, e.g. http://localhost:3000")
-      // next-auth takes a URL not starting with a lower-case "http" for a bare host and puts https:// in front.
-      .refine((v) => !/^https?:\/\//i.test(v) || /^https?:\/\//.test(v), {
-        message: "must start with http:// or https:// in lower case (next-auth reads the scheme as written)",
-      }),
-  ),
-  NEXTAUTH_SECRET: optional(text("must be a string").min(32, { error: "must be at least 32 characters (try `openssl rand -base64 32`)" })),
-  SESSION_MAX_AGE_SECONDS: optional(int({ min: 60, max: 86_400 * 7, message: "must be a whole number of seconds from 60 to 604800" })),
-  AUTH_LOCAL_USERS: optional(localUsers),
-  GITHUB_ID: optional(text("must be a string")),
-  GITHUB_SECRET: optional(text("must be a string")),
-  GOOGLE_CLIENT_ID: optional(text("must be a string")),
-  GOOGLE_CLIENT_SECRET: optional(text("must be a string")),
-  SIGNIN_RATE_LIMIT_IP: optional(rateLimit("30/15m")),
-  SIGNIN_RATE_LIMIT_ACCOUNT: optional(rateLimit("10/15m")),
-
-  AI_MODELS: optional(
-    text("must be a comma-separated list of provider:model").transform((v, ctx) => {
-      const parsed = parseModelList(v);
-      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
-      return parsed as ModelRef[];
-    }),
-  ),
-  OPENAI_API_KEYS: optional(providerKeys),
-  OPENAI_API_KEY: optional(providerKeys),
-  OPENAI_BASE_URL: optional(url("must be an absolute http(s) URL, e.g. http://localhost:11434/v1")),
-  ANTHROPIC_API_KEYS: optional(providerKeys),
-  ANTHROPIC_API_KEY: optional(providerKeys),
-  ANTHROPIC_BASE_URL: optional(url("must be an absolute http(s) URL")),
-  AI_MAX_OUTPUT_TOKENS: optional(int({ min: 1, max: 200_000, message: "must be a whole number from 1 to 200000" })),
-  AI_TIMEOUT_MS: optional(int({ min: 100, max: 600_000, message: "must be a whole number of milliseconds from 100 to 600000" })),
-  KEY_MAX_AGE_DAYS: optional(int({ min: 1, max: 3_650, message: "must be a whole number of days from 1 to 3650" })),
-  KEY_COOLDOWN_SECONDS: optional(int({ min: 1, max: 86_400, message: "must be a whole number of seconds from 1 to 86400" })),
-
-  CHAT_RATE_LIMIT: optional(rateLimit("20/60s")),
-  CHAT_MAX_MESSAGE_CHARS: optional(int({ min: 1, max: 100_000, message: "must be a whole number from 1 to 100000" })),
-  // At most what the proxy lets through to any route (lib/config/limits.ts, enforced by lib/http/request-guard.ts).
-  CHAT_MAX_BODY_BYTES: optional(
-    int({ min: 1_024, max: MAX_REQUEST_BODY_BYTES, message: `must be a whole number of bytes from 1024 to ${MAX_REQUEST_BODY_BYTES}` }),
-  ),
-  CHAT_HISTORY_MAX_MESSAGES: optional(int({ min: 0, max: 200, message: "must be a whole number from 0 to 200" })),
-
-  API_RATE_LIMIT: optional(rateLimit("120/60s")),
-  CHAT_MAX_CONCURRENT: optional(int({ min: 1, max: 100, message: "must be a whole number from 1 to 100" })),
-  DAILY_TOKEN_BUDGET: optional(int({ min: 1_000, max: 1_000_000_000, message: "must be a whole number of tokens from 1000 to 1000000000" })),
-  DAILY_SPEND_CAP_USD: optional(
-    z.coerce
-      .number({ error: "must be a number of US dollars, e.g. 20 or 2.50" })
-      .min(0.01, { error: "must be at least 0.01 (US dollars)" })
-      .max(1_000_000, { error: "must be at most 1000000 (US dollars)" }),
-  ),
-  AI_MODEL_PRICES: optional(
-    text("must be a comma-separated list of provider:model=IN/OUT").transform((v, ctx) => {
-      const parsed = parsePriceList(v);
-      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
-      return parsed as Record<string, ModelPrice>;
-    }),
-  ),
-
-  UPSTASH_REDIS_REST_URL: optional(url("must be the https URL of your Upstash Redis database")),
-  UPSTASH_REDIS_REST_TOKEN: optional(text("must be a string")),
-  REDIS_URL: optional(
-    text("must be a redis:// or rediss:// URL, e.g. redis://localhost:6379").refine((v) => /^rediss?:\/\/[^/\s]/i.test(v) && URL.canParse(v), {
-      message: "must be a redis:// or rediss:// URL, e.g. redis://localhost:6379",
-    }),
-  ),
-  ALLOW_IN_MEMORY_STORE: optional(z.enum(["true", "false"], { error: "must be true or false" })),
-  ALLOW_INSECURE_TRANSPORT: optional(
-    text("must be a comma-separated list of URL variables").transform((v, ctx) => {
-      const parsed = parseInsecureTransportList(v);
-      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
-      return parsed as TransportVariable[];
-    }),
-  ),
-  STORE_KEY_PREFIX: optional(text("must be a string").regex(/^[A-Za-z0-9_-]{1,32}$/, { error: "must be 1 to 32 letters, digits, _ or -" })),
-  CONVERSATION_TTL_DAYS: optional(int({ min: 1, max: 3_650, message: "must be a whole number of days from 1 to 3650" })),
-  CONVERSATION_ENCRYPTION_KEY: optional(
-    text("must be a comma-separated list of keys").transform((v, ctx) => {
-      const parsed = parseKeyList(v);
-      if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
-      return parsed as Buffer[];
-    }),
-  ),
-  USAGE_RETENTION_DAYS: optional(int({ min: 1, max: 3_650, message: "must be a whole number of days from 1 to 3650" })),
-
-  GUARD_NORMALIZE: optional(z.enum(["off", "redact"], { error: "must be off or redact" })),
-  GUARD_PII: optional(z.enum(["off", "flag", "redact", "block"], { error: "must be off, flag, redact or block" })),
-  GUARD_PII_ENTITIES: optional(
-    text("must be a comma-separated list of EMAIL, PHONE, CARD, IBAN, SSN, IP, SECRET").transform((v, ctx) => {
-      const names = v
-        .split(",")
-        .map((e) => e.trim().toUpperCase())
-        .filter(Boolean);
-      const unknown = names.filter((n) => !(PII_ENTITY_NAMES as readonly string[]).includes(n));
-      if (unknown.length > 0 || names.length === 0) ctx.addIssue({ code: "custom", message: `must list entities from ${PII_ENTITY_NAMES.join(", ")}` });
-      return names as EntityType[];
-    }),
-  ),
-  GUARD_INJECTION: optional(z.enum(["off", "flag", "block"], { error: "must be off, flag or block" })),
-  GUARD_INJECTION_FLAG_AT: optional(
-    z.coerce
-      .number({ error: "must be a number from 0 to 1" })
-      .min(0, { error: "must be a number from 0 to 1" })
-      .max(1, { error: "must be a number from 0 to 1" }),
-  ),
-  GUARD_INJECTION_BLOCK_AT: optional(
-    z.coerce
-      .number({ error: "must be a number from 0 to 1" })
-      .min(0, { error: "must be a number from 0 to 1" })
-      .max(1, { error: "must be a number from 0 to 1" }),
-  ),
-  GUARD_INJECTION_BLOCK_ALONE_AT: optional(
-    z.coerce
-      .number({ error: "must be a number from 0 to 1" })
-      .min(0, { error: "must be a number from 0 to 1" })
-      .max(1, { error: "must be a number from 0 to 1" }),
-  ),
-  GUARD_INJECTION_JUDGE: optional(z.enum(["off", "llm", "http"], { error: "must be off, llm or http" })),
-  GUARD_INJECTION_JUDGE_MODEL: optional(text("must be one of the AI_MODELS entries, e.g. openai:gpt-4o-mini")),
-  GUARD_INJECTION_JUDGE_URL: optional(url("must be an http(s) URL, e.g. https://classifier.internal/v1/classify")),
-  GUARD_INJECTION_JUDGE_TOKEN: optional(text("must be a string")),
-  GUARD_INJECTION_JUDGE_TIMEOUT_MS: optional(int({ min: 100, max: 30_000, message: "must be a whole number of milliseconds from 100 to 30000" })),
-  GUARD_INJECTION_JUDGE_ON_ERROR: optional(z.enum(["allow", "block"], { error: "must be allow or block" })),
-  GUARD_CANARY: optional(z.enum(["off", "block"], { error: "must be off or block" })),
-  GUARD_OUTPUT_SECRETS: optional(z.enum(["off", "redact"], { error: "must be off or redact" })),
-
-  ADMIN_EMAILS: optional(
-    text("must be a comma-separated list of email addresses").transform((v, ctx) => {
-      const emails = v
-        .split(",")
-        .map((e) => e.trim().toLowerCase())
-        .filter(Boolean);
-      const bad = emails.findIndex((e) => !z.email().safeParse(e).success);
-      if (bad >= 0) ctx.addIssue({ code: "custom", message: `entry ${bad + 1} is not an email address` });
-      return emails;
-    }),
-  ),
-  AUDIT_RETENTION_DAYS: optional(int({ min: 1, max: 3_650, message: "must be a whole number of days from 1 to 3650" })),
-  ALERT_WEBHOOK_URL: optional(url("must be the absolute http(s) URL of a Slack-compatible incoming webhook")),
-  ALERT_DEDUP_MINUTES: optional(int({ min: 1, max: 10_080, message: "must be a whole number of minutes from 1 to 10080" })),
-  ALERT_USAGE_FACTOR: optional(positive("must be a number above 0 and at most 1000, e.g. 5")),
-  ALERT_USAGE_MIN_TOKENS: optional(int({ min: 1, max: 1_000_000_000, message: "must be a whole number of tokens from 1 to 1000000000" })),
-  ALERT_INJECTION_BLOCKS: optional(int({ min: 1, max: 1_000, message: "must be a whole number from 1 to 1000" })),
-  ALERT_INJECTION_WINDOW_MINUTES: optional(int({ min: 1, max: 1_440, message: "must be a whole number of minutes from 1 to 1440" })),
-
-  RELAY_KEY_SECRET: optional(
-    text("must be a comma-separated list of secrets").transform((v, ctx) => {
-      const secrets = v
-        .split(",")
-        .map((e) => e.trim())
-        .filter(Boolean);
-      const short = secrets.findIndex((e) => e.length < 32);
-      if (short >= 0) ctx.addIssue({ code: "custom", message: `entry ${short + 1} must be at least 32 characters (try \`openssl rand -base64 32\`)` });
-      return secrets;
-    }),
-  ),
-
-  LOG_LEVEL: optional(z.enum(["debug", "info", "warn", "error"], { error: "must be debug, info, warn or error" })),
-});
-
-/** Every variable the app reads (each also documented in .env.example and the README). */
-export const ENV_VARIABLES = Object.keys(rawSchema.shape).filter((name) => name !== "NODE_ENV");
-
-/** Where shared state lives: Upstash over HTTP, a Redis or Valkey server over TCP, or this process. */
-export type StoreConfig = { prefix: string } & (
-  | { kind: "upstash"; url: string; token: string }
-  | { kind: "redis"; url: string }
-  | { kind: "memory"; allowedInProduction: boolean }
-);
-
-export type LocalUser = { email: string; passwordHash: string };
-
-/**
- * Where a provider's keys come from, in order of preference: the list variable, then the single one,
- * each either a value or a file. File sources are re-read by the live key pool (lib/provider-keys/pool.ts)
- * when the file changes, so a key rotated in a secret manager takes effect without a restart.
- */
-export type KeySource = { variable: string } & ({ kind: "value"; keys: ProviderKey[] } | { kind: "file"; path: string; keys: ProviderKey[] });
-export type ProviderConfig = { sources: KeySource[]; keys: ProviderKey[]; baseURL: string | undefined };
-export type OAuthClient = { clientId: string; clientSecret: string };
-
-export type Env = {
-  nodeEnv: "development" | "production" | "test";
-  isProduction: boolean;
-  auth: {
-    url: string | undefined;
-    secret: string;
-    sessionMaxAgeSeconds: number;
-    localUsers: LocalUser[];
-    github: OAuthClient | undefined;
-    google: OAuthClient | undefined;
-    signInLimitPerIp: RateLimitSpec;
-    signInLimitPerAccount: RateLimitSpec;
-  };
-  ai: {
-    models: ModelRef[];
-    defaultModel: ModelRef;
-    openai: ProviderConfig | undefined;
-    anthropic: ProviderConfig | undefined;
-    maxOutputTokens: number;
-    timeoutMs: number;
-  };
-  chat: { rateLimit: RateLimitSpec; maxMessageChars: number; maxBodyBytes: number; historyMaxMessages: number; maxConcurrentStreams: number };
-  budgets: { dailyTokens: number; dailySpendCapUsd: number; prices: Record<string, ModelPrice> };
-  api: { rateLimit: RateLimitSpec };
-  store: StoreConfig;
-  conversations: { ttlDays: number; encryptionKeys: Buffer[] };
-  usage: { retentionDays: number };
-  guards: {
-    normalize: "off" | "redact";
-    pii: "off" | "flag" | "redact" | "block";
-    piiEntities: readonly EntityType[];
-    injection: "off" | "flag" | "block";
-    /** Unset: the thresholds measured for the shipped detector (lib/guard/injection). */
-    injectionFlagAt: number | undefined;
-    injectionBlockAt: number | undefined;
-    injectionBlockAloneAt: number | undefined;
-    /** The second opinion on flagged messages (lib/chat/second-opinion.ts); off by default. */
-    judge: InjectionJudgeConfig;
-    canary: "off" | "block";
-    outputSecrets: "off" | "redact";
-  };
-  keys: { maxAgeDays: number; cooldownSeconds: number };
-  admin: { emails: string[] };
-  audit: { retentionDays: number };
-  /** URL variables that go in clear text to a host off this machine, because ALLOW_INSECURE_TRANSPORT lists them (production only). */
-  transport: { insecureByExemption: TransportVariable[] };
-  alerts: {
-    webhookUrl: string | undefined;
-    dedupMinutes: number;
-    usageFactor: number;
-    usageMinTokens: number;
-    injectionBlocks: number;
-    injectionWindowMinutes: number;
-  };
-  /** Relay (personal API) keys: HMAC secrets, the first for new keys; empty turns the feature off. */
-  relay: { secrets: string[] };
-  log: { level: "debug" | "info" | "warn" | "error" };
-};
-
-export type InjectionJudgeConfig =
-  | { mode: "off" }
-  | { mode: "llm"; model: ModelRef; timeoutMs: number; onError: "allow" | "block" }
-  | { mode: "http"; url: string; token: string | undefined; timeoutMs: number; onError: "allow" | "block" };
-
-/** Defaults, in one place, so the README and .env.example can say the same. */
-export const DEFAULTS = {
-  SESSION_MAX_AGE_SECONDS: 3_600,
-  SIGNIN_RATE_LIMIT_IP: "30/15m",
-  SIGNIN_RATE_LIMIT_ACCOUNT: "10/15m",
-  AI_MAX_OUTPUT_TOKENS: 1_024,
-  AI_TIMEOUT_MS: 120_000,
-  CHAT_RATE_LIMIT: "20/60s",
-  CHAT_MAX_MESSAGE_CHARS: 8_000,
-  CHAT_MAX_BODY_BYTES: 65_536,
-  CHAT_HISTORY_MAX_MESSAGES: 20,
-  CHAT_MAX_CONCURRENT: 3,
-  API_RATE_LIMIT: "120/60s",
-  DAILY_TOKEN_BUDGET: 200_000,
-  DAILY_SPEND_CAP_USD: 20,
-  STORE_KEY_PREFIX: "bulwark",
-  CONVERSATION_TTL_DAYS: 30,
-  USAGE_RETENTION_DAYS: 90,
-  KEY_MAX_AGE_DAYS: 90,
-  KEY_COOLDOWN_SECONDS: 300,
-  AUDIT_RETENTION_DAYS: 90,
-  ALERT_DEDUP_MINUTES: 60,
-  ALERT_USAGE_FACTOR: 5,
-  ALERT_USAGE_MIN_TOKENS: 50_000,
-  ALERT_INJECTION_BLOCKS: 5,
-  ALERT_INJECTION_WINDOW_MINUTES: 10,
-  GUARD_INJECTION_JUDGE_TIMEOUT_MS: 3_000,
-} as const;
 
 export class EnvError extends Error {
   override readonly name = "EnvError";
@@ -483,66 +161,66 @@ export function parseEnv(
     auth: {
       url: raw.NEXTAUTH_URL,
       secret: raw.NEXTAUTH_SECRET ?? "",
-      sessionMaxAgeSeconds: raw.SESSION_MAX_AGE_SECONDS ?? DEFAULTS.SESSION_MAX_AGE_SECONDS,
+      sessionMaxAgeSeconds: raw.SESSION_MAX_AGE_SECONDS,
       localUsers,
       github,
       google,
-      signInLimitPerIp: raw.SIGNIN_RATE_LIMIT_IP ?? mustParse(DEFAULTS.SIGNIN_RATE_LIMIT_IP),
-      signInLimitPerAccount: raw.SIGNIN_RATE_LIMIT_ACCOUNT ?? mustParse(DEFAULTS.SIGNIN_RATE_LIMIT_ACCOUNT),
+      signInLimitPerIp: raw.SIGNIN_RATE_LIMIT_IP,
+      signInLimitPerAccount: raw.SIGNIN_RATE_LIMIT_ACCOUNT,
     },
     ai: {
       models,
       defaultModel,
       openai,
       anthropic,
-      maxOutputTokens: raw.AI_MAX_OUTPUT_TOKENS ?? DEFAULTS.AI_MAX_OUTPUT_TOKENS,
-      timeoutMs: raw.AI_TIMEOUT_MS ?? DEFAULTS.AI_TIMEOUT_MS,
+      maxOutputTokens: raw.AI_MAX_OUTPUT_TOKENS,
+      timeoutMs: raw.AI_TIMEOUT_MS,
     },
     chat: {
-      rateLimit: raw.CHAT_RATE_LIMIT ?? mustParse(DEFAULTS.CHAT_RATE_LIMIT),
-      maxMessageChars: raw.CHAT_MAX_MESSAGE_CHARS ?? DEFAULTS.CHAT_MAX_MESSAGE_CHARS,
-      maxBodyBytes: raw.CHAT_MAX_BODY_BYTES ?? DEFAULTS.CHAT_MAX_BODY_BYTES,
-      historyMaxMessages: raw.CHAT_HISTORY_MAX_MESSAGES ?? DEFAULTS.CHAT_HISTORY_MAX_MESSAGES,
-      maxConcurrentStreams: raw.CHAT_MAX_CONCURRENT ?? DEFAULTS.CHAT_MAX_CONCURRENT,
+      rateLimit: raw.CHAT_RATE_LIMIT,
+      maxMessageChars: raw.CHAT_MAX_MESSAGE_CHARS,
+      maxBodyBytes: raw.CHAT_MAX_BODY_BYTES,
+      historyMaxMessages: raw.CHAT_HISTORY_MAX_MESSAGES,
+      maxConcurrentStreams: raw.CHAT_MAX_CONCURRENT,
     },
     budgets: {
-      dailyTokens: raw.DAILY_TOKEN_BUDGET ?? DEFAULTS.DAILY_TOKEN_BUDGET,
-      dailySpendCapUsd: raw.DAILY_SPEND_CAP_USD ?? DEFAULTS.DAILY_SPEND_CAP_USD,
+      dailyTokens: raw.DAILY_TOKEN_BUDGET,
+      dailySpendCapUsd: raw.DAILY_SPEND_CAP_USD,
       prices,
     },
-    api: { rateLimit: raw.API_RATE_LIMIT ?? mustParse(DEFAULTS.API_RATE_LIMIT) },
+    api: { rateLimit: raw.API_RATE_LIMIT },
     store,
-    conversations: { ttlDays: raw.CONVERSATION_TTL_DAYS ?? DEFAULTS.CONVERSATION_TTL_DAYS, encryptionKeys: raw.CONVERSATION_ENCRYPTION_KEY ?? [] },
-    usage: { retentionDays: raw.USAGE_RETENTION_DAYS ?? DEFAULTS.USAGE_RETENTION_DAYS },
+    conversations: { ttlDays: raw.CONVERSATION_TTL_DAYS, encryptionKeys: raw.CONVERSATION_ENCRYPTION_KEY ?? [] },
+    usage: { retentionDays: raw.USAGE_RETENTION_DAYS },
     guards: {
-      normalize: raw.GUARD_NORMALIZE ?? "redact",
-      pii: raw.GUARD_PII ?? "redact",
-      piiEntities: raw.GUARD_PII_ENTITIES ?? PII_ENTITY_NAMES,
-      injection: raw.GUARD_INJECTION ?? "block",
+      normalize: raw.GUARD_NORMALIZE,
+      pii: raw.GUARD_PII,
+      piiEntities: raw.GUARD_PII_ENTITIES,
+      injection: raw.GUARD_INJECTION,
       injectionFlagAt: raw.GUARD_INJECTION_FLAG_AT,
       injectionBlockAt: raw.GUARD_INJECTION_BLOCK_AT,
       injectionBlockAloneAt: raw.GUARD_INJECTION_BLOCK_ALONE_AT,
       judge,
-      canary: raw.GUARD_CANARY ?? "block",
-      outputSecrets: raw.GUARD_OUTPUT_SECRETS ?? "redact",
+      canary: raw.GUARD_CANARY,
+      outputSecrets: raw.GUARD_OUTPUT_SECRETS,
     },
     keys: {
-      maxAgeDays: raw.KEY_MAX_AGE_DAYS ?? DEFAULTS.KEY_MAX_AGE_DAYS,
-      cooldownSeconds: raw.KEY_COOLDOWN_SECONDS ?? DEFAULTS.KEY_COOLDOWN_SECONDS,
+      maxAgeDays: raw.KEY_MAX_AGE_DAYS,
+      cooldownSeconds: raw.KEY_COOLDOWN_SECONDS,
     },
     admin: { emails: raw.ADMIN_EMAILS ?? [] },
-    audit: { retentionDays: raw.AUDIT_RETENTION_DAYS ?? DEFAULTS.AUDIT_RETENTION_DAYS },
+    audit: { retentionDays: raw.AUDIT_RETENTION_DAYS },
     transport: { insecureByExemption },
     alerts: {
       webhookUrl: raw.ALERT_WEBHOOK_URL,
-      dedupMinutes: raw.ALERT_DEDUP_MINUTES ?? DEFAULTS.ALERT_DEDUP_MINUTES,
-      usageFactor: raw.ALERT_USAGE_FACTOR ?? DEFAULTS.ALERT_USAGE_FACTOR,
-      usageMinTokens: raw.ALERT_USAGE_MIN_TOKENS ?? DEFAULTS.ALERT_USAGE_MIN_TOKENS,
-      injectionBlocks: raw.ALERT_INJECTION_BLOCKS ?? DEFAULTS.ALERT_INJECTION_BLOCKS,
-      injectionWindowMinutes: raw.ALERT_INJECTION_WINDOW_MINUTES ?? DEFAULTS.ALERT_INJECTION_WINDOW_MINUTES,
+      dedupMinutes: raw.ALERT_DEDUP_MINUTES,
+      usageFactor: raw.ALERT_USAGE_FACTOR,
+      usageMinTokens: raw.ALERT_USAGE_MIN_TOKENS,
+      injectionBlocks: raw.ALERT_INJECTION_BLOCKS,
+      injectionWindowMinutes: raw.ALERT_INJECTION_WINDOW_MINUTES,
     },
     relay: { secrets: raw.RELAY_KEY_SECRET ?? [] },
-    log: { level: raw.LOG_LEVEL ?? "info" },
+    log: { level: raw.LOG_LEVEL },
   };
 }
 
@@ -605,8 +283,8 @@ export function mergeKeys(sources: readonly { keys: ProviderKey[] }[]): Provider
   return sources.flatMap((s) => s.keys).filter((k) => !seen.has(k.value) && seen.add(k.value));
 }
 
-function storeConfig(raw: z.infer<typeof rawSchema>): StoreConfig {
-  const prefix = raw.STORE_KEY_PREFIX ?? DEFAULTS.STORE_KEY_PREFIX;
+function storeConfig(raw: RawEnv): StoreConfig {
+  const prefix = raw.STORE_KEY_PREFIX;
   if (raw.UPSTASH_REDIS_REST_URL && raw.UPSTASH_REDIS_REST_TOKEN)
     return { kind: "upstash", url: raw.UPSTASH_REDIS_REST_URL, token: raw.UPSTASH_REDIS_REST_TOKEN, prefix };
   if (raw.REDIS_URL) return { kind: "redis", url: raw.REDIS_URL, prefix };
@@ -620,21 +298,15 @@ function defaultModels({ openai, anthropic }: { openai: boolean; anthropic: bool
   return parsed;
 }
 
-function mustParse(spec: string): RateLimitSpec {
-  const parsed = parseRateLimit(spec);
-  if (!parsed) throw new Error(`bad default rate limit ${spec}`);
-  return parsed;
-}
-
 /**
  * The second opinion's settings. `llm` asks one of AI_MODELS (the default model unless
  * GUARD_INJECTION_JUDGE_MODEL names another), so its key, price and budgets are those of a chat;
  * `http` asks the deployer's own classifier at GUARD_INJECTION_JUDGE_URL.
  */
-function judgeConfig({ raw, models, problems }: { raw: z.infer<typeof rawSchema>; models: ModelRef[]; problems: string[] }): InjectionJudgeConfig {
-  const mode = raw.GUARD_INJECTION_JUDGE ?? "off";
-  const timeoutMs = raw.GUARD_INJECTION_JUDGE_TIMEOUT_MS ?? DEFAULTS.GUARD_INJECTION_JUDGE_TIMEOUT_MS;
-  const onError = raw.GUARD_INJECTION_JUDGE_ON_ERROR ?? "allow";
+function judgeConfig({ raw, models, problems }: { raw: RawEnv; models: ModelRef[]; problems: string[] }): InjectionJudgeConfig {
+  const mode = raw.GUARD_INJECTION_JUDGE;
+  const timeoutMs = raw.GUARD_INJECTION_JUDGE_TIMEOUT_MS;
+  const onError = raw.GUARD_INJECTION_JUDGE_ON_ERROR;
   if (mode === "off") return { mode };
   if (mode === "http") {
     if (!raw.GUARD_INJECTION_JUDGE_URL) {

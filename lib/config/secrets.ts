@@ -3,29 +3,9 @@
  * check (no example secrets in production) and the build check (no secret behind NEXT_PUBLIC_).
  */
 
-/** Variables whose values are secrets: never logged, never public, never the example in production. */
-export const SECRET_VARIABLES = [
-  "NEXTAUTH_SECRET",
-  "GITHUB_SECRET",
-  "GOOGLE_CLIENT_SECRET",
-  "OPENAI_API_KEY",
-  "OPENAI_API_KEYS",
-  "ANTHROPIC_API_KEY",
-  "ANTHROPIC_API_KEYS",
-  "UPSTASH_REDIS_REST_TOKEN",
-  "REDIS_URL",
-  "CONVERSATION_ENCRYPTION_KEY",
-  "ALERT_WEBHOOK_URL",
-  "RELAY_KEY_SECRET",
-  "GUARD_INJECTION_JUDGE_TOKEN",
-] as const;
+import { SECRET_VARIABLES } from "./variables";
 
-/**
- * Variables that may instead name a file holding the value, as `NAME_FILE` (the convention of Docker
- * and Kubernetes secrets, Vault Agent and the cloud secret-store CSI drivers): every secret, and the
- * local accounts' password hashes.
- */
-export const FILE_VARIABLES = [...SECRET_VARIABLES, "AUTH_LOCAL_USERS"] as const;
+export { FILE_VARIABLES, SECRET_VARIABLES } from "./variables";
 
 // The placeholders used in .env.example all contain one of these; a unit test keeps them in step.
 const PLACEHOLDER = /change[-_ ]?me|replace[-_ ]?me|your[-_ ]|example|placeholder|^x{4,}$|^(secret|password|changeit|test|dummy)$/i;
