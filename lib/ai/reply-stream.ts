@@ -146,6 +146,8 @@ export async function streamReply({
       usage = part.usage;
       return false;
     }
+    // Tool calls come only when the request offered tools, and the caller that offered them runs them.
+    if (part.type === "tool-call") return false;
     firstTokenMs ??= performance.now() - started;
     produced += part.text.length;
     if (part.text) {

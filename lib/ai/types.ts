@@ -1,16 +1,34 @@
-/** A turn of the prompt. The server alone decides every role: clients only ever send text. */
-export type PromptMessage = { role: "system" | "user" | "assistant"; content: string };
+/** A call the model asked for: the tool's name and the arguments as the JSON text it wrote. */
+export type ToolCallRequest = { id: string; name: string; argsJson: string };
+
+/**
+ * A turn of the prompt. The server alone decides every role: clients only ever send text. An
+ * assistant turn may carry the tool calls the model made; each call's result comes back as a `tool`
+ * turn (untrusted text, fenced by the caller).
+ */
+export type PromptMessage =
+  | { role: "system" | "user"; content: string }
+  | { role: "assistant"; content: string; toolCalls?: ToolCallRequest[] }
+  | { role: "tool"; toolCallId: string; name: string; content: string };
+
+/** A tool as a provider is told about it: name, description, and the JSON Schema of its arguments. */
+export type ToolSpec = { name: string; description: string; parameters: Record<string, unknown> };
 
 export type Usage = { inputTokens: number; outputTokens: number };
 
-/** What a provider's stream yields: pieces of text, then (at most once) the usage it reports. */
-export type StreamPart = { type: "text"; text: string } | { type: "usage"; usage: Usage };
+/**
+ * What a provider's stream yields: pieces of text, the tool calls the model made (each once, whole,
+ * after its arguments have streamed in), then (at most once) the usage it reports.
+ */
+export type StreamPart = { type: "text"; text: string } | { type: "tool-call"; call: ToolCallRequest } | { type: "usage"; usage: Usage };
 
 export type ChatRequest = {
   model: string;
   /** The system prompt first, then alternating user and assistant turns, ending with a user turn. */
   messages: PromptMessage[];
   maxOutputTokens: number;
+  /** The tools the model may call in this step; none when absent. */
+  tools?: ToolSpec[];
   /** Aborted when the client disconnects, presses Stop, or the timeout passes. */
   signal: AbortSignal;
   /**

@@ -103,7 +103,7 @@ async function askModel({
       origin: { userId: asker.userId, ...asker.where },
     })) {
       if (part.type === "text") reply += part.text;
-      else usage = part.usage;
+      else if (part.type === "usage") usage = part.usage;
     }
   } catch (error) {
     status = signal.aborted ? "aborted" : "failed";

@@ -35,6 +35,7 @@ export const LAYERS: Layer[] = [
       "lib/admin/",
     ],
   },
+  { name: "tools", paths: ["lib/tools/"] },
   { name: "provider clients", paths: ["lib/providers/"] },
   { name: "reply pipeline", paths: ["lib/chat/", "lib/relay/", "lib/startup.ts"] },
   { name: "HTTP", paths: ["lib/http/"] },

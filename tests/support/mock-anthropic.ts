@@ -65,6 +65,28 @@ function anthropicFraming({ id, body }: { id: number; body: Record<string, unkno
         usage: { output_tokens: estimateTokens(text) },
       }) +
       event({ type: "message_stop" }),
+    // Like the real API: the text block closes, then one tool_use block per call, its input as JSON in pieces.
+    toolCalls: (calls, text) =>
+      event({ type: "content_block_stop", index: 0 }) +
+      calls
+        .map((call, i) => {
+          const index = i + 1;
+          const half = call.argsJson.length >> 1;
+          return (
+            event({ type: "content_block_start", index, content_block: { type: "tool_use", id: call.id, name: call.name, input: {} } }) +
+            [call.argsJson.slice(0, half), call.argsJson.slice(half)]
+              .map((partial_json) => event({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json } }))
+              .join("") +
+            event({ type: "content_block_stop", index })
+          );
+        })
+        .join("") +
+      event({
+        type: "message_delta",
+        delta: { stop_reason: "tool_use", stop_sequence: null },
+        usage: { output_tokens: estimateTokens(text + calls.map((c) => c.argsJson).join("")) },
+      }) +
+      event({ type: "message_stop" }),
   };
 }
 

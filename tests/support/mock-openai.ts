@@ -28,6 +28,9 @@ function errorBody({ status, message = errorMessage(status) }: { status: number;
 
 const frame = (data: unknown): string => `data: ${JSON.stringify(data)}\n\n`;
 
+/** A string in two pieces, so the client must join streamed arguments. */
+const splitInTwo = (text: string): string[] => (text.length < 2 ? [text] : [text.slice(0, text.length >> 1), text.slice(text.length >> 1)]);
+
 function openAIFraming({ id, body }: { id: number; body: Record<string, unknown> }): ReplyFraming {
   const model = typeof body.model === "string" ? body.model : "gpt-4o-mini";
   const created = Math.floor(Date.now() / 1000);
@@ -59,6 +62,32 @@ function openAIFraming({ id, body }: { id: number; body: Record<string, unknown>
     start: () => choice({ role: "assistant", content: "" }, null),
     delta: (text) => choice({ content: text }, null),
     finish: (text) => choice({}, "stop") + (includeUsage ? frame({ ...base, choices: [], usage: usage(text) }) : "") + "data: [DONE]\n\n",
+    // Like the real API: each call's id and name first, then its arguments in pieces, then finish_reason tool_calls.
+    toolCalls: (calls, text) =>
+      calls
+        .flatMap((call, index) => [
+          frame({
+            ...base,
+            choices: [
+              {
+                index: 0,
+                delta: { tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] },
+                logprobs: null,
+                finish_reason: null,
+              },
+            ],
+          }),
+          ...splitInTwo(call.argsJson).map((piece) =>
+            frame({
+              ...base,
+              choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, logprobs: null, finish_reason: null }],
+            }),
+          ),
+        ])
+        .join("") +
+      frame({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: "tool_calls" }] }) +
+      (includeUsage ? frame({ ...base, choices: [], usage: usage(text + calls.map((c) => c.argsJson).join("")) }) : "") +
+      "data: [DONE]\n\n",
   };
 }
 

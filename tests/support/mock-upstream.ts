@@ -94,6 +94,45 @@ const SIMPLE_DIRECTIVES = [
   "judge-junk",
 ] as const;
 
+/** A tool call the mock model makes, as both providers frame one. */
+export type MockToolCall = { id: string; name: string; argsJson: string };
+
+/**
+ * `[[mock:tool NAME {json}]]` asks the mock to call tool NAME with that JSON as its arguments (several
+ * directives, several calls in one turn), when the request offers tools. After the results come back
+ * it answers in text, unless the directive was `[[mock:tool-loop NAME {json}]]`, which calls again
+ * after every result: a model that never stops.
+ */
+export function parseToolDirectives(text: string): { calls: { name: string; argsJson: string }[]; loop: boolean } {
+  const calls: { name: string; argsJson: string }[] = [];
+  let loop = false;
+  for (const match of text.matchAll(/\[\[mock:(tool|tool-loop) ([a-z][a-z0-9_]*) (\{.*?\})\]\]/gs)) {
+    calls.push({ name: match[2] ?? "", argsJson: match[3] ?? "{}" });
+    if (match[1] === "tool-loop") loop = true;
+  }
+  return { calls, loop };
+}
+
+/** Whether the conversation ends with tool results (OpenAI: a `tool` message; Anthropic: `tool_result` blocks). */
+export function endsWithToolResult(body: unknown): boolean {
+  const messages = isRecord(body) && Array.isArray(body.messages) ? body.messages : [];
+  const last: unknown = messages.at(-1);
+  if (!isRecord(last)) return false;
+  if (last.role === "tool") return true;
+  return last.role === "user" && Array.isArray(last.content) && last.content.some((part) => isRecord(part) && part.type === "tool_result");
+}
+
+/** The text of the last user message that is not only tool results: where the person's directives are. */
+function lastInstruction(body: unknown): string {
+  const messages = isRecord(body) && Array.isArray(body.messages) ? body.messages : [];
+  for (const message of [...messages].reverse()) {
+    if (!isRecord(message) || message.role !== "user") continue;
+    const text = contentText(message.content);
+    if (text) return text;
+  }
+  return "";
+}
+
 /** How long `[[mock:pause]]` waits after its second chunk. */
 export const PAUSE_MS = 3_000;
 
@@ -166,6 +205,8 @@ export interface ReplyFraming {
   delta(text: string): string;
   /** SSE frames after the last delta; gets the whole text for usage counts. */
   finish(text: string): string;
+  /** SSE frames that end the turn with these tool calls instead (after `start` and any text deltas). */
+  toolCalls(calls: MockToolCall[], text: string): string;
 }
 
 /** What a provider module tells the shared server. */
@@ -345,7 +386,19 @@ export async function startMockUpstream({ spec, options = {} }: { spec: Provider
     if (gone.signal.aborted) return;
 
     const framing = spec.framing({ id, body: isRecord(body) ? body : {} });
-    const directive = parseDirective(lastUserText);
+    const offered = isRecord(body) && Array.isArray(body.tools) && body.tools.length > 0;
+    const tools = parseToolDirectives(lastInstruction(body));
+    const afterResults = endsWithToolResult(body);
+    if (offered && tools.calls.length > 0 && (!afterResults || tools.loop) && isRecord(body) && body.stream === true) {
+      const calls = tools.calls.map((call, i) => ({ ...call, id: `${spec.name === "openai" ? "call" : "toolu"}_mock_${id}_${i}` }));
+      res.writeHead(200, { ...framing.headers, "content-type": "text/event-stream", "cache-control": "no-cache" });
+      res.write(framing.start());
+      const preface = "Let me use a tool. ";
+      res.write(framing.delta(preface));
+      res.end(framing.toolCalls(calls, preface));
+      return;
+    }
+    const directive = afterResults ? ({ kind: "default" } as const) : parseDirective(lastUserText);
     const credential = credentialOf(record);
     if (credential !== null && options.rejectKeys?.has(credential))
       return sendJson(res, { status: 401, body: framing.errorBody(401), headers: framing.headers });
