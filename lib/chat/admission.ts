@@ -35,7 +35,13 @@ export type BudgetView = TokenBudget;
 export type SettleInput = { status: "completed" | "failed" | "aborted"; usage: Usage; usageReported: boolean; text: string };
 
 export type Ticket = {
-  /** Counts what the call really used and frees its stream slot; safe to call more than once. */
+  /**
+   * Reserves for one more provider call in the same reply (the step after tool results), on the
+   * same terms as the first: the step's prompt and output bounds against the user's, the key's and
+   * the service's budgets, the stream slot kept. A refusal throws the same ApiError admission would.
+   */
+  extend(step: { messages: PromptMessage[]; maxOutputTokens: number }): Promise<void>;
+  /** Counts what the calls really used and frees the stream slot; safe to call more than once. */
   settle(outcome: SettleInput): Promise<BudgetView | undefined>;
 };
 
@@ -75,10 +81,10 @@ export async function admitChat({
   const day = utcDay(now);
   const [keys, ledger] = await storeOp("budget.open", () => Promise.all([budgetKeys(userId, day, apiKey?.id), budgetLedger()]));
   const price = priceOf(model);
-  const reserved: Usage = { inputTokens: promptTokenBound(messages), outputTokens: maxOutputTokens ?? config.ai.maxOutputTokens };
-  const reservedTokens = reserved.inputTokens + reserved.outputTokens;
-  const reservedCost = costMicroUsd(price, reserved);
   const spendCap = Math.round(config.budgets.dailySpendCapUsd * 1e6);
+  // What every step admitted so far reserved; settled against what the steps used.
+  let reservedTokens = 0;
+  let reservedCost = 0;
 
   // Every key's tokens are counted, with or without a budget of its own, so the owner can see them.
   const keyTokens = keys.apiKeyTokens;
@@ -86,39 +92,56 @@ export async function admitChat({
   const maxStreams = config.chat.maxConcurrentStreams;
   const keyCap = keyTokens ? apiKey?.dailyTokens : undefined;
   const reservation = (key: string, amount: number, cap: number): Reservation => ({ key, amount, cap, ttlSeconds: DAY_TTL_SECONDS });
-  // Checked in this order, each with what a refusal there answers (`used`: the counter it refused on).
-  const limits: (Reservation & { refusal(used: number): Promise<ApiError> })[] = [
-    { ...reservation(keys.tokens, reservedTokens, tokenBudget), refusal: async () => tokenBudgetExhausted(tokenBudget, now) },
-    ...(keyTokens && keyCap ? [{ ...reservation(keyTokens, reservedTokens, keyCap), refusal: async () => keyBudgetExhausted(keyCap, now) }] : []),
-    {
-      ...reservation(keys.spend, reservedCost, spendCap),
-      async refusal(used) {
-        // The cap itself is the last threshold: alerted here too, in case no settle crossed it.
-        await checkSpendThresholds({ day, spentMicroUsd: Math.max(used, spendCap), capMicroUsd: spendCap });
-        return spendCapReached(now);
+
+  /**
+   * Takes (or, for a later step, renews) the stream slot and reserves one provider call's bound.
+   * The slot and every reservation go in one store round trip, all or nothing: a refused request
+   * holds nothing, not even for a moment, and leaves nothing to roll back. A store that answers only
+   * after the deadline (the request got its 503) has its admission given back at once.
+   */
+  async function admitStep(step: { messages: PromptMessage[]; maxOutputTokens: number }, first: boolean): Promise<void> {
+    const bound: Usage = { inputTokens: promptTokenBound(step.messages), outputTokens: step.maxOutputTokens };
+    const tokens = bound.inputTokens + bound.outputTokens;
+    const cost = costMicroUsd(price, bound);
+    // Checked in this order, each with what a refusal there answers (`used`: the counter it refused on).
+    const limits: (Reservation & { refusal(used: number): Promise<ApiError> })[] = [
+      { ...reservation(keys.tokens, tokens, tokenBudget), refusal: async () => tokenBudgetExhausted(tokenBudget, now) },
+      ...(keyTokens && keyCap ? [{ ...reservation(keyTokens, tokens, keyCap), refusal: async () => keyBudgetExhausted(keyCap, now) }] : []),
+      {
+        ...reservation(keys.spend, cost, spendCap),
+        async refusal(used) {
+          // The cap itself is the last threshold: alerted here too, in case no settle crossed it.
+          await checkSpendThresholds({ day, spentMicroUsd: Math.max(used, spendCap), capMicroUsd: spendCap });
+          return spendCapReached(now);
+        },
       },
-    },
-  ];
-  // The stream slot and every reservation in one store round trip, all or nothing: a refused request
-  // holds nothing, not even for a moment, and leaves nothing to roll back. A store that answers only
-  // after the deadline (the request got its 503) has its admission given back at once.
-  const admission = await storeOpUndoingLate(
-    "budget.admit",
-    () => ledger.admit({ lease: { ...lease, max: maxStreams, ttlMs: config.ai.timeoutMs + LEASE_MARGIN_MS, now }, reservations: limits }),
-    async (late) => {
-      if (!late.ok) return;
-      await Promise.all([...limits.map((r) => ledger.adjust({ key: r.key, delta: -r.amount, ttlSeconds: DAY_TTL_SECONDS })), ledger.releaseLease(lease)]);
-    },
-  );
-  if (!admission.ok) {
-    const error = admission.refused === "lease" ? tooManyStreams(maxStreams) : await limits[admission.refused]?.refusal(admission.used);
-    // The ledger names the index of a reservation it was given; anything else is a bug (a logged 500).
-    if (!error) throw new Error(`ledger refused an unknown limit: ${admission.refused}`);
-    throw await refuse({ userId, day, where }, error);
+    ];
+    const admission = await storeOpUndoingLate(
+      "budget.admit",
+      () => ledger.admit({ lease: { ...lease, max: maxStreams, ttlMs: config.ai.timeoutMs + LEASE_MARGIN_MS, now: Date.now() }, reservations: limits }),
+      async (late) => {
+        if (!late.ok) return;
+        await Promise.all([
+          ...limits.map((r) => ledger.adjust({ key: r.key, delta: -r.amount, ttlSeconds: DAY_TTL_SECONDS })),
+          first ? ledger.releaseLease(lease) : undefined,
+        ]);
+      },
+    );
+    if (!admission.ok) {
+      const error = admission.refused === "lease" ? tooManyStreams(maxStreams) : await limits[admission.refused]?.refusal(admission.used);
+      // The ledger names the index of a reservation it was given; anything else is a bug (a logged 500).
+      if (!error) throw new Error(`ledger refused an unknown limit: ${admission.refused}`);
+      throw await refuse({ userId, day, where }, error);
+    }
+    reservedTokens += tokens;
+    reservedCost += cost;
   }
+
+  await admitStep({ messages, maxOutputTokens: maxOutputTokens ?? config.ai.maxOutputTokens }, true);
 
   let settled: Promise<BudgetView | undefined> | undefined;
   return {
+    extend: (step) => admitStep(step, false),
     settle(outcome) {
       settled ??= settle(outcome);
       return settled;

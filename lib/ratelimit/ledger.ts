@@ -28,7 +28,7 @@ export type LeaseRequest = { key: string; id: string; max: number; ttlMs: number
 export type Reservation = { key: string; amount: number; cap: number; ttlSeconds: number };
 
 /**
- * The outcome of `admit`, as if the lease and then each reservation in order had been tried one by
+ * The outcome of `admit` (a live lease `id` is renewed rather than taken again), as if the lease and then each reservation in order had been tried one by
  * one, stopping at the first refusal. Admitted: the live leases now held and each counter after its
  * reservation. Refused: which limit refused (`"lease"`, or the index of the reservation), with the
  * reading it refused on; nothing was written.
@@ -42,13 +42,15 @@ export type Admission =
  * KEYS[1] a sorted set of lease ids scored by expiry, KEYS[2..] the counters.
  * ARGV: now, ttl in ms, max, id, then amount, cap, ttl in seconds for each counter.
  * Everything is checked before anything is written, so a refusal leaves every key as it was (expired
- * leases are not counted, and are removed only by an admission). A counter named twice sees its
+ * leases are not counted, and are removed only by an admission). A lease id already live is renewed,
+ * not counted again: a reply that reserves for its next step (a tool call) keeps its own slot. A counter named twice sees its
  * first reservation when the second is checked, as sequential reservations would.
  * Replies {1, held, used...} or {0, 0, held} (lease refused) or {0, i, used} (counter i refused).
  */
 const ADMIT = `
 local held = redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')
-if held >= tonumber(ARGV[3]) then return {0, 0, held} end
+local mine = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[4]) or '0') > tonumber(ARGV[1])
+if not mine and held >= tonumber(ARGV[3]) then return {0, 0, held} end
 local pending = {}
 for i = 2, #KEYS do
   local arg = 3 * i - 1
@@ -122,7 +124,8 @@ export class MemoryLedger implements Ledger {
     const { key, id, max, ttlMs, now } = lease;
     const live = this.leases.get(key) ?? new Map<string, number>();
     const held = [...live.values()].filter((expiresAt) => expiresAt > now).length;
-    if (held >= max) return { ok: false, refused: "lease", held };
+    const mine = (live.get(id) ?? 0) > now;
+    if (!mine && held >= max) return { ok: false, refused: "lease", held };
     // What each counter reads before its reservation; a counter named twice reads its first one.
     const pending = new Map<string, number>();
     const readings: number[] = [];

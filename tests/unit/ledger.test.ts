@@ -96,6 +96,33 @@ describe("MemoryLedger.admit: leases", () => {
   });
 });
 
+describe("MemoryLedger.admit: a reply's next step (a tool call) renews its own lease", () => {
+  it("admits a live lease id again at the cap without counting it twice, and renews its expiry", async () => {
+    const ledger = new MemoryLedger();
+    await take(ledger, { id: "a", max: 1 });
+    expect(await take(ledger, { id: "b", max: 1 })).toMatchObject({ ok: false, refused: "lease" });
+    expect(await ledger.admit({ lease: lease({ id: "a", max: 1, now: T0 + 50_000 }), reservations: [counter("tokens:alice", 30)] })).toEqual({
+      ok: true,
+      held: 1,
+      used: [30],
+    });
+    // Renewed at T0 + 50 s for 60 s: still held at T0 + 100 s, when the first lease would have expired.
+    expect(await take(ledger, { id: "b", max: 1, now: T0 + 100_000 })).toMatchObject({ ok: false, refused: "lease" });
+  });
+
+  it("still refuses the next step on a spent budget, and an expired lease id is a new request", async () => {
+    const ledger = new MemoryLedger();
+    await ledger.admit({ lease: lease({ id: "a", max: 1 }), reservations: [counter("tokens:alice", 100)] });
+    expect(await ledger.admit({ lease: lease({ id: "a", max: 1 }), reservations: [counter("tokens:alice", 10)] })).toEqual({
+      ok: false,
+      refused: 0,
+      used: 100,
+    });
+    await take(ledger, { id: "b", max: 2, now: T0 + 61_000 });
+    expect(await take(ledger, { id: "a", max: 1, now: T0 + 61_000 })).toMatchObject({ ok: false, refused: "lease" });
+  });
+});
+
 describe("MemoryLedger.admit: a lease and reservations together", () => {
   const reservations = [counter("tokens:alice", 40, 100), counter("tokens:key", 40, 50), counter("spend", 7, 1_000)];
 
