@@ -27,3 +27,15 @@ export type KeyLimits = {
   maxGraceHours: number;
   models: string[];
 };
+
+/**
+ * What a reply that uses tools adds to its event stream (POST /api/chat), between its text events:
+ * a call the model made (`args` as validated, or as written when refused), its outcome (`summary`
+ * is one line for the person; `withheld` when the tool's output looked like instructions and was
+ * kept from the model), and a call that waits for the person's approval of exactly these `args`;
+ * the reply then ends, and resumes when POST /api/chat answers it (`toolApproval`).
+ */
+export type ToolEvent =
+  | { type: "tool-call"; id: string; name: string; args: unknown }
+  | { type: "tool-result"; id: string; ok: boolean; summary: string; withheld?: true }
+  | { type: "approval-required"; id: string; name: string; args: unknown };

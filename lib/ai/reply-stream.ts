@@ -1,4 +1,5 @@
 import { appEventFormat, type DoneExtra, type ReplyFormat } from "./stream-format";
+import { ApiError } from "../errors";
 import { ProviderError, toApiError } from "./provider-error";
 import type { ChatProvider, ChatRequest, StreamPart, Usage } from "./types";
 
@@ -148,6 +149,13 @@ export async function streamReply({
     }
     // Tool calls come only when the request offered tools, and the caller that offered them runs them.
     if (part.type === "tool-call") return false;
+    if (part.type === "event") {
+      // What came before the tool's activity goes out before it, in order.
+      flush(controller);
+      const bytes = wire.event(part.event);
+      if (bytes) controller.enqueue(bytes);
+      return false;
+    }
     firstTokenMs ??= performance.now() - started;
     produced += part.text.length;
     if (part.text) {
@@ -187,7 +195,7 @@ export async function streamReply({
   } catch (error) {
     const failure = failureOf(error);
     await settle(clientSignal.aborted ? "aborted" : "failed", failure);
-    throw toApiError(failure);
+    throw error instanceof ApiError ? error : toApiError(failure);
   }
 
   // The provider's next part, asked for once and kept until it is taken.
@@ -248,7 +256,8 @@ export async function streamReply({
           return;
         }
         const failure = failureOf(error);
-        const { code, message } = toApiError(failure);
+        // A refusal of the reply's next step (a budget spent between tool calls) says what it is.
+        const { code, message } = error instanceof ApiError ? error : toApiError(failure);
         controller.enqueue(wire.error({ code, message }));
         controller.close();
         void settle("failed", failure);

@@ -1,5 +1,5 @@
 import type { Usage } from "./types";
-import type { TokenBudget } from "../wire";
+import type { TokenBudget, ToolEvent } from "../wire";
 
 /**
  * The event stream of POST /api/chat: Server-Sent Events, each `data:` line one JSON object.
@@ -7,6 +7,7 @@ import type { TokenBudget } from "../wire";
  */
 export type ChatEvent =
   | { type: "text"; text: string }
+  | ToolEvent
   | { type: "error"; code: string; message: string }
   | ({ type: "done"; conversationId: string; usage: Usage } & DoneExtra);
 
@@ -35,6 +36,8 @@ export type ReplyFormat = {
   text(text: string): Uint8Array;
   error(error: { code: string; message: string }): Uint8Array;
   done(usage: Usage, extra: DoneExtra | undefined): Uint8Array;
+  /** A tool's activity; formats without tools (the relay) write nothing. */
+  event(event: ToolEvent): Uint8Array | null;
 };
 
 /** The app's own event stream, above. */
@@ -44,5 +47,6 @@ export function appEventFormat(conversationId: string): ReplyFormat {
     text: (text) => encodeEvent({ type: "text", text }),
     error: ({ code, message }) => encodeEvent({ type: "error", code, message }),
     done: (usage, extra) => encodeEvent({ type: "done", conversationId, usage, ...extra }),
+    event: (event) => encodeEvent(event),
   };
 }

@@ -1,3 +1,5 @@
+import type { ToolEvent } from "../wire";
+
 /** A call the model asked for: the tool's name and the arguments as the JSON text it wrote. */
 export type ToolCallRequest = { id: string; name: string; argsJson: string };
 
@@ -20,7 +22,12 @@ export type Usage = { inputTokens: number; outputTokens: number };
  * What a provider's stream yields: pieces of text, the tool calls the model made (each once, whole,
  * after its arguments have streamed in), then (at most once) the usage it reports.
  */
-export type StreamPart = { type: "text"; text: string } | { type: "tool-call"; call: ToolCallRequest } | { type: "usage"; usage: Usage };
+export type StreamPart =
+  | { type: "text"; text: string }
+  | { type: "tool-call"; call: ToolCallRequest }
+  | { type: "usage"; usage: Usage }
+  /** What the tool loop (lib/chat/tool-loop.ts) tells the person about the calls it ran: never from a provider. */
+  | { type: "event"; event: ToolEvent };
 
 export type ChatRequest = {
   model: string;

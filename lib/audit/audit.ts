@@ -47,8 +47,41 @@ export function auditGuard(context: AuditContext, finding: GuardFinding): Promis
   });
 }
 
+/**
+ * What happened to a tool call the model made (lib/chat/tool-loop.ts): called (it ran), approved or
+ * denied (by the person), refused (unknown tool, bad arguments, over a cap, a stale approval), or
+ * blocked (its output looked like instructions and was withheld). The tool's name only if it is one
+ * of ours, and a hash of the arguments, never the arguments.
+ */
+export function auditTool(
+  context: AuditContext,
+  { kind, tool, argsHash, outcome }: { kind: "called" | "approved" | "denied" | "refused" | "blocked"; tool: string; argsHash?: string; outcome: string },
+): Promise<void> {
+  return audit({
+    kind: `tool.${kind}`,
+    user: userKey(context.userId),
+    apiKey: context.apiKey,
+    route: context.route,
+    requestId: context.requestId,
+    reason: outcome,
+    tool,
+    argsHash,
+  });
+}
+
 /** Events an operator should see at warning level: attacks, failures, refusals of people, admin acts. */
-const WARN_KINDS = ["guard.", "key.", "apikey.rejected", "auth.signin_failed", "auth.signin_limited", "auth.blocked_user", "admin.", "alert.failed"] as const;
+const WARN_KINDS = [
+  "guard.",
+  "tool.refused",
+  "tool.blocked",
+  "key.",
+  "apikey.rejected",
+  "auth.signin_failed",
+  "auth.signin_limited",
+  "auth.blocked_user",
+  "admin.",
+  "alert.failed",
+] as const;
 
 function logFields(input: AuditInput): LogFields {
   return {
@@ -64,5 +97,7 @@ function logFields(input: AuditInput): LogFields {
     signals: input.signals?.join(","),
     score: input.score,
     count: input.count,
+    tool: input.tool,
+    argsHash: input.argsHash,
   };
 }

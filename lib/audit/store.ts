@@ -49,7 +49,8 @@ function toEvent(id: string, input: AuditInput): AuditEvent {
 /** Only the vocabulary's fields, without undefined ones: what is stored is exactly what the types allow. */
 function stored(input: AuditInput): AuditInput {
   const out: AuditInput = { kind: input.kind };
-  for (const field of ["user", "actor", "apiKey", "route", "requestId", "reason"] as const) if (typeof input[field] === "string") out[field] = input[field];
+  for (const field of ["user", "actor", "apiKey", "route", "requestId", "reason", "tool", "argsHash"] as const)
+    if (typeof input[field] === "string") out[field] = input[field];
   if (Array.isArray(input.signals)) out.signals = input.signals.map(String);
   for (const field of ["score", "count"] as const) if (Number.isFinite(input[field])) out[field] = input[field];
   return out;

@@ -17,6 +17,11 @@ export const AUDIT_KINDS = [
   "guard.canary",
   "guard.output_secrets",
   "guard.output_links",
+  "tool.called",
+  "tool.approved",
+  "tool.denied",
+  "tool.refused",
+  "tool.blocked",
   "key.rejected",
   "apikey.created",
   "apikey.rolled",
@@ -54,6 +59,9 @@ export type AuditEvent = {
   signals?: string[];
   score?: number;
   count?: number;
+  /** For tool events: the tool's name (one of the registry's), and a hash of its validated arguments, never the arguments. */
+  tool?: string;
+  argsHash?: string;
 };
 
 /** What a caller records; the log stamps `id` and `time`. */

@@ -9,6 +9,7 @@ import { MemorySlidingWindow } from "./memory";
 import { POLICIES, type PolicyName } from "./policies";
 import type { LimitResult, Limiter } from "./types";
 import { formatWait } from "./format-wait";
+import type { RateLimitSpec } from "../config/limits";
 
 /**
  * One limiter per policy, created on first use and kept for the life of the process (the Upstash
@@ -36,12 +37,14 @@ async function create({ requests, windowMs, prefix }: { requests: number; window
  * The limiter for a policy, or for a relay key's own limit (`apikey:<n>`: n requests a minute, one
  * limiter per distinct n, since a key's limit is fixed when it is made).
  */
-function limiterFor(name: PolicyName | `apikey:${number}`): Promise<Limiter> {
+function limiterFor(name: PolicyName | `apikey:${number}` | `tool:${string}`, toolSpec?: RateLimitSpec): Promise<Limiter> {
   let limiter = limiters.get(name);
   if (!limiter) {
     const spec = name.startsWith("apikey:")
       ? { requests: Number(name.slice("apikey:".length)), windowMs: 60_000, prefix: `rl:${name}` }
-      : { ...POLICIES[name as PolicyName].spec(env()), prefix: POLICIES[name as PolicyName].prefix };
+      : name.startsWith("tool:") && toolSpec
+        ? { requests: toolSpec.requests, windowMs: toolSpec.windowMs, prefix: `rl:${name}` }
+        : { ...POLICIES[name as PolicyName].spec(env()), prefix: POLICIES[name as PolicyName].prefix };
     limiter = storeBackend().then((backend) => create(spec, backend));
     limiter.catch(() => limiters.delete(name));
     limiters.set(name, limiter);
@@ -51,6 +54,17 @@ function limiterFor(name: PolicyName | `apikey:${number}`): Promise<Limiter> {
 
 export async function checkLimit({ policy, identifier }: { policy: PolicyName; identifier: string }): Promise<LimitResult> {
   return storeOp(`ratelimit.${policy}`, async () => (await limiterFor(policy)).limit(hashKey(identifier)));
+}
+
+/**
+ * A tool's own limit per user (lib/tools/registry.ts, `rateLimit`): whether this call may run. One
+ * limiter per tool and limit, like the policies; fails closed like them (a store that does not
+ * answer refuses).
+ */
+export async function toolCallAllowed({ tool, spec, userId }: { tool: string; spec: RateLimitSpec; userId: string }): Promise<boolean> {
+  const name = `tool:${tool}:${spec.requests}/${spec.windowMs}` as const;
+  const result = await storeOp("ratelimit.tool", async () => (await limiterFor(name, spec)).limit(hashKey(`tool:${tool}:${userId}`)));
+  return result.success;
 }
 
 /** Whole seconds until the window resets (`reset` is a Unix time in ms); at least 1 once refused. */

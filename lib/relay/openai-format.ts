@@ -52,6 +52,8 @@ export function openAiChunkFormat(meta: CompletionMeta, { includeUsage }: { incl
       ];
       return Buffer.concat(parts);
     },
+    // The relay offers the model no tools, so no tool activity is ever written.
+    event: () => null,
   };
 }
 
@@ -61,6 +63,7 @@ export const SILENT_FORMAT: ReplyFormat = {
   text: () => new Uint8Array(),
   error: () => new Uint8Array(),
   done: () => new Uint8Array(),
+  event: () => null,
 };
 
 export function completionBody(meta: CompletionMeta, { text, usage }: { text: string; usage: Usage }) {
