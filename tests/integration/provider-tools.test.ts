@@ -37,7 +37,7 @@ async function collect(
   }) as AsyncIterable<StreamPart>) {
     if (part.type === "text") text += part.text;
     else if (part.type === "tool-call") calls.push(part.call);
-    else usage += part.usage.inputTokens + part.usage.outputTokens;
+    else if (part.type === "usage") usage += part.usage.inputTokens + part.usage.outputTokens;
   }
   return { text, calls, usage };
 }
