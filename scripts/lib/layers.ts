@@ -19,7 +19,7 @@ export const LAYERS: Layer[] = [
     paths: ["lib/errors.ts", "lib/zod-error.ts", "lib/singleton.ts", "lib/client-ip.ts", "lib/wire.ts", "lib/env.ts", "lib/config/", "lib/log/", "lib/crypto/"],
   },
   { name: "pure logic", paths: ["lib/ai/", "lib/guard/", "lib/markdown/"] },
-  { name: "store backend", paths: ["lib/store/"] },
+  { name: "store backend", paths: ["lib/store/", "lib/net/"] },
   {
     name: "domains",
     paths: [
