@@ -23,6 +23,7 @@ export const ERROR_STATUS = {
   personal_data_rejected: 400,
   not_found: 404,
   conversation_not_found: 404,
+  approval_not_found: 404,
   api_key_not_found: 404,
   model_not_found: 404,
   api_keys_disabled: 404,

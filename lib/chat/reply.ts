@@ -3,7 +3,8 @@ import { env } from "../env";
 import { ApiError } from "../errors";
 import type { ModelRef } from "../config/models";
 import { buildPrompt, newBoundary, type HistoryTurn } from "../ai/prompt";
-import { SYSTEM_PROMPT } from "../ai/system-prompt";
+import { SYSTEM_PROMPT, toolInstructions } from "../ai/system-prompt";
+import type { PromptMessage, StreamPart } from "../ai/types";
 import { providerFor } from "../providers";
 import { providerUserId } from "../ai/provider-user-id";
 import { streamReply, type ReplyOutcome } from "../ai/reply-stream";
@@ -11,7 +12,11 @@ import type { DoneExtra, ReplyFormat } from "../ai/stream-format";
 import { guardInput } from "../guard/input";
 import { refusalMessage } from "../guard/injection/reasons";
 import { INJECTION_THRESHOLDS } from "../guard/injection/score";
-import { findSecrets, PlaceholderRestorer, secretHoldStart } from "../guard/pii";
+import { findSecrets, PlaceholderMap, PlaceholderRestorer, secretHoldStart } from "../guard/pii";
+import { guardToolOutput } from "../guard/tool-output";
+import { enabledTools } from "../tools/catalogue";
+import type { Tool } from "../tools/registry";
+import { type ToolRun, withTools } from "./tool-loop";
 import { canaryInstruction, newCanary } from "../guard/output/canary";
 import { createOutputGuard } from "../guard/output/pipeline";
 import { auditGuard, type AuditContext } from "../audit/audit";
@@ -52,23 +57,20 @@ export type ReplyInput = {
   conversationId?: string;
   /** Runs once the reply has ended, beside the records; `userText` is the guarded, normalised input. */
   afterReply?: (outcome: ReplyOutcome, userText: string) => Promise<void>;
+  /** Offer the model the tools this deployment enabled (TOOLS): the chat UI does, the relay API never. */
+  tools?: boolean;
 };
 
 export async function startReply(input: ReplyInput): Promise<Response> {
   const { ai, chat, guards } = env();
-  const { userId, model, where, apiKey } = input;
+  const { userId, where, apiKey } = input;
   const audit: AuditContext = { userId, route: where.route, requestId: where.requestId, apiKey: apiKey?.id };
 
   const guarded = guardInput({
     text: input.text,
     history: input.history,
     untrustedHistory: input.untrustedHistory,
-    config: {
-      ...guards,
-      injectionFlagAt: guards.injectionFlagAt ?? INJECTION_THRESHOLDS.flag,
-      injectionBlockAt: guards.injectionBlockAt ?? INJECTION_THRESHOLDS.block,
-      injectionBlockAloneAt: guards.injectionBlockAloneAt ?? INJECTION_THRESHOLDS.blockAlone,
-    },
+    config: inputGuardConfig(guards),
   });
   await Promise.all(guarded.findings.map((finding) => auditGuard(audit, finding)));
   if (guarded.findings.some((f) => f.stage === "injection" && f.action === "blocked")) await noteInjectionBlock(audit);
@@ -89,19 +91,63 @@ export async function startReply(input: ReplyInput): Promise<Response> {
 
   // A fresh canary per request: if it ever appears in the output, the system prompt is leaking.
   const canary = guards.canary === "block" ? newCanary() : undefined;
+  const tools = input.tools && input.conversationId ? enabledTools() : [];
+  const boundary = newBoundary();
+  const systemPrompt = [SYSTEM_PROMPT, canary && canaryInstruction(canary), tools.length > 0 && toolInstructions(boundary)].filter(Boolean).join("\n\n");
   const messages = buildPrompt({
     history: guarded.providerHistory.slice(-chat.historyMaxMessages),
     userText: guarded.providerText,
-    boundary: newBoundary(),
+    boundary,
     clientHistory: input.untrustedHistory === true,
-    systemPrompt: canary ? `${SYSTEM_PROMPT}\n\n${canaryInstruction(canary)}` : SYSTEM_PROMPT,
+    systemPrompt,
   });
+  // With tools, one map for the whole reply: a value a tool returns gets a placeholder the reply's
+  // restorer knows, and a value the person wrote keeps its own.
+  const placeholders = guarded.placeholders ?? (tools.length > 0 ? new PlaceholderMap() : null);
+  return runReply({
+    input,
+    messages,
+    canary,
+    placeholders,
+    maxOutputTokens: Math.min(input.maxOutputTokens ?? ai.maxOutputTokens, ai.maxOutputTokens),
+    tools: tools.length > 0 && input.conversationId ? { tools, boundary, callsSoFar: 0, conversationId: input.conversationId } : undefined,
+    afterReply: input.afterReply && ((outcome) => (input.afterReply as NonNullable<ReplyInput["afterReply"]>)(outcome, guarded.userText)),
+  });
+}
+
+/**
+ * What every reply shares once its prompt is built, whether it starts from a person's message or
+ * carries on after they answered an approval: the limits and budgets, the provider call (with the
+ * tool loop around it when tools are offered), the output guards, and after it the usage, audit
+ * and log records.
+ */
+export async function runReply({
+  input,
+  messages,
+  canary,
+  placeholders,
+  maxOutputTokens,
+  tools,
+  resume,
+  afterReply,
+}: {
+  input: Omit<ReplyInput, "text" | "afterReply" | "tools">;
+  messages: PromptMessage[];
+  canary: string | undefined;
+  placeholders: PlaceholderMap | null;
+  maxOutputTokens: number;
+  tools?: { tools: Tool[]; boundary: string; callsSoFar: number; conversationId: string };
+  resume?: (run: ToolRun) => (signal: AbortSignal) => AsyncGenerator<StreamPart, PromptMessage[]>;
+  afterReply?: (outcome: ReplyOutcome) => Promise<void>;
+}): Promise<Response> {
+  const { ai, guards } = env();
+  const { userId, model, where, apiKey } = input;
+  const audit: AuditContext = { userId, route: where.route, requestId: where.requestId, apiKey: apiKey?.id };
   const outputGuard = createOutputGuard({
     canary,
     ...(guards.outputSecrets === "redact" ? { findSecrets, secretHoldStart } : { findSecrets: () => [], secretHoldStart: (word: string) => word.length }),
-    restore: guarded.placeholders ? new PlaceholderRestorer(guarded.placeholders) : undefined,
+    restore: placeholders ? new PlaceholderRestorer(placeholders) : undefined,
   });
-  const maxOutputTokens = Math.min(input.maxOutputTokens ?? ai.maxOutputTokens, ai.maxOutputTokens);
   // Concurrency, token budgets and the spend cap: a refusal here never reaches the provider.
   const ticket = await admitChat({
     userId,
@@ -136,17 +182,34 @@ export async function startReply(input: ReplyInput): Promise<Response> {
       ...findings.map((finding) => auditGuard(audit, finding)),
       findings.some((f) => f.stage === "canary") ? alertCanaryLeak(audit) : undefined,
     ]);
-    const kept = input.afterReply
-      ? keepReply(() => (input.afterReply as NonNullable<ReplyInput["afterReply"]>)(outcome, guarded.userText), where.requestId)
-      : true;
+    const kept = afterReply ? keepReply(() => afterReply(outcome), where.requestId) : true;
     const [budget, saved] = await Promise.all([ticket.settle(outcome), kept, audited]);
     const extra: DoneExtra = { ...(budget && { budget }), ...(!saved && { notSaved: true as const }) };
     return Object.keys(extra).length > 0 ? extra : undefined;
   };
 
   try {
+    let provider = await providerFor(model);
+    if (tools) {
+      const map = placeholders ?? new PlaceholderMap();
+      const run: ToolRun = {
+        tools: tools.tools,
+        maxCalls: env().tools.maxCalls,
+        callsSoFar: tools.callsSoFar,
+        ticket,
+        audit,
+        conversationId: tools.conversationId,
+        model: model.id,
+        boundary: tools.boundary,
+        canary,
+        placeholders: map,
+        guardOutput: (text) => guardToolOutput({ text, config: inputGuardConfig(guards), placeholders: map }),
+        restore: (text) => map.restore(text),
+      };
+      provider = withTools(provider, run, resume?.(run));
+    }
     return await streamReply({
-      provider: await providerFor(model),
+      provider,
       request: {
         model: model.model,
         messages,
@@ -168,6 +231,16 @@ export async function startReply(input: ReplyInput): Promise<Response> {
     await ticket.settle({ status: "failed", usage: { inputTokens: 0, outputTokens: 0 }, usageReported: false, text: "" });
     throw error;
   }
+}
+
+/** The input guards' settings, with the measured thresholds where the deployment set none. */
+function inputGuardConfig(guards: ReturnType<typeof env>["guards"]) {
+  return {
+    ...guards,
+    injectionFlagAt: guards.injectionFlagAt ?? INJECTION_THRESHOLDS.flag,
+    injectionBlockAt: guards.injectionBlockAt ?? INJECTION_THRESHOLDS.block,
+    injectionBlockAloneAt: guards.injectionBlockAloneAt ?? INJECTION_THRESHOLDS.blockAlone,
+  };
 }
 
 /**

@@ -4,10 +4,12 @@ import type { ChatProvider, ChatRequest, PromptMessage, StreamPart, ToolCallRequ
 import { promptTokenBound } from "../ai/prompt";
 import { auditGuard, auditTool, type AuditContext } from "../audit/audit";
 import { parseRateLimit } from "../config/limits";
+import type { PlaceholderMap } from "../guard/pii";
 import type { ToolOutputGuardResult } from "../guard/tool-output";
 import { describeError, log } from "../log/logger";
 import { toolCallAllowed } from "../ratelimit/limiter";
 import { APPROVAL_TTL_MS, approvalStore, type PendingApproval } from "../tools/approvals";
+import { ToolFailure } from "../tools/failure";
 import { argsHash, resolveCall, type Tool, toolSpecs } from "../tools/registry";
 import type { ToolEvent } from "../wire";
 import type { Ticket } from "./admission";
@@ -37,10 +39,12 @@ export type ToolRun = {
   guardOutput(text: string): ToolOutputGuardResult;
   /** The request's placeholders put back into arguments meant for the person's own data. */
   restore(text: string): string;
+  /** The request's placeholder map, kept with a held call so the rest of the reply restores the same values. */
+  placeholders: PlaceholderMap;
 };
 
-const event = (e: ToolEvent): StreamPart => ({ type: "event", event: e });
-const toolTurn = (call: ToolCallRequest, content: string): PromptMessage => ({ role: "tool", toolCallId: call.id, name: call.name, content });
+export const event = (e: ToolEvent): StreamPart => ({ type: "event", event: e });
+export const toolTurn = (call: ToolCallRequest, content: string): PromptMessage => ({ role: "tool", toolCallId: call.id, name: call.name, content });
 
 /** The name a refused call is shown and audited under: the model's own words only if they look like a tool name. */
 const shownName = (name: string) => (/^[a-z][a-z0-9_]{0,63}$/.test(name) ? name : "(invalid name)");
@@ -80,26 +84,19 @@ export async function* runTool(
   return toolTurn(call, fenceToolOutput({ name: tool.name, text: guarded.text, boundary: run.boundary }));
 }
 
-/** A failure a tool explains to the person (a page that could not be fetched, a note limit): `message` is shown as is. */
-export class ToolFailure extends Error {
-  override readonly name = "ToolFailure";
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The provider, with the tool loop around it. `prelude` goes out first (a resumed call's events). */
-export function withTools(provider: ChatProvider, run: ToolRun, prelude: StreamPart[] = []): ChatProvider {
+/**
+ * The provider, with the tool loop around it. `resume` (a reply carrying on after the person
+ * answered an approval) runs first: it yields the answered call's events and returns the prompt
+ * the model carries on from, in place of the request's.
+ */
+export function withTools(provider: ChatProvider, run: ToolRun, resume?: (signal: AbortSignal) => AsyncGenerator<StreamPart, PromptMessage[]>): ChatProvider {
   const specs = toolSpecs(run.tools);
   return {
     async *stream(request: ChatRequest): AsyncIterable<StreamPart> {
-      yield* prelude;
       const total: Usage = { inputTokens: 0, outputTokens: 0 };
       try {
-        yield* steps(provider, { ...request, tools: specs }, run, total);
+        const messages = resume ? yield* resume(request.signal) : request.messages;
+        yield* steps(provider, { ...request, messages, tools: specs }, run, total);
       } catch (error) {
         // What the steps before the failure used is still owed.
         yield { type: "usage", usage: total };
@@ -184,6 +181,7 @@ async function* steps(provider: ChatProvider, request: ChatRequest, run: ToolRun
           after,
           boundary: run.boundary,
           canary: run.canary,
+          placeholders: run.placeholders.toJSON(),
           callsSoFar: calls,
           expiresAt: Date.now() + APPROVAL_TTL_MS,
         };

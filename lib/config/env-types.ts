@@ -4,6 +4,7 @@ import type { RateLimitSpec } from "./limits";
 import type { ModelRef } from "./models";
 import type { ModelPrice } from "./prices";
 import type { ProviderKey } from "./provider-keys";
+import type { ToolName } from "./tools";
 import type { TransportVariable } from "./transport";
 
 /** The environment as the app uses it: what `parseEnv` (lib/config/schema.ts) returns. */
@@ -81,6 +82,12 @@ export type Env = {
   /** Relay (personal API) keys: HMAC secrets, the first for new keys; empty turns the feature off. */
   relay: { secrets: string[] };
   log: { level: "debug" | "info" | "warn" | "error" };
+  /** The tools the chat offers the model (TOOLS), and the most calls one reply may make. */
+  tools: {
+    enabled: ToolName[];
+    maxCalls: number;
+    fetch: { allowHosts: string[] | undefined; denyHosts: string[]; testLoopbackPorts: number[] };
+  };
 };
 
 export type InjectionJudgeConfig =

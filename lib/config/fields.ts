@@ -6,6 +6,7 @@ import { parseRateLimit, type RateLimitSpec } from "./limits";
 import { parseModelList, type ModelRef } from "./models";
 import { parsePriceList, type ModelPrice } from "./prices";
 import { parseProviderKeys, type ProviderKey } from "./provider-keys";
+import { parseHostList, parsePortList, parseToolList, type ToolName } from "./tools";
 import { parseInsecureTransportList, type TransportVariable } from "./transport";
 import { type Format, type Variable, type VariableName, type VariableType, VARIABLES } from "./variables";
 
@@ -30,6 +31,9 @@ type FormatValues = {
   "pii-entities": EntityType[];
   emails: string[];
   secrets: string[];
+  tools: ToolName[];
+  hosts: string[];
+  ports: number[];
 };
 
 /** Parses a value; reports each problem through `problem` (the variable's name is added by the caller). */
@@ -111,6 +115,9 @@ const FORMATS: { [F in Format]: { rule: string; parse: Parser<FormatValues[F]> }
       return emails;
     },
   },
+  tools: { rule: "must be all, none, or a comma-separated list of tool names", parse: either(parseToolList) },
+  hosts: { rule: "must be a comma-separated list of host names", parse: either(parseHostList) },
+  ports: { rule: "must be a comma-separated list of port numbers", parse: either(parsePortList) },
   secrets: {
     rule: "must be a comma-separated list of secrets",
     parse: (value, problem) => {

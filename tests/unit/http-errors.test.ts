@@ -40,13 +40,14 @@ describe("ApiError", () => {
     ["api_keys_disabled", 404],
     ["too_many_api_keys", 409],
     ["reply_blocked", 422],
+    ["approval_not_found", 404],
   ] as [ErrorCode, number][])("answers %s with HTTP %i", (code, status) => {
     expect(ERROR_STATUS[code]).toBe(status);
     expect(new ApiError(code, "m").status).toBe(status);
   });
 
   it("covers every code in the table (a new code must get a test above)", () => {
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(34);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(35);
   });
 
   it("carries what a guard's refusal rests on, as signal names", () => {

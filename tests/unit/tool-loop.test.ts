@@ -102,6 +102,7 @@ async function load() {
       canary: undefined,
       guardOutput: (text) => guardToolOutput({ text, config: DEFAULT_INPUT_GUARDS, placeholders }),
       restore: (text) => placeholders.restore(text),
+      placeholders,
     });
     const events: ToolEvent[] = [];
     let text = "";

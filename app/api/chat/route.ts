@@ -5,6 +5,7 @@ import { conversationStore } from "@/lib/conversations/store";
 import { historyOf } from "@/lib/conversations/store";
 import { storeOp } from "@/lib/store/call";
 import { startReply } from "@/lib/chat/reply";
+import { resumeReply } from "@/lib/chat/resume";
 import { chatRequestSchema, type ChatRequestBody } from "./schema";
 
 let schema: ReturnType<typeof chatRequestSchema> | undefined;
@@ -24,19 +25,40 @@ export const POST = withUser<ChatRequestBody>(
     const conversationId = body.conversationId ?? crypto.randomUUID();
     const conversation = body.conversationId ? await storeOp("conversations.get", () => store.get({ userId: user.id, conversationId })) : undefined;
     if (conversation === null) throw new ApiError("conversation_not_found", "That conversation does not exist. Start a new chat.");
+    const headers = { ...limitHeaders, "X-Request-Id": requestId, "X-Conversation-Id": conversationId };
+
+    // The person answered a tool call that waited for them: the reply carries on (lib/chat/resume.ts).
+    if (body.toolApproval) {
+      return resumeReply({
+        req,
+        userId: user.id,
+        controls,
+        where: { route: "/api/chat", requestId },
+        conversationId,
+        approval: body.toolApproval,
+        headers,
+        afterReply: async (outcome) => {
+          if (!outcome.text) return;
+          await storeOp("conversations.append", () =>
+            store.appendTurns({ userId: user.id, conversationId, turns: [{ role: "assistant", content: outcome.text }] }),
+          );
+        },
+      });
+    }
 
     // Guards, limits, provider and records: lib/chat/reply.ts, shared with the relay API.
     return startReply({
       req,
       userId: user.id,
       model,
-      text: body.message,
+      text: body.message ?? "",
       history: conversation ? historyOf(conversation) : [],
       controls,
       where: { route: "/api/chat", requestId },
       conversationId,
       // The id comes first, in a header, so a client that stops or loses the stream can still continue the conversation.
-      headers: { ...limitHeaders, "X-Request-Id": requestId, "X-Conversation-Id": conversationId },
+      headers,
+      tools: true,
       // Saved before `done` is sent, so a client that continues at once finds the conversation.
       afterReply: async (outcome, userText) => {
         if (!outcome.text && outcome.status !== "completed") return;
