@@ -4,7 +4,6 @@ import { parseModelList, type ModelRef } from "./models";
 import { LIST_PRICES } from "./prices";
 import type { ProviderKey } from "./provider-keys";
 import type { Env, InjectionJudgeConfig, KeySource, OAuthClient, ProviderConfig, StoreConfig } from "./env-types";
-import { TOOL_NAMES } from "./tools";
 import { FILE_VARIABLES, looksLikeExampleSecret, SECRET_VARIABLES } from "./secrets";
 import { checkTransport, isLoopbackHost, tlsVerificationProblem, type TransportVariable } from "./transport";
 
@@ -227,7 +226,7 @@ export function parseEnv(
     relay: { secrets: raw.RELAY_KEY_SECRET ?? [] },
     log: { level: raw.LOG_LEVEL },
     tools: {
-      enabled: raw.TOOLS ?? (isProduction ? [] : [...TOOL_NAMES]),
+      enabled: raw.TOOLS,
       maxCalls: raw.TOOLS_MAX_CALLS,
       fetch: {
         allowHosts: raw.TOOLS_FETCH_ALLOW_HOSTS,

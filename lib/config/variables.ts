@@ -413,7 +413,7 @@ export const VARIABLES = {
   TOOLS: {
     group: "tools",
     type: format("tools"),
-    defaultText: "`none` in production, `all` in development and the quickstart",
+    default: "none",
     doc: "which tools the model may call in the chat: `all`, `none`, or a comma-separated list of `fetch_page` (read a public web page), `search_my_conversations` (the user's own earlier conversations) and `save_note` (a note in the user's notes, after their approval). The relay API at `/api/v1` never offers tools",
   },
   TOOLS_MAX_CALLS: {
