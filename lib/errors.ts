@@ -28,6 +28,7 @@ export const ERROR_STATUS = {
   model_not_found: 404,
   api_keys_disabled: 404,
   too_many_api_keys: 409,
+  note_limit_reached: 409,
   rate_limited: 429,
   too_many_streams: 429,
   token_budget_exhausted: 429,

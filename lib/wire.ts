@@ -17,6 +17,12 @@ export type StoredMessage = { role: "user" | "assistant"; content: string; creat
 /** `GET /api/conversations/:id`. */
 export type Conversation = ConversationSummary & { messages: StoredMessage[] };
 
+/**
+ * One of the user's notes, as `GET /api/notes` sends it (newest first). Notes are short, so the list
+ * carries them whole and there is no separate summary shape.
+ */
+export type Note = { id: string; title: string; body: string; createdAt: string };
+
 /** The most a new API key may be given: the owner's own limits (`GET /api/keys` `limits`). */
 export type KeyLimits = {
   maxKeys: number;

@@ -27,6 +27,7 @@ export const LAYERS: Layer[] = [
       "lib/alerts/",
       "lib/ratelimit/",
       "lib/conversations/",
+      "lib/notes/",
       "lib/usage/",
       "lib/accounts/",
       "lib/api-keys/",

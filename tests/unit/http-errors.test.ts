@@ -39,6 +39,7 @@ describe("ApiError", () => {
     ["model_not_found", 404],
     ["api_keys_disabled", 404],
     ["too_many_api_keys", 409],
+    ["note_limit_reached", 409],
     ["reply_blocked", 422],
     ["approval_not_found", 404],
   ] as [ErrorCode, number][])("answers %s with HTTP %i", (code, status) => {
