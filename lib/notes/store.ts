@@ -1,5 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { Keyring } from "../crypto/keyring";
+import { env } from "../env";
 import { ApiError } from "../errors";
+import { storeBackend } from "../store/backend";
+import { oncePerProcess } from "../store/once";
 import type { Note } from "../wire";
 
 export type { Note };
@@ -118,3 +122,13 @@ export class MemoryNoteStore implements NoteStore {
 const ownerPrefix = (userId: string) => `${userId}\u0000`;
 
 const toNote = (id: string, { title, body, createdAt }: MemoryNote): Note => ({ id, title, body, createdAt: new Date(createdAt).toISOString() });
+
+/** The notes of this process, on the configured backend: in memory, or on Redis encrypted at rest. */
+export function noteStore(): Promise<NoteStore> {
+  return oncePerProcess("store.notes", async () => {
+    const backend = await storeBackend();
+    if (backend.kind === "memory") return new MemoryNoteStore();
+    const { RedisNoteStore } = await import("./redis-store");
+    return new RedisNoteStore(backend.redis, { prefix: backend.prefix, keyring: new Keyring(env().conversations.encryptionKeys) });
+  });
+}

@@ -8,7 +8,12 @@ import IORedis from "ioredis";
 import { Redis } from "@upstash/redis";
 import { Ratelimit } from "@upstash/ratelimit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKey, Keyring, parseKeyList } from "../../lib/crypto/keyring";
+import { ApiError } from "../../lib/errors";
+import { NOTE_LIMITS } from "../../lib/notes/store";
+import { RedisNoteStore } from "../../lib/notes/redis-store";
 import { createLedger, type Reservation } from "../../lib/ratelimit/ledger";
+import { userKey } from "../../lib/store/keys";
 import { tcpRequester, StoreConnectionError } from "../../lib/store/tcp-requester";
 import { createUsageStore } from "../../lib/usage/store";
 import { startRedisRig, type RedisRig } from "../support/redis-clients";
@@ -218,6 +223,143 @@ describe.each([
       { userKey: "b", costMicroUsd: 300 },
       { userKey: "a", costMicroUsd: 30 },
     ]);
+  });
+});
+
+describe.each([
+  { name: "TCP (ioredis requester)", make: overTcp },
+  { name: "HTTP (Upstash API)", make: overHttp },
+])("the notes store on Redis over $name", ({ make }) => {
+  const ALICE = "credentials:alice@example.test";
+  // Starts with Alice's id: a store that matched owners by prefix would mix the two up.
+  const MALLORY = "credentials:alice@example.test.evil";
+  const keyringOf = (...keys: string[]) => new Keyring(parseKeyList(keys.join(",")) as Buffer[]);
+  const notesOn = (redis: Redis, keyPrefix: string, keyring = keyringOf(generateKey())) => new RedisNoteStore(redis, { prefix: keyPrefix, keyring });
+
+  /** Every key of the server, whatever wrote it, with its type and every value, read with ioredis: what someone holding the raw store sees. */
+  async function dumpEverything(): Promise<{ key: string; type: string; values: string[] }[]> {
+    const client = new IORedis(rig.server.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    client.on("error", () => {});
+    clients.push(client);
+    await client.connect();
+    const dump = [];
+    for (const key of await client.keys("*")) {
+      const type = await client.type(key);
+      const values =
+        type === "string"
+          ? [(await client.get(key)) ?? ""]
+          : type === "hash"
+            ? Object.entries(await client.hgetall(key)).flat()
+            : type === "list"
+              ? await client.lrange(key, 0, -1)
+              : type === "set"
+                ? await client.smembers(key)
+                : type === "zset"
+                  ? await client.zrange(key, 0, -1, "WITHSCORES")
+                  : type === "none"
+                    ? []
+                    : [`unread type ${type}`];
+      dump.push({ key, type, values });
+    }
+    return dump;
+  }
+
+  it("saves, lists newest first, and removes a note; removeAll says how many went", async () => {
+    const notes = notesOn(make(), prefix());
+    expect(await notes.list({ userId: ALICE })).toEqual([]);
+    const saved = [];
+    for (const title of ["first", "second", "third"]) {
+      saved.push(await notes.add({ userId: ALICE, title, body: `the ${title} body` }));
+      await new Promise((resolve) => setTimeout(resolve, 3)); // each its own millisecond
+    }
+    for (const note of saved) expect(note.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(new Set(saved.map((n) => n.id)).size).toBe(3);
+    expect(await notes.list({ userId: ALICE })).toEqual([...saved].reverse());
+
+    expect(await notes.remove({ userId: ALICE, noteId: saved[1]!.id })).toBe(true);
+    expect(await notes.remove({ userId: ALICE, noteId: saved[1]!.id })).toBe(false);
+    expect((await notes.list({ userId: ALICE })).map((n) => n.title)).toEqual(["third", "first"]);
+    expect(await notes.removeAll({ userId: ALICE })).toBe(2);
+    expect(await notes.list({ userId: ALICE })).toEqual([]);
+    expect(await notes.removeAll({ userId: ALICE })).toBe(0);
+  });
+
+  it("never lists, removes or counts another user's note, whatever id is passed", async () => {
+    const keyPrefix = prefix();
+    const notes = notesOn(make(), keyPrefix);
+    const secret = await notes.add({ userId: ALICE, title: "Alice's door code", body: "4711" });
+    const aliceKey = `${keyPrefix}:notes:${userKey(ALICE)}`;
+    for (const userId of ["mallory", MALLORY, "credentials:alice", ""]) {
+      expect(await notes.list({ userId }), userId).toEqual([]);
+      for (const noteId of [secret.id, secret.id.toUpperCase(), aliceKey, `${aliceKey}:${secret.id}`, "*", ""]) {
+        expect(await notes.remove({ userId, noteId }), `${userId} removing ${noteId}`).toBe(false);
+      }
+      expect(await notes.removeAll({ userId }), userId).toBe(0);
+    }
+    expect(await notes.list({ userId: ALICE })).toEqual([secret]);
+  });
+
+  it("a ciphertext copied into another user's notes, or under another id, does not open there", async () => {
+    const redis = make();
+    const keyPrefix = prefix();
+    const notes = notesOn(redis, keyPrefix);
+    const secret = await notes.add({ userId: ALICE, title: "Alice's door code", body: "4711" });
+    const sealed = await redis.hget<string>(`${keyPrefix}:notes:${userKey(ALICE)}`, secret.id);
+    expect(sealed).toMatch(/^v1\./);
+    await redis.hset(`${keyPrefix}:notes:${userKey(MALLORY)}`, { [secret.id]: sealed });
+    await redis.hset(`${keyPrefix}:notes:${userKey(ALICE)}`, { "00000000-0000-4000-8000-000000000000": sealed });
+    expect(await notes.list({ userId: MALLORY })).toEqual([]);
+    expect(await notes.list({ userId: ALICE })).toEqual([secret]);
+  });
+
+  it("keeps at most maxPerUser notes a user, also when saves race: exactly the room left is taken", async () => {
+    const notes = notesOn(make(), prefix());
+    const room = 5;
+    const before = NOTE_LIMITS.maxPerUser - room;
+    for (let done = 0; done < before; done += 25) {
+      await Promise.all(Array.from({ length: Math.min(25, before - done) }, (_, i) => notes.add({ userId: ALICE, title: `note ${done + i}`, body: "" })));
+    }
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => notes.add({ userId: ALICE, title: `race ${i}`, body: "" })));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(room);
+    for (const refused of results.filter((r): r is PromiseRejectedResult => r.status === "rejected")) {
+      expect(refused.reason).toBeInstanceOf(ApiError);
+      expect((refused.reason as ApiError).code).toBe("note_limit_reached");
+    }
+    expect(await notes.list({ userId: ALICE })).toHaveLength(NOTE_LIMITS.maxPerUser);
+    // Another user has their own room.
+    await expect(notes.add({ userId: MALLORY, title: "mine", body: "" })).resolves.toMatchObject({ title: "mine" });
+    // Too long is refused before the store is asked.
+    await expect(notes.add({ userId: MALLORY, title: "t".repeat(NOTE_LIMITS.titleMaxChars + 1), body: "" })).rejects.toMatchObject({
+      code: "invalid_request",
+    });
+  });
+
+  it("a dump of the whole store holds no note title, body or user id, only ciphertexts; a rotated key still reads them", async () => {
+    const redis = make();
+    const keyPrefix = prefix();
+    const [k1, k2] = [generateKey(), generateKey()];
+    const marker = randomBytes(6).toString("hex");
+    const title = `Title ${marker} for the dump`;
+    const body = `Body ${marker}: the spare key is under the blue flowerpot.`;
+    const saved = await notesOn(redis, keyPrefix, keyringOf(k1)).add({ userId: ALICE, title, body });
+
+    const dump = await dumpEverything();
+    const everything = JSON.stringify(dump);
+    for (const plaintext of [marker, "blue flowerpot", "for the dump", ALICE, "alice@example.test", "example.test"]) {
+      expect(everything).not.toContain(plaintext);
+    }
+    const record = dump.find((d) => d.key === `${keyPrefix}:notes:${userKey(ALICE)}`);
+    expect(record?.type).toBe("hash");
+    expect(record?.values[0]).toBe(saved.id);
+    expect(record?.values[1]).toMatch(/^v1\.[A-Za-z0-9_-]{11}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    // No expiry: a note stays until its owner deletes it.
+    expect(await redis.pttl(record!.key)).toBe(-1);
+
+    // The new key first and the old one still listed: the note opens; with the old key gone it is left out.
+    expect(await notesOn(redis, keyPrefix, keyringOf(k2, k1)).list({ userId: ALICE })).toEqual([saved]);
+    expect(await notesOn(redis, keyPrefix, keyringOf(k2)).list({ userId: ALICE })).toEqual([]);
+    expect(await notesOn(redis, keyPrefix, keyringOf(k2)).removeAll({ userId: ALICE })).toBe(1);
+    expect(await redis.exists(record!.key)).toBe(0);
   });
 });
 
