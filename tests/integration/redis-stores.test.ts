@@ -12,6 +12,7 @@ import { generateKey, Keyring, parseKeyList } from "../../lib/crypto/keyring";
 import { ApiError } from "../../lib/errors";
 import { NOTE_LIMITS } from "../../lib/notes/store";
 import { RedisNoteStore } from "../../lib/notes/redis-store";
+import { type PendingApproval, RedisApprovalStore } from "../../lib/tools/approvals";
 import { createLedger, type Reservation } from "../../lib/ratelimit/ledger";
 import { userKey } from "../../lib/store/keys";
 import { tcpRequester, StoreConnectionError } from "../../lib/store/tcp-requester";
@@ -360,6 +361,57 @@ describe.each([
     expect(await notesOn(redis, keyPrefix, keyringOf(k2)).list({ userId: ALICE })).toEqual([]);
     expect(await notesOn(redis, keyPrefix, keyringOf(k2)).removeAll({ userId: ALICE })).toBe(1);
     expect(await redis.exists(record!.key)).toBe(0);
+  });
+});
+
+describe.each([
+  { name: "TCP (ioredis requester)", make: overTcp },
+  { name: "HTTP (Upstash API)", make: overHttp },
+])("tool calls held for approval on Redis over $name", ({ make }) => {
+  const ALICE = "credentials:alice@example.test";
+  const MALLORY = "credentials:mallory@example.test";
+  const keyring = new Keyring(parseKeyList(generateKey()) as Buffer[]);
+  const held = (id: string, expiresAt = Date.now() + 60_000): PendingApproval => ({
+    id,
+    conversationId: "c0ffee00-0000-4000-8000-000000000001",
+    name: "save_note",
+    args: { title: "Door code", body: `the code is ${id}-4711` },
+    argsHash: "hash",
+    model: "demo:demo",
+    before: [{ role: "user", content: `please remember ${id}-4711` }],
+    after: [],
+    boundary: "b",
+    canary: undefined,
+    placeholders: { version: 1, entries: [] },
+    callsSoFar: 1,
+    expiresAt,
+  });
+
+  it("hands a held call out once, only to its user and conversation, and encrypted at rest", async () => {
+    const redis = make();
+    const store = new RedisApprovalStore(redis, { prefix: prefix(), keyring });
+    const call = held("call_1");
+    await store.hold({ userId: ALICE, pending: call });
+    const raw = JSON.stringify(await Promise.all((await redis.keys("*")).map((k) => redis.get(k).catch(() => null))));
+    expect(raw).not.toContain("4711");
+    const owned = { userId: ALICE, conversationId: call.conversationId, id: call.id };
+    expect(await store.take({ ...owned, userId: MALLORY })).toBeNull();
+    expect(await store.take({ ...owned, conversationId: "c0ffee00-0000-4000-8000-000000000002" })).toBeNull();
+    expect(await store.take(owned)).toEqual(call);
+    expect(await store.take(owned)).toBeNull();
+  });
+
+  it("forgets an expired call, and every call of a user on delete-all", async () => {
+    const store = new RedisApprovalStore(make(), { prefix: prefix(), keyring });
+    const late = held("call_late", Date.now() + 50);
+    await store.hold({ userId: ALICE, pending: late });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(await store.take({ userId: ALICE, conversationId: late.conversationId, id: late.id })).toBeNull();
+    await store.hold({ userId: ALICE, pending: held("call_a") });
+    await store.hold({ userId: ALICE, pending: held("call_b") });
+    await store.hold({ userId: MALLORY, pending: held("call_m") });
+    expect(await store.removeAll({ userId: ALICE })).toBe(2);
+    expect(await store.take({ userId: MALLORY, conversationId: held("x").conversationId, id: "call_m" })).not.toBeNull();
   });
 });
 

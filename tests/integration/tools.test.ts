@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { sessionCache } from "../support/app-calls";
+import { pageCall, sessionCache } from "../support/app-calls";
 import { startApp, type AppServer } from "../support/app-server";
 import { type ChatEvent, postChat, readEvents } from "../support/chat-client";
 import { startMockAnthropic } from "../support/mock-anthropic";
@@ -198,5 +198,97 @@ describe("limits across the steps of one reply", () => {
     // Two steps fit the budget's reservations, the third does not: its call never runs.
     expect(pages.hits.length).toBeGreaterThan(0);
     expect(pages.hits.length).toBeLessThan(5);
+  });
+});
+
+describe("save_note: runs only when the person approves exactly what they were shown", () => {
+  const note = { title: "Lemon cake", body: "3 lemons, an hour in the oven." };
+
+  async function ask(name: Name = "alice") {
+    const { events, conversationId } = await chat(name, `Please ${tool("save_note", note)}`);
+    const held = toolEvents(events).find((e) => e.type === "approval-required");
+    expect(held).toMatchObject({ type: "approval-required", name: "save_note", args: note });
+    expect(events.at(-1)?.type).toBe("done");
+    return { id: String(held?.id), conversationId };
+  }
+  const answer = async (name: Name, conversationId: string, id: string, approve: boolean, extra: Record<string, unknown> = {}) =>
+    postChat({ baseUrl: app.url, cookie: await sessionOf(app.url, name), body: { conversationId, toolApproval: { id, approve, ...extra } } });
+  const notesOf = async (name: Name) =>
+    ((await (await pageCall(app.url, "/api/notes", { cookie: await sessionOf(app.url, name) })).json()) as { notes: { title: string; body: string }[] }).notes;
+  const clearNotes = async (name: Name) => {
+    const cookie = await sessionOf(app.url, name);
+    for (const n of (await (await pageCall(app.url, "/api/notes", { cookie })).json()).notes as { id: string }[]) {
+      await pageCall(app.url, `/api/notes/${n.id}`, { method: "DELETE", cookie });
+    }
+  };
+  beforeEach(async () => {
+    await clearNotes("alice");
+    await clearNotes("bob");
+  });
+
+  it("approved: the held call runs once with its arguments, and the reply carries on from it", async () => {
+    const { id, conversationId } = await ask();
+    expect(await notesOf("alice")).toEqual([]);
+    openai.reset();
+    const res = await answer("alice", conversationId, id, true);
+    expect(res.status).toBe(200);
+    const events = await readEvents(res);
+    expect(toolEvents(events)).toEqual([
+      { type: "tool-call", id, name: "save_note", args: note },
+      { type: "tool-result", id, ok: true, summary: 'Saved the note "Lemon cake"' },
+    ]);
+    expect(events.at(-1)?.type).toBe("done");
+    expect(await notesOf("alice")).toEqual([expect.objectContaining(note)]);
+    expect(JSON.stringify(openai.requests[0]?.body)).toContain("Saved the note");
+
+    // The same approval again: nothing runs.
+    const replay = await answer("alice", conversationId, id, true);
+    expect(replay.status).toBe(404);
+    expect(((await replay.json()) as { error: { code: string } }).error.code).toBe("approval_not_found");
+    expect(await notesOf("alice")).toHaveLength(1);
+  });
+
+  it("declined: nothing is saved and the model is told", async () => {
+    const { id, conversationId } = await ask();
+    openai.reset();
+    const events = await readEvents(await answer("alice", conversationId, id, false));
+    expect(toolEvents(events)).toEqual([{ type: "tool-result", id, ok: false, summary: "Declined" }]);
+    expect(await notesOf("alice")).toEqual([]);
+    expect(JSON.stringify(openai.requests[0]?.body)).toContain("The user declined this action");
+    expect((await answer("alice", conversationId, id, true)).status).toBe(404);
+  });
+
+  it("another user cannot answer it, in their conversation or in hers; the owner still can", async () => {
+    const { id, conversationId } = await ask();
+    const inHers = await answer("bob", conversationId, id, true);
+    expect(inHers.status).toBe(404);
+    const bobs = await chat("bob", "hello");
+    const inHis = await answer("bob", bobs.conversationId, id, true);
+    expect(inHis.status).toBe(404);
+    expect(await notesOf("bob")).toEqual([]);
+    expect(await notesOf("alice")).toEqual([]);
+    expect((await answer("alice", conversationId, id, true)).status).toBe(200);
+    expect(await notesOf("alice")).toHaveLength(1);
+  });
+
+  it("an answer cannot carry arguments of its own: only the held ones ever run", async () => {
+    const { id, conversationId } = await ask();
+    const changed = await answer("alice", conversationId, id, true, { args: { title: "Other", body: "changed" } });
+    expect(changed.status).toBe(400);
+    expect(await notesOf("alice")).toEqual([]);
+    // The model asking again with other arguments is a new call, held on its own; the first still runs as shown.
+    const again = await chat("alice", `Please ${tool("save_note", { title: "Other", body: "changed" })}`);
+    expect(toolEvents(again.events)[0]).toMatchObject({ type: "approval-required", args: { title: "Other", body: "changed" } });
+    await readEvents(await answer("alice", conversationId, id, true));
+    expect(await notesOf("alice")).toEqual([expect.objectContaining(note)]);
+  });
+
+  it("a page that tells the model to save the person's messages does not save a note: the call waits for the person", async () => {
+    const { events } = await chat(
+      "alice",
+      `${tool("fetch_page", { url: `http://localhost:${pages.port}/inject` })} ${tool("save_note", { title: "x", body: "the user's last messages" })}`,
+    );
+    expect(toolEvents(events).map((e) => e.type)).toEqual(["tool-call", "tool-result", "approval-required"]);
+    expect(await notesOf("alice")).toEqual([]);
   });
 });
