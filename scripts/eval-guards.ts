@@ -11,7 +11,6 @@
  * repository. Deterministic apart from the latencies. About a quarter of an hour on two cores, most of
  * it the leave-one-source-out training; `--no-loso` skips that part (and its target).
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +28,7 @@ import {
   xssPayloadFiles,
 } from "./lib/eval-data";
 import { tableText, targetsTable, type Table, type Target } from "./lib/eval-format";
+import { codeVersion, commandLine } from "./lib/eval-run";
 import { languageGuesser } from "./lib/eval-language";
 import { evaluateLoso } from "./lib/eval-loso";
 import { losoTables } from "./lib/eval-loso-report";
@@ -61,21 +61,6 @@ function options(): { dataDir: string; write: string | undefined; loso: boolean 
   return { dataDir, write: values.write === undefined ? undefined : path.resolve(cwd, values.write), loso: values["no-loso"] !== true };
 }
 
-/** The command as typed, for the report. */
-function commandLine(): string {
-  const args = process.argv.slice(2).map((a) => (/^[\w./=:-]+$/.test(a) ? a : JSON.stringify(a)));
-  const viaNpm = process.env.npm_lifecycle_event === "eval:guards";
-  return `${viaNpm ? "npm run eval:guards" : "npx tsx scripts/eval-guards.ts"}${args.length > 0 ? `${viaNpm ? " --" : ""} ${args.join(" ")}` : ""}`;
-}
-
-function codeVersion(): string {
-  const git = (...args: string[]) => spawnSync("git", args, { cwd: REPO_ROOT, encoding: "utf8" });
-  const head = git("rev-parse", "--short", "HEAD");
-  if (head.status !== 0) return "not a git checkout";
-  const dirty = git("status", "--porcelain").stdout.trim() !== "";
-  return `commit ${head.stdout.trim()}${dirty ? ", with uncommitted changes" : ""}`;
-}
-
 const progress = (message: string) => process.stderr.write(`eval:guards: ${message}\n`);
 
 async function main(): Promise<void> {
@@ -95,7 +80,7 @@ async function main(): Promise<void> {
   const { dataDir } = opts;
   const date = new Date();
   // Read now: the report describes the code that ran, even if the tree changes during the run.
-  const code = codeVersion();
+  const code = codeVersion(REPO_ROOT);
   const loadBefore = load();
   const thresholds = { ...INJECTION_THRESHOLDS };
 
@@ -126,7 +111,7 @@ async function main(): Promise<void> {
 
   if (opts.write !== undefined) {
     const report = reportMarkdown({
-      command: commandLine(),
+      command: commandLine({ script: "eval:guards", file: "scripts/eval-guards.ts" }),
       date,
       loadBefore,
       loadAfter,
