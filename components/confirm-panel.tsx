@@ -1,6 +1,10 @@
 "use client";
 
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from "react";
+import { buttonClass } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
+import alert from "@/components/ui/alert.module.css";
+import styles from "./confirm-panel.module.css";
 
 type ConfirmPanelProps = {
   /** Names the group for screen readers, e.g. "Revoke laptop scripts". */
@@ -15,6 +19,8 @@ type ConfirmPanelProps = {
   onConfirm: () => void;
   onCancel: () => void;
   confirmTestId: string;
+  /** Where the panel sits, from the row that shows it (its margins, its width). */
+  className?: string;
 };
 
 /**
@@ -22,7 +28,19 @@ type ConfirmPanelProps = {
  * API key): focus starts on Cancel (the safe answer) unless the panel has a choice to make first;
  * Escape cancels.
  */
-export function ConfirmPanel({ label, children, confirmLabel, pendingLabel, tone, pending, error, onConfirm, onCancel, confirmTestId }: ConfirmPanelProps) {
+export function ConfirmPanel({
+  label,
+  children,
+  confirmLabel,
+  pendingLabel,
+  tone,
+  pending,
+  error,
+  onConfirm,
+  onCancel,
+  confirmTestId,
+  className,
+}: ConfirmPanelProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -40,18 +58,18 @@ export function ConfirmPanel({ label, children, confirmLabel, pendingLabel, tone
 
   return (
     // biome-ignore lint/a11y/useSemanticElements: a labelled group of a message and two buttons, not a form's fieldset; Escape bubbles up from the buttons.
-    <div ref={rootRef} className={`confirm confirm--${tone}`} role="group" aria-label={label} onKeyDown={onKeyDown}>
+    <div ref={rootRef} className={cx(styles.confirm, tone === "danger" && styles.danger, className)} role="group" aria-label={label} onKeyDown={onKeyDown}>
       {children}
       {error ? (
-        <p className="alert" role="alert">
+        <p className={alert.alert} role="alert">
           {error}
         </p>
       ) : null}
-      <div className="confirm__actions">
-        <button type="button" className={`button button--${tone} button--small`} onClick={onConfirm} disabled={pending} data-testid={confirmTestId}>
+      <div className={styles.actions}>
+        <button type="button" className={buttonClass({ tone, small: true })} onClick={onConfirm} disabled={pending} data-testid={confirmTestId}>
           {pending ? pendingLabel : confirmLabel}
         </button>
-        <button ref={cancelRef} type="button" className="button button--quiet button--small" onClick={onCancel} disabled={pending}>
+        <button ref={cancelRef} type="button" className={buttonClass({ tone: "quiet", small: true })} onClick={onCancel} disabled={pending}>
           Cancel
         </button>
       </div>

@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import { BrandMark } from "@/components/brand-mark";
+import { buttonClass } from "@/components/ui/button";
+import styles from "./page-header.module.css";
 
 type PageHeaderProps = {
   /** What the page is, beside the brand mark: "Bulwark admin". */
@@ -13,17 +15,17 @@ type PageHeaderProps = {
 /** The top bar of the pages outside the chat (admin, settings): where you are, who you are, and the way back to the chat. */
 export function PageHeader({ name, who, children }: PageHeaderProps) {
   return (
-    <header className="page-header">
-      <div className="page-header__brand">
+    <header className={styles.header}>
+      <div className={styles.brand}>
         <BrandMark />
-        <span className="page-header__name">{name}</span>
+        <span className={styles.name}>{name}</span>
       </div>
       {children}
-      <div className="page-header__account">
-        <span className="page-header__who" title={who}>
+      <div className={styles.account}>
+        <span className={styles.who} title={who}>
           {who}
         </span>
-        <a className="button button--secondary button--small" href="/" data-testid="back-to-chat">
+        <a className={buttonClass({ tone: "secondary", small: true })} href="/" data-testid="back-to-chat">
           Back to chat
         </a>
       </div>

@@ -14,6 +14,8 @@ import { env } from "@/lib/env";
 import { ApiError } from "@/lib/errors";
 import { describeError, log } from "@/lib/log/logger";
 import { userKey, utcDay } from "@/lib/store/keys";
+import ui from "@/components/ui/page.module.css";
+import hidden from "@/components/ui/visually-hidden.module.css";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Admin", robots: { index: false, follow: false } };
@@ -51,8 +53,8 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <AdminHeader who={admin.email ?? admin.name ?? "Admin"} />
-      <main className="page">
-        <h1 className="visually-hidden">Admin dashboard</h1>
+      <main className={ui.page}>
+        <h1 className={hidden.visuallyHidden}>Admin dashboard</h1>
         <SpendSection data={spend} />
         <UsersSection data={users} day={day} actions={actions} notice={usersNotice} />
         <EventsSection data={events} filter={filterFrom(params)} exportRange={exportRangeFrom({}, now)} actions={actions} />

@@ -1,7 +1,11 @@
 import type { AdminApiKey, ApiKeysReport } from "@/lib/admin/queries";
+import { badgeClass, type BadgeTone } from "@/components/ui/badge";
 import { formatCount, formatTime, formatUsd, shortKey } from "./format";
 import { ActionNotice, type ActionNoticeData, type Loaded, Problem, Section } from "./section";
 import { UserCell } from "./user-cell";
+import { buttonClass } from "@/components/ui/button";
+import table from "@/components/ui/data-table.module.css";
+import ui from "@/components/ui/page.module.css";
 
 /** The keys, and the addresses of owners the rows may not name (the owner of a key just revoked). */
 export type ApiKeysData = ApiKeysReport & { names: Map<string, string> };
@@ -25,7 +29,7 @@ export function ApiKeysSection({ data, notice }: ApiKeysSectionProps) {
       id="api-keys"
       title="API keys"
       aside={
-        data.ok && data.value.keys.length > 0 ? <span className="muted">{plural(data.value.keys.length, "key")}, most recently used first</span> : undefined
+        data.ok && data.value.keys.length > 0 ? <span className={ui.muted}>{plural(data.value.keys.length, "key")}, most recently used first</span> : undefined
       }
     >
       {notice ? <ActionNotice notice={notice} nameOf={nameOf} /> : null}
@@ -39,7 +43,7 @@ const plural = (n: number, noun: string) => `${formatCount(n)} ${noun}${n === 1 
 function ApiKeysBody({ enabled, keys }: ApiKeysData) {
   if (keys.length === 0) {
     return (
-      <p className="empty-note">
+      <p className={ui.emptyNote}>
         {enabled ? (
           "Nobody has created an API key yet."
         ) : (
@@ -53,12 +57,12 @@ function ApiKeysBody({ enabled, keys }: ApiKeysData) {
   return (
     <>
       {enabled ? null : (
-        <p className="muted">
+        <p className={ui.muted}>
           API keys are not enabled on this server (<code>RELAY_KEY_SECRET</code> is not set), so none of these keys work until it is.
         </p>
       )}
-      <div className="table-wrap">
-        <table className="data-table" data-testid="api-keys-table">
+      <div className={table.wrap}>
+        <table className={table.table} data-testid="api-keys-table">
           <thead>
             <tr>
               <th scope="col">Owner</th>
@@ -95,7 +99,7 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
       </td>
       <td data-label="Models" data-testid="api-key-models">
         {key.models === null ? (
-          <span className="muted">all</span>
+          <span className={ui.muted}>all</span>
         ) : (
           <ul className="admin-list admin-api-key__list">
             {key.models.map((model) => (
@@ -113,7 +117,7 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
         <time dateTime={key.createdAt}>{formatTime(key.createdAt)}</time>
       </td>
       <td data-label="Last used" data-testid="api-key-last-used">
-        {key.lastUsedAt ? <time dateTime={key.lastUsedAt}>{formatTime(key.lastUsedAt)}</time> : <span className="muted">never</span>}
+        {key.lastUsedAt ? <time dateTime={key.lastUsedAt}>{formatTime(key.lastUsedAt)}</time> : <span className={ui.muted}>never</span>}
       </td>
       <td data-label="Usage" data-testid="api-key-usage">
         <ul className="admin-list admin-api-key__list">
@@ -122,14 +126,14 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
             {formatCount(key.usage.inputTokens)} in · {formatCount(key.usage.outputTokens)} out
           </li>
           <li data-testid="api-key-cost">{formatUsd(Math.round(key.usage.costUsd * 1e6))}</li>
-          <li className="muted">{formatCount(key.usage.tokensToday)} tokens today</li>
+          <li className={ui.muted}>{formatCount(key.usage.tokensToday)} tokens today</li>
         </ul>
       </td>
       <td data-label="Actions">
         <form method="post" action={`/api/admin/api-keys/${encodeURIComponent(key.id)}/revoke`} className="admin-inline-form">
           <button
             type="submit"
-            className="button button--danger button--small"
+            className={buttonClass({ tone: "danger", small: true })}
             aria-label={`Revoke ${key.name} (${key.prefix}…) of ${owner}`}
             data-testid="revoke-api-key"
           >
@@ -143,18 +147,18 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
 
 /** Active (until its expiry, if it has one), expiring (replaced in a roll, valid until its grace period ends), or expired (when). */
 const STATUS_BADGES = {
-  active: { label: "Active", className: "badge", until: "until " },
-  expiring: { label: "Expiring", className: "badge badge--accent", until: "until " },
-  expired: { label: "Expired", className: "badge badge--danger", until: "" },
-} as const satisfies Record<AdminApiKey["status"], { label: string; className: string; until: string }>;
+  active: { label: "Active", tone: "plain", until: "until " },
+  expiring: { label: "Expiring", tone: "accent", until: "until " },
+  expired: { label: "Expired", tone: "danger", until: "" },
+} as const satisfies Record<AdminApiKey["status"], { label: string; tone: BadgeTone; until: string }>;
 
 function ApiKeyStatus({ apiKey: { status, expiresAt } }: { apiKey: AdminApiKey }) {
   const badge = STATUS_BADGES[status];
   return (
     <span className="admin-badges">
-      <span className={badge.className}>{badge.label}</span>
+      <span className={badgeClass(badge.tone)}>{badge.label}</span>
       {expiresAt ? (
-        <span className="muted">
+        <span className={ui.muted}>
           {badge.until}
           <time dateTime={expiresAt}>{formatTime(expiresAt)}</time>
         </span>

@@ -4,6 +4,9 @@ import { formatCount, formatTime, formatUsd, shortKey } from "./format";
 import { type Loaded, Problem, Section } from "./section";
 import { type ActionContext, UserActions } from "./user-actions";
 import { UserStatus } from "./users-section";
+import { buttonClass } from "@/components/ui/button";
+import table from "@/components/ui/data-table.module.css";
+import ui from "@/components/ui/page.module.css";
 
 /** The events, the addresses of the people in them, and the user filtered on (who may not be among today's users). */
 export type EventsData = { events: AuditEvent[]; names: Map<string, string>; subject: UserRow | undefined };
@@ -56,11 +59,11 @@ export function EventsSection({ data, filter, exportRange, actions }: EventsSect
           <input className="admin-input" name="since" type="date" defaultValue={filter.since} />
         </label>
         <div className="admin-filters__buttons">
-          <button type="submit" className="button button--primary button--small">
+          <button type="submit" className={buttonClass({ tone: "primary", small: true })}>
             Filter
           </button>
           {filtered ? (
-            <a className="button button--quiet button--small" href="/admin#events">
+            <a className={buttonClass({ tone: "quiet", small: true })} href="/admin#events">
               Clear
             </a>
           ) : null}
@@ -80,12 +83,12 @@ export function EventsSection({ data, filter, exportRange, actions }: EventsSect
             <input className="admin-input" name="until" type="date" defaultValue={exportRange.until} required />
           </label>
           <div className="admin-filters__buttons">
-            <button type="submit" className="button button--secondary button--small">
+            <button type="submit" className={buttonClass({ tone: "secondary", small: true })}>
               Download JSON Lines
             </button>
           </div>
         </form>
-        <p className="muted">
+        <p className={ui.muted}>
           Without a range, the export holds the last {EXPORT_DEFAULT_DAYS} days. Events hold metadata only: no prompt, reply, address or key.
         </p>
       </details>
@@ -101,7 +104,7 @@ function Subject({ user, actions }: { user: UserRow; actions: ActionContext }) {
       <p className="admin-subject__who">
         <strong title={user.userKey}>{name}</strong> <UserStatus user={user} />
       </p>
-      <p className="muted">
+      <p className={ui.muted}>
         Today: {formatCount(user.usage.requests)} requests, {formatCount(user.usage.inputTokens + user.usage.outputTokens)} tokens,{" "}
         {formatUsd(user.usage.costMicroUsd)}
       </p>
@@ -111,11 +114,11 @@ function Subject({ user, actions }: { user: UserRow; actions: ActionContext }) {
 }
 
 function EventsTable({ events, names }: EventsData) {
-  if (events.length === 0) return <p className="empty-note">No events match.</p>;
+  if (events.length === 0) return <p className={ui.emptyNote}>No events match.</p>;
   const nameOf = (key: string) => names.get(key) ?? shortKey(key);
   return (
-    <div className="table-wrap">
-      <table className="data-table" data-testid="events-table">
+    <div className={table.wrap}>
+      <table className={table.table} data-testid="events-table">
         <thead>
           <tr>
             <th scope="col">Time</th>
@@ -141,7 +144,7 @@ function EventsTable({ events, names }: EventsData) {
                     {nameOf(event.user)}
                   </a>
                 ) : (
-                  <span className="muted">–</span>
+                  <span className={ui.muted}>–</span>
                 )}
                 {event.actor ? (
                   <span className="admin-actor" title={event.actor}>

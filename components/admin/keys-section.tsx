@@ -2,6 +2,10 @@ import type { KeyReport } from "@/lib/admin/queries";
 import type { KeyStatus } from "@/lib/provider-keys/status";
 import { formatCount, formatTime } from "./format";
 import { type Loaded, Problem, Section } from "./section";
+import { badgeClass } from "@/components/ui/badge";
+import { cx } from "@/components/ui/cx";
+import table from "@/components/ui/data-table.module.css";
+import ui from "@/components/ui/page.module.css";
 
 /** The provider keys this instance holds: identity without the secret, age, rotation and failures. */
 export function KeysSection({ data }: { data: Loaded<KeyReport> }) {
@@ -10,11 +14,11 @@ export function KeysSection({ data }: { data: Loaded<KeyReport> }) {
       {!data.ok ? (
         <Problem message={data.message} />
       ) : data.value.keys.length === 0 ? (
-        <p className="empty-note">No provider keys are configured: only the demo model can answer.</p>
+        <p className={ui.emptyNote}>No provider keys are configured: only the demo model can answer.</p>
       ) : (
         <>
-          <div className="table-wrap">
-            <table className="data-table" data-testid="keys-table">
+          <div className={table.wrap}>
+            <table className={table.table} data-testid="keys-table">
               <thead>
                 <tr>
                   <th scope="col">Key</th>
@@ -38,7 +42,7 @@ export function KeysSection({ data }: { data: Loaded<KeyReport> }) {
               </tbody>
             </table>
           </div>
-          <p className="muted">
+          <p className={ui.muted}>
             In rotation is as this instance sees it; the last failure and the count are from every instance. A key shows its age when it is configured as{" "}
             <code>key@YYYY-MM-DD</code>.
           </p>
@@ -64,17 +68,19 @@ function KeyRow({ status, maxAgeDays }: { status: KeyStatus; maxAgeDays: number 
         {status.position}
       </td>
       <td className="admin-key-age" data-label="Age">
-        {status.ageDays === undefined ? <span className="muted">unknown</span> : `${formatCount(status.ageDays)} days`}
-        {status.tooOld ? <span className="badge badge--warning">rotate: older than {formatCount(maxAgeDays)} days</span> : null}
+        {status.ageDays === undefined ? <span className={ui.muted}>unknown</span> : `${formatCount(status.ageDays)} days`}
+        {status.tooOld ? <span className={cx(badgeClass("warning"), "admin-key-rotate")}>rotate: older than {formatCount(maxAgeDays)} days</span> : null}
       </td>
-      <td data-label="In rotation">{status.inRotation ? <span className="badge">Yes</span> : <span className="badge badge--danger">No, cooling down</span>}</td>
+      <td data-label="In rotation">
+        {status.inRotation ? <span className={badgeClass()}>Yes</span> : <span className={badgeClass("danger")}>No, cooling down</span>}
+      </td>
       <td data-label="Last failure">
         {status.lastFailure ? (
           <>
             HTTP {status.lastFailure.status}, <time dateTime={status.lastFailure.at}>{formatTime(status.lastFailure.at)}</time>
           </>
         ) : (
-          <span className="muted">none</span>
+          <span className={ui.muted}>none</span>
         )}
       </td>
       <td className="admin-num" data-label="Failures">

@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
 import { NOTICES, type NoticeKey } from "@/lib/admin/notices";
+import { cx } from "@/components/ui/cx";
+import ui from "@/components/ui/page.module.css";
 
 /** What a section was given: its data, or why it could not be loaded (the other sections still show). */
 export type Loaded<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -7,9 +9,9 @@ export type Loaded<T> = { ok: true; value: T } | { ok: false; message: string };
 /** One titled panel of the dashboard, reachable from the header's links by its id. */
 export function Section({ id, title, aside, children }: { id: string; title: string; aside?: ReactNode; children: ReactNode }) {
   return (
-    <section id={id} className="panel" aria-labelledby={`${id}-title`} data-testid={`admin-section-${id}`}>
-      <div className="panel__head">
-        <h2 id={`${id}-title`} className="panel__title">
+    <section id={id} className={ui.panel} aria-labelledby={`${id}-title`} data-testid={`admin-section-${id}`}>
+      <div className={ui.head}>
+        <h2 id={`${id}-title`} className={ui.title}>
           {title}
         </h2>
         {aside}
@@ -21,7 +23,7 @@ export function Section({ id, title, aside, children }: { id: string; title: str
 
 export function Notice({ tone, children, testId = "admin-notice" }: { tone: "success" | "error"; children: ReactNode; testId?: string }) {
   return (
-    <p className={`notice notice--${tone}`} role={tone === "error" ? "alert" : "status"} data-testid={testId}>
+    <p className={cx(ui.notice, tone === "success" ? ui.success : ui.error)} role={tone === "error" ? "alert" : "status"} data-testid={testId}>
       {children}
     </p>
   );

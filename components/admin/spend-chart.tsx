@@ -1,5 +1,8 @@
 import type { DayTotals } from "@/lib/admin/queries";
 import { formatCount, formatUsd } from "./format";
+import { cx } from "@/components/ui/cx";
+import table from "@/components/ui/data-table.module.css";
+import ui from "@/components/ui/page.module.css";
 
 // The drawing's own units; CSS stretches it to the width of the page. It holds no text, so the
 // stretch distorts nothing: the labels are HTML around it.
@@ -29,7 +32,7 @@ export function SpendChart({ days, capMicroUsd }: { days: DayTotals[]; capMicroU
     <figure className="admin-chart" data-testid="spend-chart">
       <figcaption className="admin-chart__caption">
         <span>Last {days.length} days</span>
-        <span className="muted">highest {formatUsd(highest.costMicroUsd)}</span>
+        <span className={ui.muted}>highest {formatUsd(highest.costMicroUsd)}</span>
       </figcaption>
       <svg
         className="admin-chart__svg"
@@ -74,8 +77,8 @@ export function SpendChart({ days, capMicroUsd }: { days: DayTotals[]; capMicroU
       </div>
       <details className="admin-chart__table">
         <summary>Show as a table</summary>
-        <div className="table-wrap">
-          <table className="data-table data-table--plain">
+        <div className={table.wrap}>
+          <table className={cx(table.table, table.plain)}>
             <thead>
               <tr>
                 <th scope="col">Day (UTC)</th>

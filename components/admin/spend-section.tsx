@@ -2,6 +2,8 @@ import type { SpendOverview } from "@/lib/admin/queries";
 import { formatCount, formatPercent, formatUsd } from "./format";
 import { type Loaded, Problem, Section } from "./section";
 import { SpendChart } from "./spend-chart";
+import { cx } from "@/components/ui/cx";
+import ui from "@/components/ui/page.module.css";
 
 /** Today's spend against the daily cap, today's totals, and the last 30 days. */
 export function SpendSection({ data }: { data: Loaded<SpendOverview> }) {
@@ -36,7 +38,7 @@ function SpendBody({ overview: { spend, today, days } }: { overview: SpendOvervi
           value={Math.min(spend.costMicroUsd, spend.capMicroUsd)}
           aria-label="Spend today against the daily cap"
         />
-        <p className="muted admin-spend__note">Settled spend for {spend.day} (UTC); the cap resets at 00:00 UTC.</p>
+        <p className={cx(ui.muted, "admin-spend__note")}>Settled spend for {spend.day} (UTC); the cap resets at 00:00 UTC.</p>
       </div>
       <dl className="admin-stats" data-testid="spend-totals">
         <Stat label="Requests" value={formatCount(today.requests)} testId="total-requests" />

@@ -1,5 +1,8 @@
 import type { UserRow } from "@/lib/admin/queries";
 import { formatCount } from "./format";
+import { buttonClass } from "@/components/ui/button";
+import ui from "@/components/ui/page.module.css";
+import hidden from "@/components/ui/visually-hidden.module.css";
 
 /*
  * Plain HTML forms posting to the admin API, which answers 303 back to the dashboard with a notice:
@@ -15,7 +18,7 @@ export type ActionContext = { adminKey: string; defaultBudget: number };
 export function UserActions({ user, name, context }: { user: UserRow; name: string; context: ActionContext }) {
   return (
     <div className="admin-actions">
-      {user.userKey === context.adminKey ? <span className="muted">You</span> : <BlockForm user={user} name={name} />}
+      {user.userKey === context.adminKey ? <span className={ui.muted}>You</span> : <BlockForm user={user} name={name} />}
       <BudgetForm user={user} name={name} defaultBudget={context.defaultBudget} />
     </div>
   );
@@ -28,7 +31,7 @@ function BlockForm({ user, name }: { user: UserRow; name: string }) {
       <input type="hidden" name="action" value={action} />
       <button
         type="submit"
-        className={user.blocked ? "button button--secondary button--small" : "button button--danger button--small"}
+        className={buttonClass({ tone: user.blocked ? "secondary" : "danger", small: true })}
         aria-label={`${user.blocked ? "Unblock" : "Block"} ${name}`}
         data-testid={`${action}-user`}
       >
@@ -44,7 +47,7 @@ function BudgetForm({ user, name, defaultBudget }: { user: UserRow; name: string
   return (
     <div className="admin-budget">
       <form method="post" action={actionUrl(user.userKey, "budget")} className="admin-inline-form">
-        <label className="visually-hidden" htmlFor={inputId}>
+        <label className={hidden.visuallyHidden} htmlFor={inputId}>
           Daily token budget for {name}
         </label>
         <input
@@ -60,14 +63,19 @@ function BudgetForm({ user, name, defaultBudget }: { user: UserRow; name: string
           placeholder={formatCount(defaultBudget)}
           data-testid="budget-input"
         />
-        <button type="submit" className="button button--secondary button--small" data-testid="budget-set">
+        <button type="submit" className={buttonClass({ tone: "secondary", small: true })} data-testid="budget-set">
           Set
         </button>
       </form>
       {user.dailyTokens !== null ? (
         <form method="post" action={actionUrl(user.userKey, "budget")} className="admin-inline-form">
           <input type="hidden" name="dailyTokens" value="" />
-          <button type="submit" className="button button--quiet button--small" aria-label={`Return ${name} to the default budget`} data-testid="budget-reset">
+          <button
+            type="submit"
+            className={buttonClass({ tone: "quiet", small: true })}
+            aria-label={`Return ${name} to the default budget`}
+            data-testid="budget-reset"
+          >
             Default
           </button>
         </form>

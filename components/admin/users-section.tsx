@@ -4,6 +4,9 @@ import { formatCount, formatUsd, REFUSAL_LABELS, shortKey } from "./format";
 import { ActionNotice, type ActionNoticeData, type Loaded, Problem, Section } from "./section";
 import { type ActionContext, UserActions } from "./user-actions";
 import { UserCell } from "./user-cell";
+import { badgeClass } from "@/components/ui/badge";
+import table from "@/components/ui/data-table.module.css";
+import ui from "@/components/ui/page.module.css";
 
 type UsersSectionProps = {
   data: Loaded<UserRow[]>;
@@ -18,15 +21,15 @@ export function UsersSection({ data, day, actions, notice }: UsersSectionProps) 
   const rows = data.ok ? data.value : [];
   const nameOf = (key: string) => rows.find((r) => r.userKey === key)?.email ?? shortKey(key);
   return (
-    <Section id="users" title="Users" aside={<span className="muted">{day} (UTC), highest cost first</span>}>
+    <Section id="users" title="Users" aside={<span className={ui.muted}>{day} (UTC), highest cost first</span>}>
       {notice ? <ActionNotice notice={notice} nameOf={nameOf} /> : null}
       {!data.ok ? (
         <Problem message={data.message} />
       ) : rows.length === 0 ? (
-        <p className="empty-note">Nobody has used the app today yet.</p>
+        <p className={ui.emptyNote}>Nobody has used the app today yet.</p>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="users-table">
+        <div className={table.wrap}>
+          <table className={table.table} data-testid="users-table">
             <thead>
               <tr>
                 <th scope="col">User</th>
@@ -79,7 +82,7 @@ function UserTableRow({ row, actions }: { row: UserRow; actions: ActionContext }
       </td>
       <td data-label="Refusals" data-testid="user-refusals">
         {refusals.length === 0 ? (
-          <span className="muted">none</span>
+          <span className={ui.muted}>none</span>
         ) : (
           <ul className="admin-list">
             {refusals.map(([reason, n]) => (
@@ -103,8 +106,8 @@ function UserTableRow({ row, actions }: { row: UserRow; actions: ActionContext }
 export function UserStatus({ user }: { user: UserRow }) {
   return (
     <span className="admin-badges">
-      {user.blocked ? <span className="badge badge--danger">Blocked</span> : <span className="badge">Active</span>}
-      {user.dailyTokens !== null ? <span className="badge badge--accent">Own budget {formatCount(user.dailyTokens)}</span> : null}
+      {user.blocked ? <span className={badgeClass("danger")}>Blocked</span> : <span className={badgeClass()}>Active</span>}
+      {user.dailyTokens !== null ? <span className={badgeClass("accent")}>Own budget {formatCount(user.dailyTokens)}</span> : null}
     </span>
   );
 }

@@ -2,6 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { useState } from "react";
+import { buttonClass } from "@/components/ui/button";
 
 type Provider = { id: "github" | "google"; label: string };
 
@@ -31,7 +32,7 @@ export function OAuthButtons({ callbackUrl, github, google }: OAuthButtonsProps)
         <button
           key={provider.id}
           type="button"
-          className="button button--secondary button--block"
+          className={buttonClass({ tone: "secondary", block: true })}
           data-testid={`signin-${provider.id}`}
           disabled={pending !== null}
           onClick={() => void start(provider.id)}

@@ -4,6 +4,8 @@ import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { safeCallbackUrl } from "@/lib/auth/safe-callback-url";
 import { signInErrorMessage } from "./sign-in-messages";
+import { buttonClass } from "@/components/ui/button";
+import field from "@/components/ui/field.module.css";
 
 type SignInFormProps = { callbackUrl: string; initialError?: string };
 
@@ -43,13 +45,13 @@ export function SignInForm({ callbackUrl, initialError }: SignInFormProps) {
           {error}
         </p>
       ) : null}
-      <div className="field">
-        <label htmlFor="signin-email" className="field__label">
+      <div className={field.field}>
+        <label htmlFor="signin-email" className={field.label}>
           Email
         </label>
         <input
           id="signin-email"
-          className="field__input"
+          className={field.input}
           data-testid="signin-email"
           type="email"
           name="email"
@@ -60,13 +62,13 @@ export function SignInForm({ callbackUrl, initialError }: SignInFormProps) {
           onChange={(event) => setEmail(event.target.value)}
         />
       </div>
-      <div className="field">
-        <label htmlFor="signin-password" className="field__label">
+      <div className={field.field}>
+        <label htmlFor="signin-password" className={field.label}>
           Password
         </label>
         <input
           id="signin-password"
-          className="field__input"
+          className={field.input}
           data-testid="signin-password"
           type="password"
           name="password"
@@ -76,7 +78,7 @@ export function SignInForm({ callbackUrl, initialError }: SignInFormProps) {
           onChange={(event) => setPassword(event.target.value)}
         />
       </div>
-      <button type="submit" className="button button--primary button--block" data-testid="signin-submit" disabled={pending}>
+      <button type="submit" className={buttonClass({ tone: "primary", block: true })} data-testid="signin-submit" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>
     </form>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { buttonClass } from "@/components/ui/button";
 
 /**
  * Signs out through next-auth's own endpoints, as its `signOut()` does (a CSRF token, then a POST
@@ -34,7 +35,7 @@ export function SignOutButton() {
   }
 
   return (
-    <button type="button" className="button button--quiet" onClick={() => void onClick()} disabled={pending} data-testid="sign-out">
+    <button type="button" className={buttonClass({ tone: "quiet" })} onClick={() => void onClick()} disabled={pending} data-testid="sign-out">
       {pending ? "Signing out…" : "Sign out"}
     </button>
   );

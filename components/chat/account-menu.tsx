@@ -3,6 +3,8 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { DeleteDataDialog } from "./delete-data-dialog";
 import { Icon } from "./icons";
+import { iconButtonClass } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
 
 type AccountMenuProps = { who: string; isAdmin: boolean; onDataDeleted: (count: number) => void };
 
@@ -46,7 +48,7 @@ export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
       <button
         ref={buttonRef}
         type="button"
-        className="icon-button account-menu__button"
+        className={cx(iconButtonClass(), "account-menu__button")}
         aria-label="Account settings"
         aria-expanded={open}
         aria-controls="account-menu-panel"

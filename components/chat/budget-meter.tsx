@@ -3,6 +3,7 @@
 import { describeReset } from "./time-format";
 import type { TokenBudget } from "./types";
 import { useNow } from "./use-now";
+import hidden from "@/components/ui/visually-hidden.module.css";
 
 /**
  * "12,340 tokens left today" with a small meter, and when it resets (local time) as a tooltip and
@@ -32,7 +33,7 @@ export function BudgetMeter({ budget }: { budget: TokenBudget | null }) {
       <span className="budget__text">
         <span data-testid="token-budget-remaining">{remaining.toLocaleString("en")}</span> tokens left today
       </span>
-      {reset ? <span className="visually-hidden"> {reset}</span> : null}
+      {reset ? <span className={hidden.visuallyHidden}> {reset}</span> : null}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { BudgetMeter } from "./budget-meter";
 import { ModelPicker } from "./model-picker";
 import { SidebarToggle } from "./sidebar-toggle";
 import type { ChatUser, ModelOption, TokenBudget } from "./types";
+import { buttonClass } from "@/components/ui/button";
 
 type ChatHeaderProps = {
   models: ModelOption[];
@@ -41,12 +42,12 @@ export const ChatHeader = memo(function ChatHeader({
     <header className="chat-header" inert={inert}>
       <div className="chat-header__brand">
         <SidebarToggle expanded={drawer.open} onToggle={drawer.onToggle} buttonRef={drawer.toggleRef} />
-        <BrandMark />
+        <BrandMark className="chat-header__mark" />
         <span className="chat-header__name">Bulwark</span>
       </div>
       <div className="chat-header__controls">
         <ModelPicker models={models} value={model} onChange={onModelChange} />
-        <button type="button" className="button button--secondary" onClick={onNewChat} disabled={!canStartNew}>
+        <button type="button" className={buttonClass({ tone: "secondary" })} onClick={onNewChat} disabled={!canStartNew}>
           New chat
         </button>
       </div>

@@ -14,6 +14,7 @@ import { useConversations } from "./use-conversations";
 import { useDrawer } from "./use-drawer";
 import { useOpenConversation } from "./use-open-conversation";
 import { useTokenBudget } from "./use-token-budget";
+import hidden from "@/components/ui/visually-hidden.module.css";
 
 export type ChatProps = {
   models: ModelOption[];
@@ -191,7 +192,7 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
         />
         <div className="chat-column" inert={drawer.open}>
           <main className="chat-main">
-            <h1 className="visually-hidden">Chat with Bulwark</h1>
+            <h1 className={hidden.visuallyHidden}>Chat with Bulwark</h1>
             {chat.messages.length === 0 ? <EmptyState onPick={onPick} /> : <MessageList messages={chat.messages} />}
           </main>
           <footer className="composer-dock">

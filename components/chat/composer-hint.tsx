@@ -1,3 +1,5 @@
+import hidden from "@/components/ui/visually-hidden.module.css";
+
 const NEAR_LIMIT = 0.8;
 
 /** Keyboard help, then a character count from 80% of the limit, then what to do once over it. */
@@ -19,7 +21,7 @@ export function ComposerHint({ length, maxChars }: { length: number; maxChars: n
       )}
       {near ? (
         <p className={over ? "composer__count composer__count--over" : "composer__count"} data-testid="composer-count">
-          <span className="visually-hidden">Characters used: </span>
+          <span className={hidden.visuallyHidden}>Characters used: </span>
           {count}
         </p>
       ) : null}

@@ -2,6 +2,7 @@
 
 import { memo, useLayoutEffect, type KeyboardEvent, type RefObject } from "react";
 import { ComposerHint } from "./composer-hint";
+import hidden from "@/components/ui/visually-hidden.module.css";
 
 type ComposerProps = {
   value: string;
@@ -54,7 +55,7 @@ export const Composer = memo(function Composer({ value, onChange, onSend, onStop
       }}
     >
       <div className="composer__box">
-        <label htmlFor="composer-input" className="visually-hidden">
+        <label htmlFor="composer-input" className={hidden.visuallyHidden}>
           Message
         </label>
         <textarea
@@ -74,14 +75,14 @@ export const Composer = memo(function Composer({ value, onChange, onSend, onStop
         {streaming ? (
           <button type="button" className="composer__button composer__button--stop" data-testid="stop" onClick={onStop}>
             <span className="composer__stop-icon" aria-hidden="true" />
-            <span className="visually-hidden">Stop</span>
+            <span className={hidden.visuallyHidden}>Stop</span>
           </button>
         ) : (
           <button type="submit" className="composer__button" data-testid="send" disabled={!canSend}>
             <svg viewBox="0 0 24 24" className="composer__send-icon" aria-hidden="true" focusable="false">
               <path d="M12 19V5M5.5 11.5 12 5l6.5 6.5" />
             </svg>
-            <span className="visually-hidden">Send</span>
+            <span className={hidden.visuallyHidden}>Send</span>
           </button>
         )}
       </div>

@@ -7,6 +7,9 @@ import { Icon } from "./icons";
 import { RelativeTime } from "./relative-time";
 import { TitleEditor } from "./title-editor";
 import type { ConversationSummary } from "./types";
+import { iconButtonClass } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
+import confirm from "@/components/confirm-panel.module.css";
 
 export type ConversationActions = {
   onOpen: (id: string) => void;
@@ -87,7 +90,7 @@ export function ConversationItem({ conversation, current, opening, onOpen, onRen
             <button
               ref={renameRef}
               type="button"
-              className="icon-button"
+              className={cx(iconButtonClass(), "conversation-item__action")}
               aria-label="Rename conversation"
               aria-describedby={titleId}
               onClick={() => setMode({ kind: "editing", text: title, attempt: Date.now() })}
@@ -97,7 +100,7 @@ export function ConversationItem({ conversation, current, opening, onOpen, onRen
             <button
               ref={deleteRef}
               type="button"
-              className="icon-button icon-button--danger"
+              className={cx(iconButtonClass({ danger: true }), "conversation-item__action")}
               aria-label="Delete conversation"
               aria-describedby={titleId}
               onClick={() => setMode({ kind: "confirming", pending: false })}
@@ -118,8 +121,9 @@ export function ConversationItem({ conversation, current, opening, onOpen, onRen
           onConfirm={() => void confirmDelete()}
           onCancel={() => backToView("delete")}
           confirmTestId="conversation-delete-confirm"
+          className="conversation-item__confirm"
         >
-          <p className="confirm__text">Delete this conversation? This cannot be undone.</p>
+          <p className={confirm.text}>Delete this conversation? This cannot be undone.</p>
         </ConfirmPanel>
       ) : null}
       {error ? (

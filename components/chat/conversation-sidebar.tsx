@@ -6,6 +6,8 @@ import { Icon } from "./icons";
 import type { ConversationSummary } from "./types";
 import type { ListStatus } from "./use-conversations";
 import type { DrawerFocus } from "./use-drawer";
+import { buttonClass, iconButtonClass } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
 
 type ConversationSidebarProps = ConversationActions & {
   items: ConversationSummary[];
@@ -59,7 +61,12 @@ export const ConversationSidebar = memo(function ConversationSidebar({
           <h2 id="sidebar-title" ref={headingRef} className="sidebar__title" tabIndex={-1}>
             Conversations
           </h2>
-          <button type="button" className="icon-button sidebar__close" aria-label="Close conversations" onClick={() => drawer.onClose({ focus: "toggle" })}>
+          <button
+            type="button"
+            className={cx(iconButtonClass(), "sidebar__close")}
+            aria-label="Close conversations"
+            onClick={() => drawer.onClose({ focus: "toggle" })}
+          >
             <Icon name="close" />
           </button>
         </div>
@@ -94,7 +101,7 @@ function ListStatusLine({ items, status, onRetry }: { items: ConversationSummary
     return (
       <div className="sidebar__state sidebar__state--error" role="alert" data-testid="conversation-list-error">
         <p>Could not load your conversations. {status.message}</p>
-        <button type="button" className="button button--secondary button--small" onClick={onRetry}>
+        <button type="button" className={buttonClass({ tone: "secondary", small: true })} onClick={onRetry}>
           Try again
         </button>
       </div>

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { buttonClass } from "@/components/ui/button";
 
 type CopyState = "idle" | "copied" | "failed";
 
@@ -27,7 +28,7 @@ export function CopyButton({ text }: { text: string }) {
   }
 
   return (
-    <button type="button" className="button button--quiet button--small" onClick={() => void copy()}>
+    <button type="button" className={buttonClass({ tone: "quiet", small: true })} onClick={() => void copy()}>
       <span aria-live="polite">{LABELS[state]}</span>
     </button>
   );

@@ -2,6 +2,9 @@
 
 import { useEffect, useRef, useState } from "react";
 import { deleteAccountData } from "./conversations-api";
+import { buttonClass } from "@/components/ui/button";
+import alert from "@/components/ui/alert.module.css";
+import field from "@/components/ui/field.module.css";
 
 const CONFIRM_WORD = "DELETE";
 
@@ -68,13 +71,13 @@ export function DeleteDataDialog({ onClose, onDeleted }: DeleteDataDialogProps) 
             and they are what enforces the limits, so they stay until they expire on their own.
           </p>
         </div>
-        <div className="field">
-          <label htmlFor="delete-data-confirm" className="field__label">
+        <div className={field.field}>
+          <label htmlFor="delete-data-confirm" className={field.label}>
             Type {CONFIRM_WORD} to confirm
           </label>
           <input
             id="delete-data-confirm"
-            className="field__input"
+            className={field.input}
             value={typed}
             onChange={(event) => setTyped(event.target.value)}
             autoComplete="off"
@@ -84,15 +87,20 @@ export function DeleteDataDialog({ onClose, onDeleted }: DeleteDataDialogProps) 
           />
         </div>
         {error ? (
-          <p className="alert" role="alert">
+          <p className={alert.alert} role="alert">
             {error}
           </p>
         ) : null}
         <div className="dialog__actions">
-          <button type="button" className="button button--secondary" onClick={() => ref.current?.close()} disabled={pending}>
+          <button type="button" className={buttonClass({ tone: "secondary" })} onClick={() => ref.current?.close()} disabled={pending}>
             Cancel
           </button>
-          <button type="submit" className="button button--danger" disabled={typed.trim() !== CONFIRM_WORD || pending} data-testid="delete-data-submit">
+          <button
+            type="submit"
+            className={buttonClass({ tone: "danger" })}
+            disabled={typed.trim() !== CONFIRM_WORD || pending}
+            data-testid="delete-data-submit"
+          >
             {pending ? "Deleting…" : "Delete everything"}
           </button>
         </div>

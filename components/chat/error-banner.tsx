@@ -3,6 +3,7 @@
 import type { ChatError } from "./types";
 import { formatWait } from "@/lib/ratelimit/format-wait";
 import { useCountdown } from "./use-countdown";
+import hidden from "@/components/ui/visually-hidden.module.css";
 
 type ErrorBannerProps = { error: ChatError; onDismiss: () => void };
 
@@ -23,7 +24,7 @@ export function ErrorBanner({ error, onDismiss }: ErrorBannerProps) {
         ) : (
           <>
             <span aria-hidden="true">{live}</span>
-            <span className="visually-hidden">{error.message}</span>
+            <span className={hidden.visuallyHidden}>{error.message}</span>
           </>
         )}
       </p>

@@ -1,4 +1,5 @@
 // Inline stroke icons: the CSP loads no images, and attributes (not style) size and colour them.
+import styles from "./icons.module.css";
 
 type IconProps = { name: "menu" | "close" | "pencil" | "trash" | "settings" };
 
@@ -16,7 +17,7 @@ const PATHS: Record<IconProps["name"], string[]> = {
 /** A decorative icon: the button around it carries the accessible name. */
 export function Icon({ name }: IconProps) {
   return (
-    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <svg className={styles.icon} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
       {PATHS[name].map((d) => (
         <path key={d} d={d} />
       ))}

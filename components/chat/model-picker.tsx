@@ -1,6 +1,7 @@
 "use client";
 
 import type { ModelOption } from "./types";
+import hidden from "@/components/ui/visually-hidden.module.css";
 
 type ModelPickerProps = { models: ModelOption[]; value: string; onChange: (id: string) => void };
 
@@ -8,7 +9,7 @@ type ModelPickerProps = { models: ModelOption[]; value: string; onChange: (id: s
 export function ModelPicker({ models, value, onChange }: ModelPickerProps) {
   return (
     <div className="model-picker">
-      <label htmlFor="model-picker" className="visually-hidden">
+      <label htmlFor="model-picker" className={hidden.visuallyHidden}>
         Model
       </label>
       <select id="model-picker" className="model-picker__select" data-testid="model-picker" value={value} onChange={(event) => onChange(event.target.value)}>

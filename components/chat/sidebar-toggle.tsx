@@ -3,6 +3,8 @@
 import type { RefObject } from "react";
 import { Icon } from "./icons";
 import { SIDEBAR_ID } from "./conversation-sidebar";
+import { iconButtonClass } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
 
 type SidebarToggleProps = { expanded: boolean; onToggle: () => void; buttonRef: RefObject<HTMLButtonElement | null> };
 
@@ -12,7 +14,7 @@ export function SidebarToggle({ expanded, onToggle, buttonRef }: SidebarTogglePr
     <button
       ref={buttonRef}
       type="button"
-      className="icon-button sidebar-toggle"
+      className={cx(iconButtonClass(), "sidebar-toggle")}
       aria-label="Conversations"
       aria-expanded={expanded}
       aria-controls={SIDEBAR_ID}

@@ -2,6 +2,7 @@
 
 import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from "react";
 import { TITLE_MAX_CHARS, titleProblem } from "./conversation-title";
+import { buttonClass } from "@/components/ui/button";
 
 type TitleEditorProps = {
   /** What the field starts with: the title, or the text of a save that failed. */
@@ -88,12 +89,12 @@ export function TitleEditor({ initial, onSave, onCancel, error }: TitleEditorPro
         enterKeyHint="done"
       />
       <div className="title-editor__actions">
-        <button type="submit" className="button button--primary button--small">
+        <button type="submit" className={buttonClass({ tone: "primary", small: true })}>
           Save
         </button>
         <button
           type="button"
-          className="button button--quiet button--small"
+          className={buttonClass({ tone: "quiet", small: true })}
           onClick={() => {
             done.current = true;
             onCancel();

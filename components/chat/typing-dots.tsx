@@ -1,3 +1,5 @@
+import hidden from "@/components/ui/visually-hidden.module.css";
+
 /** Shown until the first words of a reply arrive, so a slow model does not look like a dead page. */
 export function TypingDots() {
   return (
@@ -5,7 +7,7 @@ export function TypingDots() {
       <span className="typing__dot" aria-hidden="true" />
       <span className="typing__dot" aria-hidden="true" />
       <span className="typing__dot" aria-hidden="true" />
-      <span className="visually-hidden">Bulwark is writing…</span>
+      <span className={hidden.visuallyHidden}>Bulwark is writing…</span>
     </p>
   );
 }

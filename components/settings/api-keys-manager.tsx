@@ -5,6 +5,9 @@ import { KeyList } from "./key-list";
 import { KeySecret } from "./key-secret";
 import type { KeysOverview, ModelChoice } from "./types";
 import { useApiKeys } from "./use-api-keys";
+import { buttonClass } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
+import ui from "@/components/ui/page.module.css";
 
 type ApiKeysManagerProps = {
   /** The keys as the page was rendered with them; undefined when the store did not answer then. */
@@ -18,7 +21,7 @@ export function ApiKeysManager({ initial, models }: ApiKeysManagerProps) {
 
   return (
     <>
-      <p role="status" className="notice notice--success settings-status" data-testid="api-keys-status">
+      <p role="status" className={cx(ui.notice, ui.success, "settings-status")} data-testid="api-keys-status">
         {status}
       </p>
       {!overview ? (
@@ -56,11 +59,11 @@ function choicesFor(ids: string[], labels: readonly ModelChoice[]): ModelChoice[
 }
 
 function LoadState({ error, onRetry }: { error: string | null; onRetry: () => void }) {
-  if (!error) return <p className="muted">Loading your keys…</p>;
+  if (!error) return <p className={ui.muted}>Loading your keys…</p>;
   return (
     <div className="settings-notice settings-notice--error" role="alert" data-testid="api-keys-load-error">
       <p>{error}</p>
-      <button type="button" className="button button--secondary button--small" onClick={onRetry}>
+      <button type="button" className={buttonClass({ tone: "secondary", small: true })} onClick={onRetry}>
         Try again
       </button>
     </div>

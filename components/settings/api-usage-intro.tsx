@@ -1,4 +1,5 @@
 import { CopyButton } from "@/components/chat/copy-button";
+import ui from "@/components/ui/page.module.css";
 
 type ApiUsageIntroProps = {
   /** `https://chat.example.com/api/v1`: what an OpenAI SDK takes as its base URL. */
@@ -18,8 +19,8 @@ export function ApiUsageIntro({ baseUrl, model }: ApiUsageIntroProps) {
   ].join("\n");
 
   return (
-    <section className="panel" aria-labelledby="api-usage-title">
-      <h2 id="api-usage-title" className="panel__title">
+    <section className={ui.panel} aria-labelledby="api-usage-title">
+      <h2 id="api-usage-title" className={ui.title}>
         Use Bulwark from your own code
       </h2>
       <p className="settings-text">
@@ -28,7 +29,7 @@ export function ApiUsageIntro({ baseUrl, model }: ApiUsageIntroProps) {
         longer need it.
       </p>
       <div className="api-usage__base">
-        <span className="muted">Base URL</span>
+        <span className={ui.muted}>Base URL</span>
         <code className="api-usage__url" data-testid="api-base-url">
           {baseUrl}
         </code>
@@ -39,7 +40,7 @@ export function ApiUsageIntro({ baseUrl, model }: ApiUsageIntroProps) {
       <pre className="api-usage__example" tabIndex={0} aria-label="Example request">
         <code>{example}</code>
       </pre>
-      <p className="muted">See the README&apos;s “Use it from code” section for the SDKs, streaming and what the endpoint accepts.</p>
+      <p className={ui.muted}>See the README&apos;s “Use it from code” section for the SDKs, streaming and what the endpoint accepts.</p>
     </section>
   );
 }

@@ -8,6 +8,10 @@ import { EXPIRY_CHOICES, formatCount } from "./key-format";
 import { FormField, NumberField } from "./form-field";
 import { ModelChoices } from "./model-choices";
 import type { KeyLimits, ModelChoice, NewKeyRequest } from "./types";
+import { buttonClass } from "@/components/ui/button";
+import alert from "@/components/ui/alert.module.css";
+import field from "@/components/ui/field.module.css";
+import ui from "@/components/ui/page.module.css";
 
 type CreateKeyFormProps = {
   limits: KeyLimits;
@@ -57,13 +61,13 @@ export function CreateKeyForm({ limits, models, full, onCreate }: CreateKeyFormP
   }
 
   return (
-    <section className="panel" aria-labelledby="key-form-title">
-      <h2 id="key-form-title" className="panel__title">
+    <section className={ui.panel} aria-labelledby="key-form-title">
+      <h2 id="key-form-title" className={ui.title}>
         Create a key
       </h2>
       <form className="key-form" onSubmit={(event) => void onSubmit(event)} noValidate data-testid="api-key-form">
         {message ? (
-          <p className="alert" role="alert" data-testid="api-key-form-error">
+          <p className={alert.alert} role="alert" data-testid="api-key-form-error">
             {message}
           </p>
         ) : null}
@@ -71,7 +75,7 @@ export function CreateKeyForm({ limits, models, full, onCreate }: CreateKeyFormP
           {(described) => (
             <input
               id={INPUT_IDS.name}
-              className="field__input"
+              className={field.input}
               value={draft.name}
               onChange={(e) => set("name")(e.target.value)}
               maxLength={RELAY_KEY_LIMITS.maxNameChars}
@@ -94,7 +98,7 @@ export function CreateKeyForm({ limits, models, full, onCreate }: CreateKeyFormP
             {(described) => (
               <select
                 id={INPUT_IDS.expiresInDays}
-                className="field__input"
+                className={field.input}
                 value={draft.expiresInDays}
                 onChange={(e) => set("expiresInDays")(e.target.value)}
                 {...described}
@@ -127,7 +131,7 @@ export function CreateKeyForm({ limits, models, full, onCreate }: CreateKeyFormP
         </div>
         {full ? <p className="key-form__hint">You have {limits.maxKeys} keys, the most allowed. Revoke one you no longer use to make another.</p> : null}
         <div className="key-form__actions">
-          <button type="submit" className="button button--primary" disabled={pending || full} data-testid="api-key-create">
+          <button type="submit" className={buttonClass({ tone: "primary" })} disabled={pending || full} data-testid="api-key-create">
             {pending ? "Creating…" : "Create key"}
           </button>
         </div>

@@ -1,6 +1,8 @@
 "use client";
 
 import type { ReactNode } from "react";
+import { cx } from "@/components/ui/cx";
+import field from "@/components/ui/field.module.css";
 
 type FormFieldProps = {
   id: string;
@@ -18,8 +20,8 @@ export function FormField({ id, label, hint, error, children }: FormFieldProps) 
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
-    <div className="field key-form__field">
-      <label htmlFor={id} className="field__label">
+    <div className={cx(field.field, "key-form__field")}>
+      <label htmlFor={id} className={field.label}>
         {label}
       </label>
       {children({ "aria-describedby": describedBy, "aria-invalid": Boolean(error) })}
@@ -46,7 +48,7 @@ export function NumberField({ id, label, hint, value, onChange, error }: NumberF
       {(described) => (
         <input
           id={id}
-          className="field__input"
+          className={field.input}
           value={value}
           onChange={(e) => onChange(e.target.value)}
           inputMode="numeric"

@@ -5,6 +5,8 @@ import type { ApiFailure } from "@/components/chat/api-client";
 import { ConfirmPanel } from "@/components/confirm-panel";
 import { RollStep } from "./roll-step";
 import type { RelayKeyView } from "./types";
+import { buttonClass } from "@/components/ui/button";
+import confirm from "@/components/confirm-panel.module.css";
 
 type Mode = "idle" | "roll" | "revoke";
 
@@ -75,8 +77,9 @@ export function KeyActions({ view, maxGraceHours, onRoll, onRevoke }: KeyActions
         onConfirm={() => void run(onRevoke)}
         onCancel={cancel}
         confirmTestId="api-key-confirm"
+        className="key-table__confirm"
       >
-        <p className="confirm__text">Revoke “{view.name}”? It stops working at once, everywhere. This cannot be undone.</p>
+        <p className={confirm.text}>Revoke “{view.name}”? It stops working at once, everywhere. This cannot be undone.</p>
       </ConfirmPanel>
     );
   }
@@ -86,7 +89,7 @@ export function KeyActions({ view, maxGraceHours, onRoll, onRevoke }: KeyActions
         <button
           ref={rollRef}
           type="button"
-          className="button button--secondary button--small"
+          className={buttonClass({ tone: "secondary", small: true })}
           onClick={() => open("roll")}
           aria-label={`Roll ${view.name}`}
           data-testid="api-key-roll"
@@ -97,7 +100,7 @@ export function KeyActions({ view, maxGraceHours, onRoll, onRevoke }: KeyActions
       <button
         ref={revokeRef}
         type="button"
-        className="button button--danger button--small"
+        className={buttonClass({ tone: "danger", small: true })}
         onClick={() => open("revoke")}
         aria-label={`Revoke ${view.name}`}
         data-testid="api-key-revoke"

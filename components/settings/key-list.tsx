@@ -4,6 +4,9 @@ import { useRef } from "react";
 import type { ApiFailure } from "@/components/chat/api-client";
 import { KeyRow } from "./key-row";
 import type { ModelChoice, RelayKeyView } from "./types";
+import { cx } from "@/components/ui/cx";
+import table from "@/components/ui/data-table.module.css";
+import ui from "@/components/ui/page.module.css";
 
 type KeyListProps = {
   keys: RelayKeyView[];
@@ -28,22 +31,22 @@ export function KeyList({ keys, maxKeys, maxGraceHours, models, onRoll, onRevoke
   }
 
   return (
-    <section className="panel" aria-labelledby="key-list-title">
-      <div className="panel__head">
-        <h2 id="key-list-title" ref={titleRef} tabIndex={-1} className="panel__title">
+    <section className={ui.panel} aria-labelledby="key-list-title">
+      <div className={ui.head}>
+        <h2 id="key-list-title" ref={titleRef} tabIndex={-1} className={ui.title}>
           Your keys
         </h2>
-        <span className="muted" data-testid="api-key-count">
+        <span className={ui.muted} data-testid="api-key-count">
           {keys.length} of {maxKeys} allowed
         </span>
       </div>
       {keys.length === 0 ? (
-        <p className="empty-note" data-testid="api-key-empty">
+        <p className={ui.emptyNote} data-testid="api-key-empty">
           You have no API keys yet.
         </p>
       ) : (
-        <div className="table-wrap">
-          <table className="data-table key-table" data-testid="api-key-list">
+        <div className={table.wrap}>
+          <table className={cx(table.table, "key-table")} data-testid="api-key-list">
             <thead>
               <tr>
                 {COLUMNS.map((column) => (

@@ -1,5 +1,6 @@
 "use client";
 
+import { badgeClass, type BadgeTone } from "@/components/ui/badge";
 import type { ApiFailure } from "@/components/chat/api-client";
 import { RelativeTime } from "@/components/chat/relative-time";
 import { formatFull } from "@/components/chat/time-format";
@@ -7,6 +8,7 @@ import { useNow } from "@/components/chat/use-now";
 import { KeyActions } from "./key-actions";
 import { formatCount, modelsText, shownPrefix } from "./key-format";
 import type { ModelChoice, RelayKeyView } from "./types";
+import ui from "@/components/ui/page.module.css";
 
 type KeyRowProps = {
   view: RelayKeyView;
@@ -18,10 +20,10 @@ type KeyRowProps = {
 
 /** Each status in words, and the shared badge tone it shows in. */
 const STATUSES = {
-  active: { label: "Active", badge: "badge badge--accent" },
-  expiring: { label: "Expiring", badge: "badge badge--warning" },
-  expired: { label: "Expired", badge: "badge badge--danger" },
-} as const satisfies Record<RelayKeyView["status"], { label: string; badge: string }>;
+  active: { label: "Active", tone: "accent" },
+  expiring: { label: "Expiring", tone: "warning" },
+  expired: { label: "Expired", tone: "danger" },
+} as const satisfies Record<RelayKeyView["status"], { label: string; tone: BadgeTone }>;
 
 /** One key: what it is, what it may do, how it has been used; on phones a card (see the stylesheet). */
 export function KeyRow({ view, models, maxGraceHours, onRoll, onRevoke }: KeyRowProps) {
@@ -43,10 +45,10 @@ export function KeyRow({ view, models, maxGraceHours, onRoll, onRevoke }: KeyRow
       <td data-label="Created">
         <RelativeTime iso={view.createdAt} />
       </td>
-      <td data-label="Last used">{view.lastUsedAt ? <RelativeTime iso={view.lastUsedAt} /> : <span className="muted">never</span>}</td>
-      <td data-label="Expires">{view.expiresAt ? <LocalTime iso={view.expiresAt} /> : <span className="muted">never</span>}</td>
+      <td data-label="Last used">{view.lastUsedAt ? <RelativeTime iso={view.lastUsedAt} /> : <span className={ui.muted}>never</span>}</td>
+      <td data-label="Expires">{view.expiresAt ? <LocalTime iso={view.expiresAt} /> : <span className={ui.muted}>never</span>}</td>
       <td data-label="Status">
-        <span className={STATUSES[view.status].badge} data-testid="api-key-status">
+        <span className={badgeClass(STATUSES[view.status].tone)} data-testid="api-key-status">
           {STATUSES[view.status].label}
         </span>
       </td>
@@ -54,7 +56,7 @@ export function KeyRow({ view, models, maxGraceHours, onRoll, onRevoke }: KeyRow
         <div className="key-table__usage" data-testid="api-key-usage">
           <span>{formatCount(view.usage.tokensToday)} tokens today</span>
           <span>{formatCount(view.usage.requests)} requests</span>
-          {limits.length > 0 ? <span className="muted">limit {limits.join(", ")}</span> : null}
+          {limits.length > 0 ? <span className={ui.muted}>limit {limits.join(", ")}</span> : null}
         </div>
       </td>
       <td data-label="Actions">

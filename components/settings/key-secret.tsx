@@ -3,6 +3,7 @@
 import { useEffect, useRef } from "react";
 import { CopyButton } from "@/components/chat/copy-button";
 import type { RevealedKey } from "./types";
+import { buttonClass } from "@/components/ui/button";
 
 /**
  * The one time a key is seen. Focus moves here so nobody misses it; Done drops the key from
@@ -31,7 +32,7 @@ export function KeySecret({ revealed, onDone }: { revealed: RevealedKey; onDone:
         <span data-testid="api-key-copy">
           <CopyButton text={revealed.key} />
         </span>
-        <button type="button" className="button button--primary button--small" onClick={onDone} data-testid="api-key-done">
+        <button type="button" className={buttonClass({ tone: "primary", small: true })} onClick={onDone} data-testid="api-key-done">
           Done
         </button>
       </div>

@@ -1,6 +1,7 @@
 "use client";
 
 import type { ModelChoice } from "./types";
+import field from "@/components/ui/field.module.css";
 
 type ModelChoicesProps = {
   /** The group's id; it takes focus when the server finds a problem with the models. */
@@ -17,7 +18,7 @@ export function ModelChoices({ id, choices, selected, onChange, error }: ModelCh
   const toggle = (model: string, on: boolean) => onChange(choices.map((c) => c.id).filter((c) => (c === model ? on : selected.includes(c))));
   return (
     <fieldset id={id} tabIndex={-1} className="key-form__models" aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}>
-      <legend className="field__label">Models</legend>
+      <legend className={field.label}>Models</legend>
       <p id={`${id}-hint`} className="key-form__hint">
         Leave all unchecked to allow every model this server offers, now and later.
       </p>

@@ -5,6 +5,9 @@ import { ConfirmPanel } from "@/components/confirm-panel";
 import { RELAY_KEY_LIMITS } from "@/lib/api-keys/limits";
 import { GRACE_CHOICES } from "./key-format";
 import type { RelayKeyView } from "./types";
+import { cx } from "@/components/ui/cx";
+import confirm from "@/components/confirm-panel.module.css";
+import field from "@/components/ui/field.module.css";
 
 type RollStepProps = {
   view: RelayKeyView;
@@ -33,14 +36,15 @@ export function RollStep({ view, maxGraceHours, pending, error, onRoll, onCancel
       onConfirm={() => onRoll(grace)}
       onCancel={onCancel}
       confirmTestId="api-key-roll-confirm"
+      className="key-table__confirm"
     >
-      <p className="confirm__text">A new key with the same settings replaces this one. Your apps need the new key.</p>
-      <label htmlFor={graceId} className="confirm__label">
+      <p className={confirm.text}>A new key with the same settings replaces this one. Your apps need the new key.</p>
+      <label htmlFor={graceId} className={confirm.label}>
         The old key keeps working for
       </label>
       <select
         id={graceId}
-        className="field__input confirm__select"
+        className={cx(field.input, confirm.select)}
         value={grace}
         onChange={(e) => setGrace(Number(e.target.value))}
         disabled={pending}

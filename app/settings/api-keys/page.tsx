@@ -11,6 +11,8 @@ import { getPageUser } from "@/lib/auth/page-session";
 import { env } from "@/lib/env";
 import { listRelayKeys, ownLimits, relayKeysEnabled } from "@/lib/api-keys/api-keys";
 import type { UserControls } from "@/lib/accounts/controls";
+import { cx } from "@/components/ui/cx";
+import ui from "@/components/ui/page.module.css";
 
 export const metadata: Metadata = { title: "API keys", robots: { index: false, follow: false } };
 
@@ -32,7 +34,7 @@ export default async function ApiKeysPage() {
   return (
     <>
       <PageHeader name="Bulwark settings" who={user.email ?? user.name ?? "Signed in"} />
-      <main className="page settings-page">
+      <main className={cx(ui.page, "settings-page")}>
         <h1 className="settings-page__title">API keys</h1>
         {enabled ? <ApiUsageIntro baseUrl={`${await appOrigin()}/api/v1`} model={ai.defaultModel.id} /> : null}
         <ApiKeysManager initial={controls ? await keysFor(user.id, controls) : undefined} models={models} />
