@@ -5,6 +5,7 @@ import { DeleteDataDialog } from "./delete-data-dialog";
 import { Icon } from "./icons";
 import { iconButtonClass } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
+import styles from "./account-menu.module.css";
 
 type AccountMenuProps = { who: string; isAdmin: boolean; onDataDeleted: (count: number) => void };
 
@@ -39,7 +40,7 @@ export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
     // biome-ignore lint/a11y/noStaticElementInteractions: Escape and focus leaving the menu bubble up here from its button and items, which are the interactive elements.
     <div
       ref={rootRef}
-      className="account-menu"
+      className={styles.menu}
       onKeyDown={onKeyDown}
       onBlur={(event) => {
         if (!event.currentTarget.contains(event.relatedTarget)) setOpen(false);
@@ -48,7 +49,7 @@ export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
       <button
         ref={buttonRef}
         type="button"
-        className={cx(iconButtonClass(), "account-menu__button")}
+        className={iconButtonClass()}
         aria-label="Account settings"
         aria-expanded={open}
         aria-controls="account-menu-panel"
@@ -57,21 +58,21 @@ export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
       >
         <Icon name="settings" />
       </button>
-      <div id="account-menu-panel" className="account-menu__panel" hidden={!open}>
-        <p className="account-menu__who">
+      <div id="account-menu-panel" className={styles.panel} hidden={!open}>
+        <p className={styles.who}>
           Signed in as <strong>{who}</strong>
         </p>
-        <a className="account-menu__item" href="/settings/api-keys" data-testid="api-keys-link">
+        <a className={styles.item} href="/settings/api-keys" data-testid="api-keys-link">
           API keys
         </a>
         {isAdmin ? (
-          <a className="account-menu__item" href="/admin" data-testid="admin-link">
+          <a className={styles.item} href="/admin" data-testid="admin-link">
             Admin dashboard
           </a>
         ) : null}
         <button
           type="button"
-          className="account-menu__item account-menu__item--danger"
+          className={cx(styles.item, styles.danger)}
           onClick={() => {
             setOpen(false);
             setConfirming(true);

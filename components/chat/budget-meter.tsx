@@ -3,7 +3,9 @@
 import { describeReset } from "./time-format";
 import type { TokenBudget } from "./types";
 import { useNow } from "./use-now";
+import { cx } from "@/components/ui/cx";
 import hidden from "@/components/ui/visually-hidden.module.css";
+import styles from "./budget-meter.module.css";
 
 /**
  * "12,340 tokens left today" with a small meter, and when it resets (local time) as a tooltip and
@@ -16,11 +18,11 @@ export function BudgetMeter({ budget }: { budget: TokenBudget | null }) {
   const reset = now === null ? undefined : describeReset({ iso: budget.resetsAt, now });
 
   return (
-    <div className={remaining > 0 ? "budget" : "budget budget--empty"} data-testid="token-budget" title={reset}>
+    <div className={cx(styles.budget, remaining <= 0 && styles.empty)} data-testid="token-budget" title={reset}>
       {/* The colours come from low/high: below a quarter left it warns, below a tenth it alarms. */}
       {limit > 0 ? (
         <meter
-          className="budget__meter"
+          className={styles.meter}
           min={0}
           max={limit}
           low={limit * 0.1}
@@ -30,7 +32,7 @@ export function BudgetMeter({ budget }: { budget: TokenBudget | null }) {
           aria-hidden="true"
         />
       ) : null}
-      <span className="budget__text">
+      <span>
         <span data-testid="token-budget-remaining">{remaining.toLocaleString("en")}</span> tokens left today
       </span>
       {reset ? <span className={hidden.visuallyHidden}> {reset}</span> : null}

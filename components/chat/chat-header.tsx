@@ -9,6 +9,7 @@ import { ModelPicker } from "./model-picker";
 import { SidebarToggle } from "./sidebar-toggle";
 import type { ChatUser, ModelOption, TokenBudget } from "./types";
 import { buttonClass } from "@/components/ui/button";
+import styles from "./chat-header.module.css";
 
 type ChatHeaderProps = {
   models: ModelOption[];
@@ -39,23 +40,23 @@ export const ChatHeader = memo(function ChatHeader({
 }: ChatHeaderProps) {
   const who = user.email ?? user.name ?? "Signed in";
   return (
-    <header className="chat-header" inert={inert}>
-      <div className="chat-header__brand">
+    <header className={styles.header} inert={inert}>
+      <div className={styles.brand}>
         <SidebarToggle expanded={drawer.open} onToggle={drawer.onToggle} buttonRef={drawer.toggleRef} />
-        <BrandMark className="chat-header__mark" />
-        <span className="chat-header__name">Bulwark</span>
+        <BrandMark className={styles.mark} />
+        <span className={styles.name}>Bulwark</span>
       </div>
-      <div className="chat-header__controls">
+      <div className={styles.controls}>
         <ModelPicker models={models} value={model} onChange={onModelChange} />
         <button type="button" className={buttonClass({ tone: "secondary" })} onClick={onNewChat} disabled={!canStartNew}>
           New chat
         </button>
       </div>
-      <div className="chat-header__budget">
+      <div className={styles.budget}>
         <BudgetMeter budget={budget} />
       </div>
-      <div className="chat-header__account">
-        <span className="chat-header__user" title={who} data-testid="user-email">
+      <div className={styles.account}>
+        <span className={styles.user} title={who} data-testid="user-email">
           {who}
         </span>
         <AccountMenu who={who} isAdmin={user.isAdmin ?? false} onDataDeleted={onDataDeleted} />

@@ -15,6 +15,7 @@ import { useDrawer } from "./use-drawer";
 import { useOpenConversation } from "./use-open-conversation";
 import { useTokenBudget } from "./use-token-budget";
 import hidden from "@/components/ui/visually-hidden.module.css";
+import styles from "./chat.module.css";
 
 export type ChatProps = {
   models: ModelOption[];
@@ -165,7 +166,7 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
   const sidebarDrawer = useMemo(() => ({ open: drawer.open, onClose: drawer.close, panelRef: drawer.panelRef }), [drawer.open, drawer.close, drawer.panelRef]);
 
   return (
-    <div className="chat-app">
+    <div className={styles.app}>
       <ChatHeader
         models={models}
         model={model}
@@ -178,7 +179,7 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
         drawer={headerDrawer}
         inert={drawer.open}
       />
-      <div className="chat-body">
+      <div className={styles.body}>
         <ConversationSidebar
           items={conversations.items}
           status={conversations.status}
@@ -190,13 +191,13 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
           onRename={conversations.rename}
           onDelete={onDelete}
         />
-        <div className="chat-column" inert={drawer.open}>
-          <main className="chat-main">
+        <div className={styles.column} inert={drawer.open}>
+          <main className={styles.main}>
             <h1 className={hidden.visuallyHidden}>Chat with Bulwark</h1>
             {chat.messages.length === 0 ? <EmptyState onPick={onPick} /> : <MessageList messages={chat.messages} />}
           </main>
-          <footer className="composer-dock">
-            <div className="composer-dock__inner">
+          <footer className={styles.dock}>
+            <div className={styles.dockInner}>
               <StatusNotice message={notice} onDismiss={onDismissNotice} />
               {chat.error ? <ErrorBanner key={chat.error.id} error={chat.error} onDismiss={chat.dismissError} /> : null}
               <Composer

@@ -1,4 +1,6 @@
+import { cx } from "@/components/ui/cx";
 import hidden from "@/components/ui/visually-hidden.module.css";
+import styles from "./composer-hint.module.css";
 
 const NEAR_LIMIT = 0.8;
 
@@ -9,18 +11,18 @@ export function ComposerHint({ length, maxChars }: { length: number; maxChars: n
   const count = `${length.toLocaleString("en")} / ${maxChars.toLocaleString("en")}`;
 
   return (
-    <div id="composer-hint" className="composer__hint">
+    <div id="composer-hint" className={styles.hint}>
       {over ? (
-        <p className="composer__over" data-testid="composer-over-limit">
+        <p className={styles.over} data-testid="composer-over-limit">
           {`This message is ${(length - maxChars).toLocaleString("en")} characters too long. Shorten it to send.`}
         </p>
       ) : (
-        <p className="composer__keys">
+        <p className={styles.keys}>
           <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
         </p>
       )}
       {near ? (
-        <p className={over ? "composer__count composer__count--over" : "composer__count"} data-testid="composer-count">
+        <p className={cx(styles.count, over && styles.countOver)} data-testid="composer-count">
           <span className={hidden.visuallyHidden}>Characters used: </span>
           {count}
         </p>

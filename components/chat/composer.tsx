@@ -2,7 +2,9 @@
 
 import { memo, useLayoutEffect, type KeyboardEvent, type RefObject } from "react";
 import { ComposerHint } from "./composer-hint";
+import { cx } from "@/components/ui/cx";
 import hidden from "@/components/ui/visually-hidden.module.css";
+import styles from "./composer.module.css";
 
 type ComposerProps = {
   value: string;
@@ -48,20 +50,19 @@ export const Composer = memo(function Composer({ value, onChange, onSend, onStop
 
   return (
     <form
-      className="composer"
       onSubmit={(event) => {
         event.preventDefault();
         if (canSend) onSend();
       }}
     >
-      <div className="composer__box">
+      <div className={styles.box}>
         <label htmlFor="composer-input" className={hidden.visuallyHidden}>
           Message
         </label>
         <textarea
           id="composer-input"
           ref={inputRef}
-          className="composer__input"
+          className={styles.input}
           data-testid="composer"
           rows={1}
           placeholder="Message Bulwark…"
@@ -73,13 +74,13 @@ export const Composer = memo(function Composer({ value, onChange, onSend, onStop
           autoComplete="off"
         />
         {streaming ? (
-          <button type="button" className="composer__button composer__button--stop" data-testid="stop" onClick={onStop}>
-            <span className="composer__stop-icon" aria-hidden="true" />
+          <button type="button" className={cx(styles.button, styles.stop)} data-testid="stop" onClick={onStop}>
+            <span className={styles.stopIcon} aria-hidden="true" />
             <span className={hidden.visuallyHidden}>Stop</span>
           </button>
         ) : (
-          <button type="submit" className="composer__button" data-testid="send" disabled={!canSend}>
-            <svg viewBox="0 0 24 24" className="composer__send-icon" aria-hidden="true" focusable="false">
+          <button type="submit" className={styles.button} data-testid="send" disabled={!canSend}>
+            <svg viewBox="0 0 24 24" className={styles.sendIcon} aria-hidden="true" focusable="false">
               <path d="M12 19V5M5.5 11.5 12 5l6.5 6.5" />
             </svg>
             <span className={hidden.visuallyHidden}>Send</span>

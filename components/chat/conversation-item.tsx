@@ -10,6 +10,7 @@ import type { ConversationSummary } from "./types";
 import { iconButtonClass } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import confirm from "@/components/confirm-panel.module.css";
+import styles from "./conversation-sidebar.module.css";
 
 export type ConversationActions = {
   onOpen: (id: string) => void;
@@ -65,32 +66,31 @@ export function ConversationItem({ conversation, current, opening, onOpen, onRen
     setError(failure.message);
   }
 
-  const className = `conversation-item${current ? " conversation-item--current" : ""}${opening ? " conversation-item--opening" : ""}`;
   return (
-    <li ref={itemRef} className={className} data-testid="conversation-item">
+    <li ref={itemRef} className={cx(styles.item, current && styles.itemCurrent, opening && styles.itemOpening)} data-testid="conversation-item">
       {mode.kind === "editing" ? (
         <TitleEditor key={mode.attempt} initial={mode.text} error={mode.error} onSave={(text) => void save(text)} onCancel={() => backToView("rename")} />
       ) : (
-        <div className="conversation-item__row">
+        <div className={styles.row}>
           <button
             type="button"
-            className="conversation-item__open"
+            className={styles.opener}
             onClick={() => onOpen(id)}
             aria-current={current ? "page" : undefined}
             aria-busy={opening || undefined}
             title={title}
             data-testid="conversation-open"
           >
-            <span id={titleId} className="conversation-item__title" data-testid="conversation-title">
+            <span id={titleId} className={styles.title} data-testid="conversation-title">
               {title || "Untitled"}
             </span>
-            <RelativeTime iso={updatedAt} className="conversation-item__time" />
+            <RelativeTime iso={updatedAt} className={styles.time} />
           </button>
-          <div className="conversation-item__actions">
+          <div className={styles.actions}>
             <button
               ref={renameRef}
               type="button"
-              className={cx(iconButtonClass(), "conversation-item__action")}
+              className={cx(iconButtonClass(), styles.action)}
               aria-label="Rename conversation"
               aria-describedby={titleId}
               onClick={() => setMode({ kind: "editing", text: title, attempt: Date.now() })}
@@ -100,7 +100,7 @@ export function ConversationItem({ conversation, current, opening, onOpen, onRen
             <button
               ref={deleteRef}
               type="button"
-              className={cx(iconButtonClass({ danger: true }), "conversation-item__action")}
+              className={cx(iconButtonClass({ danger: true }), styles.action)}
               aria-label="Delete conversation"
               aria-describedby={titleId}
               onClick={() => setMode({ kind: "confirming", pending: false })}
@@ -121,13 +121,13 @@ export function ConversationItem({ conversation, current, opening, onOpen, onRen
           onConfirm={() => void confirmDelete()}
           onCancel={() => backToView("delete")}
           confirmTestId="conversation-delete-confirm"
-          className="conversation-item__confirm"
+          className={styles.confirm}
         >
           <p className={confirm.text}>Delete this conversation? This cannot be undone.</p>
         </ConfirmPanel>
       ) : null}
       {error ? (
-        <p className="conversation-item__error" role="alert">
+        <p className={styles.error} role="alert">
           {error}
         </p>
       ) : null}

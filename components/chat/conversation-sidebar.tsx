@@ -8,6 +8,7 @@ import type { ListStatus } from "./use-conversations";
 import type { DrawerFocus } from "./use-drawer";
 import { buttonClass, iconButtonClass } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
+import styles from "./conversation-sidebar.module.css";
 
 type ConversationSidebarProps = ConversationActions & {
   items: ConversationSummary[];
@@ -51,29 +52,29 @@ export const ConversationSidebar = memo(function ConversationSidebar({
       <div
         id={SIDEBAR_ID}
         ref={drawer.panelRef}
-        className={drawer.open ? "sidebar sidebar--open" : "sidebar"}
+        className={cx(styles.sidebar, drawer.open && styles.sidebarOpen)}
         role={drawer.open ? "dialog" : "region"}
         aria-modal={drawer.open || undefined}
         aria-labelledby="sidebar-title"
         tabIndex={-1}
       >
-        <div className="sidebar__head">
-          <h2 id="sidebar-title" ref={headingRef} className="sidebar__title" tabIndex={-1}>
+        <div className={styles.head}>
+          <h2 id="sidebar-title" ref={headingRef} className={styles.heading} tabIndex={-1}>
             Conversations
           </h2>
           <button
             type="button"
-            className={cx(iconButtonClass(), "sidebar__close")}
+            className={cx(iconButtonClass(), styles.close)}
             aria-label="Close conversations"
             onClick={() => drawer.onClose({ focus: "toggle" })}
           >
             <Icon name="close" />
           </button>
         </div>
-        <div className="sidebar__body" data-testid="conversation-list" aria-busy={status.kind === "loading"}>
+        <div className={styles.body} data-testid="conversation-list" aria-busy={status.kind === "loading"}>
           <ListStatusLine items={items} status={status} onRetry={onRetry} />
           {items.length > 0 ? (
-            <ul className="conversation-list">
+            <ul className={styles.list}>
               {items.map((conversation) => (
                 <ConversationItem
                   key={conversation.id}
@@ -90,7 +91,7 @@ export const ConversationSidebar = memo(function ConversationSidebar({
         </div>
       </div>
       {/* A pointer convenience only: keyboard users have Escape and the close button. */}
-      {drawer.open ? <div className="sidebar-backdrop" aria-hidden="true" onClick={() => drawer.onClose({ focus: "toggle" })} /> : null}
+      {drawer.open ? <div className={styles.backdrop} aria-hidden="true" onClick={() => drawer.onClose({ focus: "toggle" })} /> : null}
     </>
   );
 });
@@ -99,7 +100,7 @@ export const ConversationSidebar = memo(function ConversationSidebar({
 function ListStatusLine({ items, status, onRetry }: { items: ConversationSummary[]; status: ListStatus; onRetry: () => void }) {
   if (status.kind === "error") {
     return (
-      <div className="sidebar__state sidebar__state--error" role="alert" data-testid="conversation-list-error">
+      <div className={cx(styles.state, styles.stateError)} role="alert" data-testid="conversation-list-error">
         <p>Could not load your conversations. {status.message}</p>
         <button type="button" className={buttonClass({ tone: "secondary", small: true })} onClick={onRetry}>
           Try again
@@ -108,6 +109,6 @@ function ListStatusLine({ items, status, onRetry }: { items: ConversationSummary
     );
   }
   if (items.length > 0) return null;
-  if (status.kind === "loading") return <p className="sidebar__state sidebar__state--loading">Loading conversations…</p>;
-  return <p className="sidebar__state">No conversations yet</p>;
+  if (status.kind === "loading") return <p className={cx(styles.state, styles.stateLoading)}>Loading conversations…</p>;
+  return <p className={styles.state}>No conversations yet</p>;
 }

@@ -5,6 +5,7 @@ import { deleteAccountData } from "./conversations-api";
 import { buttonClass } from "@/components/ui/button";
 import alert from "@/components/ui/alert.module.css";
 import field from "@/components/ui/field.module.css";
+import styles from "./delete-data-dialog.module.css";
 
 const CONFIRM_WORD = "DELETE";
 
@@ -42,7 +43,7 @@ export function DeleteDataDialog({ onClose, onDeleted }: DeleteDataDialogProps) 
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={styles.dialog}
       aria-labelledby="delete-data-title"
       aria-describedby="delete-data-what"
       data-testid="delete-data-dialog"
@@ -53,16 +54,16 @@ export function DeleteDataDialog({ onClose, onDeleted }: DeleteDataDialogProps) 
       }}
     >
       <form
-        className="dialog__body"
+        className={styles.body}
         onSubmit={(event) => {
           event.preventDefault();
           void onSubmit();
         }}
       >
-        <h2 id="delete-data-title" className="dialog__title">
+        <h2 id="delete-data-title" className={styles.title}>
           Delete all your data?
         </h2>
-        <div id="delete-data-what" className="dialog__text">
+        <div id="delete-data-what" className={styles.text}>
           <p>
             <strong>Deleted now, for good:</strong> all your conversations, with every message you sent and every reply. This cannot be undone.
           </p>
@@ -91,7 +92,7 @@ export function DeleteDataDialog({ onClose, onDeleted }: DeleteDataDialogProps) 
             {error}
           </p>
         ) : null}
-        <div className="dialog__actions">
+        <div className={styles.actions}>
           <button type="button" className={buttonClass({ tone: "secondary" })} onClick={() => ref.current?.close()} disabled={pending}>
             Cancel
           </button>

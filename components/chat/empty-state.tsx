@@ -1,6 +1,8 @@
 "use client";
 
 import { BrandMark } from "@/components/brand-mark";
+import chat from "./chat.module.css";
+import styles from "./empty-state.module.css";
 
 const EXAMPLES = [
   "Explain what a Content-Security-Policy protects against, in plain words",
@@ -11,17 +13,17 @@ const EXAMPLES = [
 /** The first screen of a new chat: a greeting and a few prompts that fill the composer. */
 export function EmptyState({ onPick }: { onPick: (prompt: string) => void }) {
   return (
-    <div className="chat-scroll">
-      <section className="empty-state" aria-labelledby="empty-state-title">
-        <BrandMark className="empty-state__mark" />
-        <h2 id="empty-state-title" className="empty-state__title">
+    <div className={chat.scroll}>
+      <section className={styles.empty} aria-labelledby="empty-state-title">
+        <BrandMark className={styles.mark} />
+        <h2 id="empty-state-title" className={styles.title}>
           What can I help you with?
         </h2>
-        <p className="empty-state__text">Ask a question, draft some writing, or think an idea through. Try one of these:</p>
-        <ul className="empty-state__examples">
+        <p className={styles.text}>Ask a question, draft some writing, or think an idea through. Try one of these:</p>
+        <ul className={styles.examples}>
           {EXAMPLES.map((example) => (
             <li key={example}>
-              <button type="button" className="example-prompt" onClick={() => onPick(example)}>
+              <button type="button" className={styles.example} onClick={() => onPick(example)}>
                 {example}
               </button>
             </li>

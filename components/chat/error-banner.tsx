@@ -4,6 +4,7 @@ import type { ChatError } from "./types";
 import { formatWait } from "@/lib/ratelimit/format-wait";
 import { useCountdown } from "./use-countdown";
 import hidden from "@/components/ui/visually-hidden.module.css";
+import styles from "./error-banner.module.css";
 
 type ErrorBannerProps = { error: ChatError; onDismiss: () => void };
 
@@ -17,8 +18,8 @@ export function ErrorBanner({ error, onDismiss }: ErrorBannerProps) {
   const live = error.retryAt === undefined ? null : withWait({ message: error.message, seconds: left });
 
   return (
-    <div className="error-banner" role="alert" data-testid="chat-error">
-      <p className="error-banner__text">
+    <div className={styles.banner} role="alert" data-testid="chat-error">
+      <p className={styles.text}>
         {live === null ? (
           error.message
         ) : (
@@ -28,7 +29,7 @@ export function ErrorBanner({ error, onDismiss }: ErrorBannerProps) {
           </>
         )}
       </p>
-      <button type="button" className="error-banner__dismiss" onClick={onDismiss} aria-label="Dismiss error">
+      <button type="button" className={styles.dismiss} onClick={onDismiss} aria-label="Dismiss error">
         <span aria-hidden="true">×</span>
       </button>
     </div>

@@ -3,6 +3,8 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { BlockView } from "@/lib/markdown/block-dom";
 import type { StreamingMarkdown } from "@/lib/markdown/stream";
+import { cx } from "@/components/ui/cx";
+import styles from "./markdown.module.css";
 
 type StreamModule = typeof import("@/lib/markdown/stream");
 
@@ -36,14 +38,16 @@ function loadRenderer(): Promise<StreamModule> {
  */
 export function Markdown({ text }: { text: string }) {
   const { ready, container } = useStreamedMarkdown(text);
+  // The plain class names `markdown` and `markdown-plain` style nothing: the render benchmark
+  // (scripts/bench/render-browser.ts) finds a reply by them, and tells the rendered one from the plain text.
   if (!ready)
     return (
-      <div key="plain" className="markdown markdown-plain">
+      <div key="plain" className={cx(styles.markdown, styles.plain, "markdown markdown-plain")}>
         {text}
       </div>
     );
   // React leaves this element's children alone: BlockView fills it with the sanitized blocks.
-  return <div key="rendered" className="markdown" ref={container} />;
+  return <div key="rendered" className={cx(styles.markdown, "markdown")} ref={container} />;
 }
 
 /**

@@ -6,6 +6,8 @@ import { Markdown } from "@/components/chat/markdown";
 import { CopyButton } from "./copy-button";
 import { TypingDots } from "./typing-dots";
 import type { ChatMessage } from "./types";
+import { cx } from "@/components/ui/cx";
+import styles from "./message.module.css";
 
 /**
  * One turn: the person's text verbatim, or the assistant's reply rendered as sanitized markdown.
@@ -15,8 +17,8 @@ import type { ChatMessage } from "./types";
 export const Message = memo(function Message({ message }: { message: ChatMessage }) {
   if (message.role === "user") {
     return (
-      <article className="message message--user" aria-label="You">
-        <div className="message__bubble" data-testid="message-user">
+      <article className={styles.user} aria-label="You">
+        <div className={styles.bubble} data-testid="message-user">
           {message.text}
         </div>
       </article>
@@ -25,20 +27,20 @@ export const Message = memo(function Message({ message }: { message: ChatMessage
 
   const streaming = message.status === "streaming";
   return (
-    <article className="message message--assistant" aria-label="Bulwark">
-      <BrandMark className="message__avatar" />
-      <div className="message__main">
+    <article className={styles.assistant} aria-label="Bulwark">
+      <BrandMark className={styles.avatar} />
+      <div className={styles.main}>
         {/* While busy, screen readers hold the growing text and read the finished reply once. */}
-        <div className="message__content" data-testid="message-assistant" data-status={message.status} aria-live="polite" aria-busy={streaming}>
+        <div data-testid="message-assistant" data-status={message.status} aria-live="polite" aria-busy={streaming}>
           {message.text ? <Markdown text={message.text} /> : null}
           {streaming && !message.text ? <TypingDots /> : null}
-          {message.status === "stopped" ? <p className="message__status">Stopped</p> : null}
+          {message.status === "stopped" ? <p className={styles.status}>Stopped</p> : null}
           {message.status === "interrupted" ? (
-            <p className="message__status message__status--error">Interrupted{message.note ? `: ${message.note}` : ""}</p>
+            <p className={cx(styles.status, styles.statusError)}>Interrupted{message.note ? `: ${message.note}` : ""}</p>
           ) : null}
         </div>
         {!streaming && message.text ? (
-          <div className="message__actions">
+          <div className={styles.actions}>
             <CopyButton text={message.text} />
           </div>
         ) : null}

@@ -5,6 +5,7 @@ import { Icon } from "./icons";
 import { SIDEBAR_ID } from "./conversation-sidebar";
 import { iconButtonClass } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
+import styles from "./sidebar-toggle.module.css";
 
 type SidebarToggleProps = { expanded: boolean; onToggle: () => void; buttonRef: RefObject<HTMLButtonElement | null> };
 
@@ -14,7 +15,7 @@ export function SidebarToggle({ expanded, onToggle, buttonRef }: SidebarTogglePr
     <button
       ref={buttonRef}
       type="button"
-      className={cx(iconButtonClass(), "sidebar-toggle")}
+      className={cx(iconButtonClass(), styles.toggle)}
       aria-label="Conversations"
       aria-expanded={expanded}
       aria-controls={SIDEBAR_ID}

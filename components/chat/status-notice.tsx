@@ -1,18 +1,20 @@
 "use client";
 
+import styles from "./status-notice.module.css";
+
 /**
  * A quiet confirmation ("Deleted 3 conversations."). The live region is always in the page, so
  * screen readers announce the message when it appears.
  */
 export function StatusNotice({ message, onDismiss }: { message: string | null; onDismiss: () => void }) {
   return (
-    <div role="status" className="status-region">
+    <div role="status">
       {message ? (
-        <div className="status-notice">
-          <p className="status-notice__text" data-testid="status-message">
+        <div className={styles.notice}>
+          <p className={styles.text} data-testid="status-message">
             {message}
           </p>
-          <button type="button" className="status-notice__dismiss" onClick={onDismiss} aria-label="Dismiss message">
+          <button type="button" className={styles.dismiss} onClick={onDismiss} aria-label="Dismiss message">
             <span aria-hidden="true">×</span>
           </button>
         </div>

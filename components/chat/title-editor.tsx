@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from "react";
 import { TITLE_MAX_CHARS, titleProblem } from "./conversation-title";
 import { buttonClass } from "@/components/ui/button";
+import styles from "./title-editor.module.css";
 
 type TitleEditorProps = {
   /** What the field starts with: the title, or the text of a save that failed. */
@@ -64,7 +65,7 @@ export function TitleEditor({ initial, onSave, onCancel, error }: TitleEditorPro
   const message = problem ?? error;
   return (
     <form
-      className="title-editor"
+      className={styles.editor}
       onSubmit={(event) => {
         event.preventDefault();
         save();
@@ -73,7 +74,7 @@ export function TitleEditor({ initial, onSave, onCancel, error }: TitleEditorPro
     >
       <input
         ref={inputRef}
-        className="title-editor__input"
+        className={styles.input}
         aria-label="Conversation title"
         data-testid="conversation-title-input"
         value={value}
@@ -88,7 +89,7 @@ export function TitleEditor({ initial, onSave, onCancel, error }: TitleEditorPro
         autoComplete="off"
         enterKeyHint="done"
       />
-      <div className="title-editor__actions">
+      <div className={styles.actions}>
         <button type="submit" className={buttonClass({ tone: "primary", small: true })}>
           Save
         </button>
@@ -104,7 +105,7 @@ export function TitleEditor({ initial, onSave, onCancel, error }: TitleEditorPro
         </button>
       </div>
       {message ? (
-        <p id={errorId} className="title-editor__error" role="alert">
+        <p id={errorId} className={styles.error} role="alert">
           {message}
         </p>
       ) : null}

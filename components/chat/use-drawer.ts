@@ -3,7 +3,10 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from "react";
 import { useMediaQuery } from "./use-media-query";
 
-/** Must match the `max-width` of the drawer rules in globals.css. */
+/**
+ * The phones' width. The chat's CSS Modules change layout at the same `max-width` (the tablet range
+ * starts 1px above it); tests/unit/css-modules.test.ts checks that they do.
+ */
 export const PHONE_QUERY = "(max-width: 720px)";
 
 /** Where focus goes once the drawer has closed: back to its toggle, or somewhere the choice led. */

@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { PHONE_QUERY } from "../../components/chat/use-drawer";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIRS = ["app", "components"];
@@ -107,5 +108,26 @@ describe("the global stylesheet", () => {
       expect(text.indexOf(order), file).toBeGreaterThanOrEqual(0);
       expect(text.indexOf(order), file).toBeLessThan(text.search(/@layer \w+ \{/));
     }
+  });
+});
+
+describe("the phone layout", () => {
+  // useDrawer opens the conversation list as a drawer below this width; the header and its controls
+  // change layout there too, and the tablet range starts just above it.
+  const phone = Number(/max-width: (\d+)px/.exec(PHONE_QUERY)?.[1]);
+
+  it.each([
+    "components/chat/conversation-sidebar.module.css",
+    "components/chat/sidebar-toggle.module.css",
+    "components/chat/chat-header.module.css",
+    "components/chat/model-picker.module.css",
+    "components/chat/budget-meter.module.css",
+  ])("%s switches at PHONE_QUERY", (file) => {
+    expect(read(file)).toContain(`@media ${PHONE_QUERY} {`);
+  });
+
+  it.each(["components/chat/budget-meter.module.css", "app/globals.css"])("%s starts the tablet range just above it", (file) => {
+    expect(phone).toBeGreaterThan(0);
+    expect(read(file)).toContain(`(min-width: ${phone + 1}px)`);
   });
 });
