@@ -1,4 +1,6 @@
 import { PageHeader } from "@/components/page-header";
+import { cx } from "@/components/ui/cx";
+import styles from "./admin-header.module.css";
 
 const SECTIONS = [
   { id: "spend", label: "Spend" },
@@ -10,11 +12,12 @@ const SECTIONS = [
 
 /** The dashboard's top bar, with a link to each of its sections. */
 export function AdminHeader({ who }: { who: string }) {
+  // The plain class name `admin-header__nav` styles nothing: tests/integration/admin-api-keys.test.ts finds the links by it.
   return (
     <PageHeader name="Bulwark admin" who={who}>
-      <nav className="admin-header__nav" aria-label="Sections">
+      <nav className={cx(styles.nav, "admin-header__nav")} aria-label="Sections">
         {SECTIONS.map(({ id, label }) => (
-          <a key={id} className="admin-header__link" href={`#${id}`}>
+          <a key={id} className={styles.link} href={`#${id}`}>
             {label}
           </a>
         ))}

@@ -1,11 +1,13 @@
 import type { AdminApiKey, ApiKeysReport } from "@/lib/admin/queries";
-import { badgeClass, type BadgeTone } from "@/components/ui/badge";
 import { formatCount, formatTime, formatUsd, shortKey } from "./format";
 import { ActionNotice, type ActionNoticeData, type Loaded, Problem, Section } from "./section";
 import { UserCell } from "./user-cell";
+import { badgeClass, type BadgeTone } from "@/components/ui/badge";
 import { buttonClass } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
 import table from "@/components/ui/data-table.module.css";
 import ui from "@/components/ui/page.module.css";
+import admin from "./admin.module.css";
 
 /** The keys, and the addresses of owners the rows may not name (the owner of a key just revoked). */
 export type ApiKeysData = ApiKeysReport & { names: Map<string, string> };
@@ -101,7 +103,7 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
         {key.models === null ? (
           <span className={ui.muted}>all</span>
         ) : (
-          <ul className="admin-list admin-api-key__list">
+          <ul className={cx(admin.list, admin.apiKeyList)}>
             {key.models.map((model) => (
               <li key={model}>
                 <code>{model}</code>
@@ -120,7 +122,7 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
         {key.lastUsedAt ? <time dateTime={key.lastUsedAt}>{formatTime(key.lastUsedAt)}</time> : <span className={ui.muted}>never</span>}
       </td>
       <td data-label="Usage" data-testid="api-key-usage">
-        <ul className="admin-list admin-api-key__list">
+        <ul className={cx(admin.list, admin.apiKeyList)}>
           <li data-testid="api-key-requests">{plural(key.usage.requests, "request")}</li>
           <li>
             {formatCount(key.usage.inputTokens)} in · {formatCount(key.usage.outputTokens)} out
@@ -130,7 +132,7 @@ function ApiKeyRow({ apiKey: key }: { apiKey: AdminApiKey }) {
         </ul>
       </td>
       <td data-label="Actions">
-        <form method="post" action={`/api/admin/api-keys/${encodeURIComponent(key.id)}/revoke`} className="admin-inline-form">
+        <form method="post" action={`/api/admin/api-keys/${encodeURIComponent(key.id)}/revoke`} className={admin.inlineForm}>
           <button
             type="submit"
             className={buttonClass({ tone: "danger", small: true })}
@@ -155,7 +157,7 @@ const STATUS_BADGES = {
 function ApiKeyStatus({ apiKey: { status, expiresAt } }: { apiKey: AdminApiKey }) {
   const badge = STATUS_BADGES[status];
   return (
-    <span className="admin-badges">
+    <span className={admin.badges}>
       <span className={badgeClass(badge.tone)}>{badge.label}</span>
       {expiresAt ? (
         <span className={ui.muted}>

@@ -7,6 +7,8 @@ import { UserStatus } from "./users-section";
 import { buttonClass } from "@/components/ui/button";
 import table from "@/components/ui/data-table.module.css";
 import ui from "@/components/ui/page.module.css";
+import admin from "./admin.module.css";
+import styles from "./events-section.module.css";
 
 /** The events, the addresses of the people in them, and the user filtered on (who may not be among today's users). */
 export type EventsData = { events: AuditEvent[]; names: Map<string, string>; subject: UserRow | undefined };
@@ -24,15 +26,15 @@ export function EventsSection({ data, filter, exportRange, actions }: EventsSect
       id="events"
       title="Security events"
       aside={
-        <a className="admin-link" href="/api/admin/audit/export" download data-testid="export-link">
+        <a className={styles.exportLink} href="/api/admin/audit/export" download data-testid="export-link">
           Export JSON Lines
         </a>
       }
     >
-      <form method="get" action="/admin#events" className="admin-filters" data-testid="events-filter">
-        <label className="admin-field">
-          <span className="admin-field__label">Kind</span>
-          <select className="admin-input" name="kind" defaultValue={filter.kind}>
+      <form method="get" action="/admin#events" className={styles.filters} data-testid="events-filter">
+        <label className={styles.field}>
+          <span className={styles.fieldLabel}>Kind</span>
+          <select className={admin.input} name="kind" defaultValue={filter.kind}>
             <option value="">All events</option>
             <optgroup label="Families">
               {EVENT_FAMILIES.map((family) => (
@@ -50,15 +52,15 @@ export function EventsSection({ data, filter, exportRange, actions }: EventsSect
             </optgroup>
           </select>
         </label>
-        <label className="admin-field">
-          <span className="admin-field__label">User</span>
-          <input className="admin-input" name="user" defaultValue={filter.user} placeholder="hash, id or local address" autoComplete="off" />
+        <label className={styles.field}>
+          <span className={styles.fieldLabel}>User</span>
+          <input className={admin.input} name="user" defaultValue={filter.user} placeholder="hash, id or local address" autoComplete="off" />
         </label>
-        <label className="admin-field">
-          <span className="admin-field__label">Since (UTC)</span>
-          <input className="admin-input" name="since" type="date" defaultValue={filter.since} />
+        <label className={styles.field}>
+          <span className={styles.fieldLabel}>Since (UTC)</span>
+          <input className={admin.input} name="since" type="date" defaultValue={filter.since} />
         </label>
-        <div className="admin-filters__buttons">
+        <div className={styles.buttons}>
           <button type="submit" className={buttonClass({ tone: "primary", small: true })}>
             Filter
           </button>
@@ -71,18 +73,18 @@ export function EventsSection({ data, filter, exportRange, actions }: EventsSect
       </form>
       {data.ok && data.value.subject ? <Subject user={data.value.subject} actions={actions} /> : null}
       {data.ok ? <EventsTable {...data.value} /> : <Problem message={data.message} />}
-      <details className="admin-export">
+      <details className={admin.disclosure}>
         <summary>Export a range of days</summary>
-        <form method="get" action="/api/admin/audit/export" className="admin-filters">
-          <label className="admin-field">
-            <span className="admin-field__label">From (UTC)</span>
-            <input className="admin-input" name="since" type="date" defaultValue={exportRange.since} required />
+        <form method="get" action="/api/admin/audit/export" className={styles.filters}>
+          <label className={styles.field}>
+            <span className={styles.fieldLabel}>From (UTC)</span>
+            <input className={admin.input} name="since" type="date" defaultValue={exportRange.since} required />
           </label>
-          <label className="admin-field">
-            <span className="admin-field__label">To (UTC)</span>
-            <input className="admin-input" name="until" type="date" defaultValue={exportRange.until} required />
+          <label className={styles.field}>
+            <span className={styles.fieldLabel}>To (UTC)</span>
+            <input className={admin.input} name="until" type="date" defaultValue={exportRange.until} required />
           </label>
-          <div className="admin-filters__buttons">
+          <div className={styles.buttons}>
             <button type="submit" className={buttonClass({ tone: "secondary", small: true })}>
               Download JSON Lines
             </button>
@@ -100,8 +102,8 @@ export function EventsSection({ data, filter, exportRange, actions }: EventsSect
 function Subject({ user, actions }: { user: UserRow; actions: ActionContext }) {
   const name = user.email ?? shortKey(user.userKey);
   return (
-    <div className="admin-subject" data-testid="events-subject" data-user-key={user.userKey}>
-      <p className="admin-subject__who">
+    <div className={styles.subject} data-testid="events-subject" data-user-key={user.userKey}>
+      <p className={styles.subjectWho}>
         <strong title={user.userKey}>{name}</strong> <UserStatus user={user} />
       </p>
       <p className={ui.muted}>
@@ -135,7 +137,7 @@ function EventsTable({ events, names }: EventsData) {
               <td data-label="Time">
                 <time dateTime={event.time}>{formatTime(event.time)}</time>
               </td>
-              <th scope="row" data-label="Kind" className="admin-kind">
+              <th scope="row" data-label="Kind">
                 {event.kind}
               </th>
               <td data-label="User">
@@ -147,16 +149,14 @@ function EventsTable({ events, names }: EventsData) {
                   <span className={ui.muted}>–</span>
                 )}
                 {event.actor ? (
-                  <span className="admin-actor" title={event.actor}>
+                  <span className={styles.actor} title={event.actor}>
                     by {nameOf(event.actor)}
                   </span>
                 ) : null}
               </td>
               <td data-label="Route">{event.route ?? "–"}</td>
               <td data-label="Reason">{event.reason ?? "–"}</td>
-              <td data-label="Signals" className="admin-signals">
-                {details(event) || "–"}
-              </td>
+              <td data-label="Signals">{details(event) || "–"}</td>
             </tr>
           ))}
         </tbody>

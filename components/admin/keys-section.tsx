@@ -6,6 +6,8 @@ import { badgeClass } from "@/components/ui/badge";
 import { cx } from "@/components/ui/cx";
 import table from "@/components/ui/data-table.module.css";
 import ui from "@/components/ui/page.module.css";
+import admin from "./admin.module.css";
+import styles from "./keys-section.module.css";
 
 /** The provider keys this instance holds: identity without the secret, age, rotation and failures. */
 export function KeysSection({ data }: { data: Loaded<KeyReport> }) {
@@ -24,13 +26,13 @@ export function KeysSection({ data }: { data: Loaded<KeyReport> }) {
                   <th scope="col">Key</th>
                   <th scope="col">Fingerprint</th>
                   <th scope="col">Source</th>
-                  <th scope="col" className="admin-num">
+                  <th scope="col" className={admin.num}>
                     Position
                   </th>
                   <th scope="col">Age</th>
                   <th scope="col">In rotation</th>
                   <th scope="col">Last failure</th>
-                  <th scope="col" className="admin-num">
+                  <th scope="col" className={admin.num}>
                     Failures
                   </th>
                 </tr>
@@ -56,7 +58,7 @@ function KeyRow({ status, maxAgeDays }: { status: KeyStatus; maxAgeDays: number 
   return (
     <tr data-testid="key-row" data-fingerprint={status.fingerprint}>
       <th scope="row" data-label="Key">
-        <span className="admin-key-provider">{status.provider}</span> <code>{status.label}</code>
+        <span className={styles.provider}>{status.provider}</span> <code>{status.label}</code>
       </th>
       <td data-label="Fingerprint">
         <code>{status.fingerprint}</code>
@@ -64,12 +66,12 @@ function KeyRow({ status, maxAgeDays }: { status: KeyStatus; maxAgeDays: number 
       <td data-label="Source">
         <code>{status.source}</code>
       </td>
-      <td className="admin-num" data-label="Position">
+      <td className={admin.num} data-label="Position">
         {status.position}
       </td>
-      <td className="admin-key-age" data-label="Age">
+      <td data-label="Age">
         {status.ageDays === undefined ? <span className={ui.muted}>unknown</span> : `${formatCount(status.ageDays)} days`}
-        {status.tooOld ? <span className={cx(badgeClass("warning"), "admin-key-rotate")}>rotate: older than {formatCount(maxAgeDays)} days</span> : null}
+        {status.tooOld ? <span className={cx(badgeClass("warning"), styles.rotate)}>rotate: older than {formatCount(maxAgeDays)} days</span> : null}
       </td>
       <td data-label="In rotation">
         {status.inRotation ? <span className={badgeClass()}>Yes</span> : <span className={badgeClass("danger")}>No, cooling down</span>}
@@ -83,7 +85,7 @@ function KeyRow({ status, maxAgeDays }: { status: KeyStatus; maxAgeDays: number 
           <span className={ui.muted}>none</span>
         )}
       </td>
-      <td className="admin-num" data-label="Failures">
+      <td className={admin.num} data-label="Failures">
         {formatCount(status.failures)}
       </td>
     </tr>

@@ -3,6 +3,8 @@ import { formatCount, formatUsd } from "./format";
 import { cx } from "@/components/ui/cx";
 import table from "@/components/ui/data-table.module.css";
 import ui from "@/components/ui/page.module.css";
+import admin from "./admin.module.css";
+import styles from "./spend-chart.module.css";
 
 // The drawing's own units; CSS stretches it to the width of the page. It holds no text, so the
 // stretch distorts nothing: the labels are HTML around it.
@@ -29,39 +31,26 @@ export function SpendChart({ days, capMicroUsd }: { days: DayTotals[]; capMicroU
   const summary = `${days.length} days from ${first.day} to ${last.day}: ${formatUsd(total)} in all; the most was ${formatUsd(highest.costMicroUsd)} on ${highest.day}.`;
 
   return (
-    <figure className="admin-chart" data-testid="spend-chart">
-      <figcaption className="admin-chart__caption">
+    <figure className={styles.chart} data-testid="spend-chart">
+      <figcaption className={styles.caption}>
         <span>Last {days.length} days</span>
         <span className={ui.muted}>highest {formatUsd(highest.costMicroUsd)}</span>
       </figcaption>
-      <svg
-        className="admin-chart__svg"
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        preserveAspectRatio="none"
-        role="img"
-        aria-labelledby="spend-chart-title spend-chart-desc"
-      >
+      <svg className={styles.svg} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-labelledby="spend-chart-title spend-chart-desc">
         <title id="spend-chart-title">Spend per day</title>
         <desc id="spend-chart-desc">{summary}</desc>
         {days.map((d, i) => {
           const h = Math.max(heightOf(d.costMicroUsd), d.costMicroUsd > 0 ? 1 : 0);
           return (
-            <rect
-              key={d.day}
-              className={d === last ? "admin-chart__bar admin-chart__bar--today" : "admin-chart__bar"}
-              x={i * slot + GAP / 2}
-              y={HEIGHT - h}
-              width={slot - GAP}
-              height={h}
-            >
+            <rect key={d.day} className={cx(styles.bar, d === last && styles.today)} x={i * slot + GAP / 2} y={HEIGHT - h} width={slot - GAP} height={h}>
               <title>{`${d.day}: ${formatUsd(d.costMicroUsd)}, ${formatCount(d.requests)} requests, ${formatCount(d.tokens)} tokens`}</title>
             </rect>
           );
         })}
-        <line className="admin-chart__base" x1={0} x2={WIDTH} y1={HEIGHT - 0.5} y2={HEIGHT - 0.5} vectorEffect="non-scaling-stroke" />
+        <line className={styles.base} x1={0} x2={WIDTH} y1={HEIGHT - 0.5} y2={HEIGHT - 0.5} vectorEffect="non-scaling-stroke" />
         {showCap ? (
           <line
-            className="admin-chart__cap"
+            className={styles.cap}
             x1={0}
             x2={WIDTH}
             y1={HEIGHT - heightOf(capMicroUsd)}
@@ -70,25 +59,25 @@ export function SpendChart({ days, capMicroUsd }: { days: DayTotals[]; capMicroU
           />
         ) : null}
       </svg>
-      <div className="admin-chart__axis" aria-hidden="true">
+      <div className={styles.axis} aria-hidden="true">
         <span>{first.day}</span>
-        {showCap ? <span className="admin-chart__cap-key">daily cap</span> : null}
+        {showCap ? <span className={styles.capKey}>daily cap</span> : null}
         <span>today</span>
       </div>
-      <details className="admin-chart__table">
+      <details className={admin.disclosure}>
         <summary>Show as a table</summary>
         <div className={table.wrap}>
           <table className={cx(table.table, table.plain)}>
             <thead>
               <tr>
                 <th scope="col">Day (UTC)</th>
-                <th scope="col" className="admin-num">
+                <th scope="col" className={admin.num}>
                   Cost
                 </th>
-                <th scope="col" className="admin-num">
+                <th scope="col" className={admin.num}>
                   Requests
                 </th>
-                <th scope="col" className="admin-num">
+                <th scope="col" className={admin.num}>
                   Tokens
                 </th>
               </tr>
@@ -97,9 +86,9 @@ export function SpendChart({ days, capMicroUsd }: { days: DayTotals[]; capMicroU
               {[...days].reverse().map((d) => (
                 <tr key={d.day}>
                   <td>{d.day}</td>
-                  <td className="admin-num">{formatUsd(d.costMicroUsd)}</td>
-                  <td className="admin-num">{formatCount(d.requests)}</td>
-                  <td className="admin-num">{formatCount(d.tokens)}</td>
+                  <td className={admin.num}>{formatUsd(d.costMicroUsd)}</td>
+                  <td className={admin.num}>{formatCount(d.requests)}</td>
+                  <td className={admin.num}>{formatCount(d.tokens)}</td>
                 </tr>
               ))}
             </tbody>

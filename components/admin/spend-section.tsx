@@ -4,6 +4,7 @@ import { type Loaded, Problem, Section } from "./section";
 import { SpendChart } from "./spend-chart";
 import { cx } from "@/components/ui/cx";
 import ui from "@/components/ui/page.module.css";
+import styles from "./spend-section.module.css";
 
 /** Today's spend against the daily cap, today's totals, and the last 30 days. */
 export function SpendSection({ data }: { data: Loaded<SpendOverview> }) {
@@ -18,18 +19,18 @@ function SpendBody({ overview: { spend, today, days } }: { overview: SpendOvervi
   const refusals = Object.values(today.refusals).reduce((sum, n) => sum + (n ?? 0), 0);
   return (
     <>
-      <div className="admin-spend">
-        <p className="admin-spend__figure">
+      <div>
+        <p className={styles.figure}>
           <span data-testid="spend-today" data-micro-usd={spend.costMicroUsd}>
             {formatUsd(spend.costMicroUsd)}
           </span>{" "}
-          <span className="admin-spend__cap">
+          <span className={styles.cap}>
             of {formatUsd(spend.capMicroUsd)} cap · <span data-testid="spend-percent">{formatPercent(spend.costMicroUsd, spend.capMicroUsd)}</span>
           </span>
         </p>
         {/* The colours come from low/high: past half the cap it warns, past 80% it alarms. */}
         <meter
-          className="admin-spend__meter"
+          className={styles.meter}
           min={0}
           max={spend.capMicroUsd}
           low={spend.capMicroUsd * 0.5}
@@ -38,9 +39,9 @@ function SpendBody({ overview: { spend, today, days } }: { overview: SpendOvervi
           value={Math.min(spend.costMicroUsd, spend.capMicroUsd)}
           aria-label="Spend today against the daily cap"
         />
-        <p className={cx(ui.muted, "admin-spend__note")}>Settled spend for {spend.day} (UTC); the cap resets at 00:00 UTC.</p>
+        <p className={cx(ui.muted, styles.note)}>Settled spend for {spend.day} (UTC); the cap resets at 00:00 UTC.</p>
       </div>
-      <dl className="admin-stats" data-testid="spend-totals">
+      <dl className={styles.stats} data-testid="spend-totals">
         <Stat label="Requests" value={formatCount(today.requests)} testId="total-requests" />
         <Stat label="Tokens in" value={formatCount(today.inputTokens)} testId="total-input-tokens" />
         <Stat label="Tokens out" value={formatCount(today.outputTokens)} testId="total-output-tokens" />
@@ -53,7 +54,7 @@ function SpendBody({ overview: { spend, today, days } }: { overview: SpendOvervi
 
 function Stat({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
-    <div className="admin-stats__item">
+    <div className={styles.stat}>
       <dt>{label}</dt>
       <dd data-testid={testId}>{value}</dd>
     </div>

@@ -3,6 +3,8 @@ import { formatCount } from "./format";
 import { buttonClass } from "@/components/ui/button";
 import ui from "@/components/ui/page.module.css";
 import hidden from "@/components/ui/visually-hidden.module.css";
+import admin from "./admin.module.css";
+import styles from "./user-actions.module.css";
 
 /*
  * Plain HTML forms posting to the admin API, which answers 303 back to the dashboard with a notice:
@@ -17,7 +19,7 @@ export type ActionContext = { adminKey: string; defaultBudget: number };
 /** Block or unblock, and the budget, for one user. The API refuses a self-block too; the page just does not offer it. */
 export function UserActions({ user, name, context }: { user: UserRow; name: string; context: ActionContext }) {
   return (
-    <div className="admin-actions">
+    <div className={styles.actions}>
       {user.userKey === context.adminKey ? <span className={ui.muted}>You</span> : <BlockForm user={user} name={name} />}
       <BudgetForm user={user} name={name} defaultBudget={context.defaultBudget} />
     </div>
@@ -27,7 +29,7 @@ export function UserActions({ user, name, context }: { user: UserRow; name: stri
 function BlockForm({ user, name }: { user: UserRow; name: string }) {
   const action = user.blocked ? "unblock" : "block";
   return (
-    <form method="post" action={actionUrl(user.userKey, "block")} className="admin-inline-form">
+    <form method="post" action={actionUrl(user.userKey, "block")} className={admin.inlineForm}>
       <input type="hidden" name="action" value={action} />
       <button
         type="submit"
@@ -45,14 +47,14 @@ function BlockForm({ user, name }: { user: UserRow; name: string }) {
 function BudgetForm({ user, name, defaultBudget }: { user: UserRow; name: string; defaultBudget: number }) {
   const inputId = `budget-${user.userKey}`;
   return (
-    <div className="admin-budget">
-      <form method="post" action={actionUrl(user.userKey, "budget")} className="admin-inline-form">
+    <div className={styles.budget}>
+      <form method="post" action={actionUrl(user.userKey, "budget")} className={admin.inlineForm}>
         <label className={hidden.visuallyHidden} htmlFor={inputId}>
           Daily token budget for {name}
         </label>
         <input
           id={inputId}
-          className="admin-input"
+          className={admin.input}
           name="dailyTokens"
           type="text"
           inputMode="numeric"
@@ -68,7 +70,7 @@ function BudgetForm({ user, name, defaultBudget }: { user: UserRow; name: string
         </button>
       </form>
       {user.dailyTokens !== null ? (
-        <form method="post" action={actionUrl(user.userKey, "budget")} className="admin-inline-form">
+        <form method="post" action={actionUrl(user.userKey, "budget")} className={admin.inlineForm}>
           <input type="hidden" name="dailyTokens" value="" />
           <button
             type="submit"

@@ -1,3 +1,5 @@
+import styles from "./user-cell.module.css";
+
 type UserCellProps = {
   userKey: string;
   /** Their email, or a short form of their key when there is none. */
@@ -10,11 +12,11 @@ type UserCellProps = {
 /** A row's first cell when the row is about someone: who, and a link to their events. */
 export function UserCell({ userKey, name, label, testId }: UserCellProps) {
   return (
-    <th scope="row" className="admin-user" data-label={label}>
-      <span className="admin-user__name" title={userKey} data-testid={testId}>
+    <th scope="row" data-label={label}>
+      <span className={styles.name} title={userKey} data-testid={testId}>
         {name}
       </span>
-      <a className="admin-user__events" href={`/admin?user=${encodeURIComponent(userKey)}#events`}>
+      <a className={styles.events} href={`/admin?user=${encodeURIComponent(userKey)}#events`}>
         Events
       </a>
     </th>

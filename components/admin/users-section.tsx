@@ -7,6 +7,7 @@ import { UserCell } from "./user-cell";
 import { badgeClass } from "@/components/ui/badge";
 import table from "@/components/ui/data-table.module.css";
 import ui from "@/components/ui/page.module.css";
+import admin from "./admin.module.css";
 
 type UsersSectionProps = {
   data: Loaded<UserRow[]>;
@@ -33,16 +34,16 @@ export function UsersSection({ data, day, actions, notice }: UsersSectionProps) 
             <thead>
               <tr>
                 <th scope="col">User</th>
-                <th scope="col" className="admin-num">
+                <th scope="col" className={admin.num}>
                   Requests
                 </th>
-                <th scope="col" className="admin-num">
+                <th scope="col" className={admin.num}>
                   Tokens in
                 </th>
-                <th scope="col" className="admin-num">
+                <th scope="col" className={admin.num}>
                   Tokens out
                 </th>
-                <th scope="col" className="admin-num">
+                <th scope="col" className={admin.num}>
                   Cost
                 </th>
                 <th scope="col">Refusals</th>
@@ -68,23 +69,23 @@ function UserTableRow({ row, actions }: { row: UserRow; actions: ActionContext }
   return (
     <tr data-testid="user-row" data-user-key={row.userKey}>
       <UserCell userKey={row.userKey} name={name} label="User" testId="user-name" />
-      <td className="admin-num" data-label="Requests" data-testid="user-requests">
+      <td className={admin.num} data-label="Requests" data-testid="user-requests">
         {formatCount(row.usage.requests)}
       </td>
-      <td className="admin-num" data-label="Tokens in" data-testid="user-input-tokens">
+      <td className={admin.num} data-label="Tokens in" data-testid="user-input-tokens">
         {formatCount(row.usage.inputTokens)}
       </td>
-      <td className="admin-num" data-label="Tokens out" data-testid="user-output-tokens">
+      <td className={admin.num} data-label="Tokens out" data-testid="user-output-tokens">
         {formatCount(row.usage.outputTokens)}
       </td>
-      <td className="admin-num" data-label="Cost" data-testid="user-cost" data-micro-usd={row.usage.costMicroUsd}>
+      <td className={admin.num} data-label="Cost" data-testid="user-cost" data-micro-usd={row.usage.costMicroUsd}>
         {formatUsd(row.usage.costMicroUsd)}
       </td>
       <td data-label="Refusals" data-testid="user-refusals">
         {refusals.length === 0 ? (
           <span className={ui.muted}>none</span>
         ) : (
-          <ul className="admin-list">
+          <ul className={admin.list}>
             {refusals.map(([reason, n]) => (
               <li key={reason} data-reason={reason} data-count={n}>
                 {REFUSAL_LABELS[reason] ?? reason} × {formatCount(n)}
@@ -105,7 +106,7 @@ function UserTableRow({ row, actions }: { row: UserRow; actions: ActionContext }
 
 export function UserStatus({ user }: { user: UserRow }) {
   return (
-    <span className="admin-badges">
+    <span className={admin.badges}>
       {user.blocked ? <span className={badgeClass("danger")}>Blocked</span> : <span className={badgeClass()}>Active</span>}
       {user.dailyTokens !== null ? <span className={badgeClass("accent")}>Own budget {formatCount(user.dailyTokens)}</span> : null}
     </span>
