@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { buttonClass } from "@/components/ui/button";
+import styles from "./oauth-buttons.module.css";
 
 type Provider = { id: "github" | "google"; label: string };
 
@@ -27,7 +28,7 @@ export function OAuthButtons({ callbackUrl, github, google }: OAuthButtonsProps)
   }
 
   return (
-    <div className="auth-providers">
+    <div className={styles.providers}>
       {providers.map((provider) => (
         <button
           key={provider.id}

@@ -5,7 +5,9 @@ import { useState, type FormEvent } from "react";
 import { safeCallbackUrl } from "@/lib/auth/safe-callback-url";
 import { signInErrorMessage } from "./sign-in-messages";
 import { buttonClass } from "@/components/ui/button";
+import { cx } from "@/components/ui/cx";
 import field from "@/components/ui/field.module.css";
+import styles from "./sign-in-form.module.css";
 
 type SignInFormProps = { callbackUrl: string; initialError?: string };
 
@@ -39,12 +41,8 @@ export function SignInForm({ callbackUrl, initialError }: SignInFormProps) {
   }
 
   return (
-    <form className="auth-form" onSubmit={(event) => void onSubmit(event)}>
-      {error ? (
-        <p className="auth-alert" role="alert" data-testid="signin-error">
-          {error}
-        </p>
-      ) : null}
+    <form className={styles.form} onSubmit={(event) => void onSubmit(event)}>
+      {error ? <SignInError message={error} /> : null}
       <div className={field.field}>
         <label htmlFor="signin-email" className={field.label}>
           Email
@@ -82,5 +80,14 @@ export function SignInForm({ callbackUrl, initialError }: SignInFormProps) {
         {pending ? "Signing in…" : "Sign in"}
       </button>
     </form>
+  );
+}
+
+/** Why a sign-in did not work, in the form or, when there is no form, on the sign-in page. */
+export function SignInError({ message, className }: { message: string; className?: string }) {
+  return (
+    <p className={cx(styles.alert, className)} role="alert" data-testid="signin-error">
+      {message}
+    </p>
   );
 }

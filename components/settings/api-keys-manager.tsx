@@ -8,6 +8,7 @@ import { useApiKeys } from "./use-api-keys";
 import { buttonClass } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import ui from "@/components/ui/page.module.css";
+import styles from "./api-keys-manager.module.css";
 
 type ApiKeysManagerProps = {
   /** The keys as the page was rendered with them; undefined when the store did not answer then. */
@@ -21,13 +22,13 @@ export function ApiKeysManager({ initial, models }: ApiKeysManagerProps) {
 
   return (
     <>
-      <p role="status" className={cx(ui.notice, ui.success, "settings-status")} data-testid="api-keys-status">
+      <p role="status" className={cx(ui.notice, ui.success, styles.status)} data-testid="api-keys-status">
         {status}
       </p>
       {!overview ? (
         <LoadState error={loadError} onRetry={() => void load()} />
       ) : !overview.enabled ? (
-        <p className="settings-notice" data-testid="api-keys-disabled">
+        <p className={styles.notice} data-testid="api-keys-disabled">
           API keys are not enabled on this server. An administrator can enable them by setting <code>RELAY_KEY_SECRET</code>.
         </p>
       ) : (
@@ -61,7 +62,7 @@ function choicesFor(ids: string[], labels: readonly ModelChoice[]): ModelChoice[
 function LoadState({ error, onRetry }: { error: string | null; onRetry: () => void }) {
   if (!error) return <p className={ui.muted}>Loading your keys…</p>;
   return (
-    <div className="settings-notice settings-notice--error" role="alert" data-testid="api-keys-load-error">
+    <div className={cx(styles.notice, styles.noticeError)} role="alert" data-testid="api-keys-load-error">
       <p>{error}</p>
       <button type="button" className={buttonClass({ tone: "secondary", small: true })} onClick={onRetry}>
         Try again

@@ -1,5 +1,6 @@
 import { CopyButton } from "@/components/chat/copy-button";
 import ui from "@/components/ui/page.module.css";
+import styles from "./api-usage-intro.module.css";
 
 type ApiUsageIntroProps = {
   /** `https://chat.example.com/api/v1`: what an OpenAI SDK takes as its base URL. */
@@ -23,21 +24,21 @@ export function ApiUsageIntro({ baseUrl, model }: ApiUsageIntroProps) {
       <h2 id="api-usage-title" className={ui.title}>
         Use Bulwark from your own code
       </h2>
-      <p className="settings-text">
+      <p className={styles.text}>
         An API key lets your scripts and apps use the models you use here, through an OpenAI-compatible API: any OpenAI SDK works with the base URL below. What
         a key uses counts toward your own limits and daily budget, and a key can be narrowed further. Keep a key like a password, and revoke it when you no
         longer need it.
       </p>
-      <div className="api-usage__base">
+      <div className={styles.base}>
         <span className={ui.muted}>Base URL</span>
-        <code className="api-usage__url" data-testid="api-base-url">
+        <code className={styles.url} data-testid="api-base-url">
           {baseUrl}
         </code>
         <CopyButton text={baseUrl} />
       </div>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a block that scrolls sideways must be reachable by keyboard to be scrolled (WCAG 2.1.1), and named when focused. */}
       {/* biome-ignore lint/a11y/useAriaPropsSupportedByRole: the name is what a screen reader announces on focusing the scrollable block. */}
-      <pre className="api-usage__example" tabIndex={0} aria-label="Example request">
+      <pre className={styles.example} tabIndex={0} aria-label="Example request">
         <code>{example}</code>
       </pre>
       <p className={ui.muted}>See the README&apos;s “Use it from code” section for the SDKs, streaming and what the endpoint accepts.</p>

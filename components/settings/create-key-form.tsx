@@ -12,6 +12,7 @@ import { buttonClass } from "@/components/ui/button";
 import alert from "@/components/ui/alert.module.css";
 import field from "@/components/ui/field.module.css";
 import ui from "@/components/ui/page.module.css";
+import styles from "./create-key-form.module.css";
 
 type CreateKeyFormProps = {
   limits: KeyLimits;
@@ -65,7 +66,7 @@ export function CreateKeyForm({ limits, models, full, onCreate }: CreateKeyFormP
       <h2 id="key-form-title" className={ui.title}>
         Create a key
       </h2>
-      <form className="key-form" onSubmit={(event) => void onSubmit(event)} noValidate data-testid="api-key-form">
+      <form className={styles.form} onSubmit={(event) => void onSubmit(event)} noValidate data-testid="api-key-form">
         {message ? (
           <p className={alert.alert} role="alert" data-testid="api-key-form-error">
             {message}
@@ -93,7 +94,7 @@ export function CreateKeyForm({ limits, models, full, onCreate }: CreateKeyFormP
           onChange={(selected) => setDraft((d) => ({ ...d, models: selected }))}
           error={errors.models}
         />
-        <div className="key-form__row">
+        <div className={styles.row}>
           <FormField id={INPUT_IDS.expiresInDays} label="Expires after" error={errors.expiresInDays}>
             {(described) => (
               <select
@@ -129,8 +130,8 @@ export function CreateKeyForm({ limits, models, full, onCreate }: CreateKeyFormP
             error={errors.dailyTokenBudget}
           />
         </div>
-        {full ? <p className="key-form__hint">You have {limits.maxKeys} keys, the most allowed. Revoke one you no longer use to make another.</p> : null}
-        <div className="key-form__actions">
+        {full ? <p className={styles.hint}>You have {limits.maxKeys} keys, the most allowed. Revoke one you no longer use to make another.</p> : null}
+        <div className={styles.actions}>
           <button type="submit" className={buttonClass({ tone: "primary" })} disabled={pending || full} data-testid="api-key-create">
             {pending ? "Creating…" : "Create key"}
           </button>

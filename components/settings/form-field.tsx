@@ -3,6 +3,7 @@
 import type { ReactNode } from "react";
 import { cx } from "@/components/ui/cx";
 import field from "@/components/ui/field.module.css";
+import styles from "./create-key-form.module.css";
 
 type FormFieldProps = {
   id: string;
@@ -20,18 +21,18 @@ export function FormField({ id, label, hint, error, children }: FormFieldProps) 
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
-    <div className={cx(field.field, "key-form__field")}>
+    <div className={cx(field.field, styles.field)}>
       <label htmlFor={id} className={field.label}>
         {label}
       </label>
       {children({ "aria-describedby": describedBy, "aria-invalid": Boolean(error) })}
       {hint ? (
-        <p id={hintId} className="key-form__hint">
+        <p id={hintId} className={styles.hint}>
           {hint}
         </p>
       ) : null}
       {error ? (
-        <p id={errorId} className="key-form__error" data-testid={`${id}-error`}>
+        <p id={errorId} className={styles.error} data-testid={`${id}-error`}>
           {error}
         </p>
       ) : null}

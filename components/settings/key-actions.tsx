@@ -7,6 +7,7 @@ import { RollStep } from "./roll-step";
 import type { RelayKeyView } from "./types";
 import { buttonClass } from "@/components/ui/button";
 import confirm from "@/components/confirm-panel.module.css";
+import styles from "./key-actions.module.css";
 
 type Mode = "idle" | "roll" | "revoke";
 
@@ -77,14 +78,14 @@ export function KeyActions({ view, maxGraceHours, onRoll, onRevoke }: KeyActions
         onConfirm={() => void run(onRevoke)}
         onCancel={cancel}
         confirmTestId="api-key-confirm"
-        className="key-table__confirm"
+        className={styles.confirm}
       >
         <p className={confirm.text}>Revoke “{view.name}”? It stops working at once, everywhere. This cannot be undone.</p>
       </ConfirmPanel>
     );
   }
   return (
-    <div className="key-actions">
+    <div className={styles.actions}>
       {view.status === "active" ? (
         <button
           ref={rollRef}

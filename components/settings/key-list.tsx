@@ -7,6 +7,7 @@ import type { ModelChoice, RelayKeyView } from "./types";
 import { cx } from "@/components/ui/cx";
 import table from "@/components/ui/data-table.module.css";
 import ui from "@/components/ui/page.module.css";
+import styles from "./key-list.module.css";
 
 type KeyListProps = {
   keys: RelayKeyView[];
@@ -46,7 +47,7 @@ export function KeyList({ keys, maxKeys, maxGraceHours, models, onRoll, onRevoke
         </p>
       ) : (
         <div className={table.wrap}>
-          <table className={cx(table.table, "key-table")} data-testid="api-key-list">
+          <table className={cx(table.table, styles.table)} data-testid="api-key-list">
             <thead>
               <tr>
                 {COLUMNS.map((column) => (

@@ -1,6 +1,5 @@
 "use client";
 
-import { badgeClass, type BadgeTone } from "@/components/ui/badge";
 import type { ApiFailure } from "@/components/chat/api-client";
 import { RelativeTime } from "@/components/chat/relative-time";
 import { formatFull } from "@/components/chat/time-format";
@@ -8,7 +7,9 @@ import { useNow } from "@/components/chat/use-now";
 import { KeyActions } from "./key-actions";
 import { formatCount, modelsText, shownPrefix } from "./key-format";
 import type { ModelChoice, RelayKeyView } from "./types";
+import { badgeClass, type BadgeTone } from "@/components/ui/badge";
 import ui from "@/components/ui/page.module.css";
+import styles from "./key-list.module.css";
 
 type KeyRowProps = {
   view: RelayKeyView;
@@ -34,9 +35,9 @@ export function KeyRow({ view, models, maxGraceHours, onRoll, onRevoke }: KeyRow
   return (
     <tr data-testid="api-key-row" data-key-id={view.id} data-status={view.status}>
       <th scope="row" data-label="Name">
-        <div className="key-table__name">
-          <span className="key-table__title">{view.name}</span>{" "}
-          <code className="key-table__prefix" data-testid="api-key-prefix">
+        <div className={styles.name}>
+          <span className={styles.title}>{view.name}</span>{" "}
+          <code className={styles.prefix} data-testid="api-key-prefix">
             {shownPrefix(view.prefix)}
           </code>
         </div>
@@ -53,7 +54,7 @@ export function KeyRow({ view, models, maxGraceHours, onRoll, onRevoke }: KeyRow
         </span>
       </td>
       <td data-label="Usage">
-        <div className="key-table__usage" data-testid="api-key-usage">
+        <div className={styles.usage} data-testid="api-key-usage">
           <span>{formatCount(view.usage.tokensToday)} tokens today</span>
           <span>{formatCount(view.usage.requests)} requests</span>
           {limits.length > 0 ? <span className={ui.muted}>limit {limits.join(", ")}</span> : null}

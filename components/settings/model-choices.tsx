@@ -2,6 +2,7 @@
 
 import type { ModelChoice } from "./types";
 import field from "@/components/ui/field.module.css";
+import styles from "./create-key-form.module.css";
 
 type ModelChoicesProps = {
   /** The group's id; it takes focus when the server finds a problem with the models. */
@@ -17,14 +18,14 @@ export function ModelChoices({ id, choices, selected, onChange, error }: ModelCh
   // Kept in the server's order, whatever order they were checked in.
   const toggle = (model: string, on: boolean) => onChange(choices.map((c) => c.id).filter((c) => (c === model ? on : selected.includes(c))));
   return (
-    <fieldset id={id} tabIndex={-1} className="key-form__models" aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}>
+    <fieldset id={id} tabIndex={-1} className={styles.models} aria-describedby={error ? `${id}-hint ${id}-error` : `${id}-hint`}>
       <legend className={field.label}>Models</legend>
-      <p id={`${id}-hint`} className="key-form__hint">
+      <p id={`${id}-hint`} className={styles.hint}>
         Leave all unchecked to allow every model this server offers, now and later.
       </p>
-      <div className="key-form__model-list">
+      <div className={styles.modelList}>
         {choices.map((choice) => (
-          <label key={choice.id} className="key-form__model">
+          <label key={choice.id} className={styles.model}>
             <input
               type="checkbox"
               value={choice.id}
@@ -33,13 +34,13 @@ export function ModelChoices({ id, choices, selected, onChange, error }: ModelCh
               data-testid="api-key-model"
             />
             <span>
-              {choice.label} <code className="key-form__model-id">{choice.id}</code>
+              {choice.label} <code className={styles.modelId}>{choice.id}</code>
             </span>
           </label>
         ))}
       </div>
       {error ? (
-        <p id={`${id}-error`} className="key-form__error" data-testid={`${id}-error`}>
+        <p id={`${id}-error`} className={styles.error} data-testid={`${id}-error`}>
           {error}
         </p>
       ) : null}

@@ -6,8 +6,9 @@ import { RELAY_KEY_LIMITS } from "@/lib/api-keys/limits";
 import { GRACE_CHOICES } from "./key-format";
 import type { RelayKeyView } from "./types";
 import { cx } from "@/components/ui/cx";
-import confirm from "@/components/confirm-panel.module.css";
 import field from "@/components/ui/field.module.css";
+import confirm from "@/components/confirm-panel.module.css";
+import styles from "./key-actions.module.css";
 
 type RollStepProps = {
   view: RelayKeyView;
@@ -36,7 +37,7 @@ export function RollStep({ view, maxGraceHours, pending, error, onRoll, onCancel
       onConfirm={() => onRoll(grace)}
       onCancel={onCancel}
       confirmTestId="api-key-roll-confirm"
-      className="key-table__confirm"
+      className={styles.confirm}
     >
       <p className={confirm.text}>A new key with the same settings replaces this one. Your apps need the new key.</p>
       <label htmlFor={graceId} className={confirm.label}>

@@ -1,8 +1,8 @@
 /**
  * The styles beside their components (CSS Modules): a class a component reads from a module is
  * defined there (a typo would be `undefined`, silently unstyled, since css-modules.d.ts types every
- * name as present), every class a module defines is read somewhere, and the cascade layers keep the
- * order globals.css gives them.
+ * name as present), every class a module defines is read somewhere, the global sheet holds no class
+ * at all, and the cascade layers keep the order globals.css gives them.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -61,7 +61,7 @@ describe("CSS Modules", () => {
   const uses = usesByModule();
 
   it("are found, and every import names one that exists", () => {
-    expect(modules.length).toBeGreaterThan(10);
+    expect(modules.length).toBeGreaterThan(20);
     for (const module of uses.keys()) expect(modules, `imported but missing: ${module}`).toContain(module);
   });
 
@@ -90,6 +90,10 @@ describe("CSS Modules", () => {
 
 describe("the global stylesheet", () => {
   const globals = read("app/globals.css");
+
+  it("holds tokens and base element styles only: no class", () => {
+    expect([...classesOf(globals)]).toEqual([]);
+  });
 
   // A layer is ordered where it is first named: if a primitive's stylesheet arrived before
   // globals.css and named `ui` first, the base styles (`button { color: inherit }`) would beat it.

@@ -11,8 +11,9 @@ import { getPageUser } from "@/lib/auth/page-session";
 import { env } from "@/lib/env";
 import { listRelayKeys, ownLimits, relayKeysEnabled } from "@/lib/api-keys/api-keys";
 import type { UserControls } from "@/lib/accounts/controls";
-import { cx } from "@/components/ui/cx";
 import ui from "@/components/ui/page.module.css";
+import { cx } from "@/components/ui/cx";
+import styles from "./page.module.css";
 
 export const metadata: Metadata = { title: "API keys", robots: { index: false, follow: false } };
 
@@ -34,8 +35,8 @@ export default async function ApiKeysPage() {
   return (
     <>
       <PageHeader name="Bulwark settings" who={user.email ?? user.name ?? "Signed in"} />
-      <main className={cx(ui.page, "settings-page")}>
-        <h1 className="settings-page__title">API keys</h1>
+      <main className={cx(ui.page, styles.page)}>
+        <h1 className={styles.title}>API keys</h1>
         {enabled ? <ApiUsageIntro baseUrl={`${await appOrigin()}/api/v1`} model={ai.defaultModel.id} /> : null}
         <ApiKeysManager initial={controls ? await keysFor(user.id, controls) : undefined} models={models} />
       </main>
