@@ -166,6 +166,12 @@ function EventsTable({ events, names }: EventsData) {
 }
 
 /** Signals, then the score and count when the event has them: `pattern:override, score 0.93`. */
-function details({ signals = [], score, count }: AuditEvent): string {
-  return [...signals, ...(score !== undefined ? [`score ${score}`] : []), ...(count !== undefined ? [`count ${count}`] : [])].join(", ");
+function details({ signals = [], score, count, tool, argsHash }: AuditEvent): string {
+  return [
+    ...(tool !== undefined ? [tool] : []),
+    ...(argsHash !== undefined ? [`args ${argsHash.slice(0, 12)}`] : []),
+    ...signals,
+    ...(score !== undefined ? [`score ${score}`] : []),
+    ...(count !== undefined ? [`count ${count}`] : []),
+  ].join(", ");
 }
