@@ -131,6 +131,8 @@ async function* steps(provider: ChatProvider, request: ChatRequest, run: ToolRun
     };
     total.inputTokens += used.inputTokens;
     total.outputTokens += used.outputTokens;
+    // The running total after every step: a reply stopped during a later step still counts the earlier ones.
+    yield { type: "usage", usage: { ...total } };
     if (asked.length === 0 || request.signal.aborted) return;
 
     const before: PromptMessage[] = [...messages, { role: "assistant", content: text, toolCalls: asked }];

