@@ -1,8 +1,13 @@
 import { isSignedOut, OFFLINE, readFailure, SIGNED_OUT, type ApiFailure } from "./api-client";
 import { parseSse, type ChatStreamEvent } from "./sse-parser";
 
-/** Exactly the fields `POST /api/chat` accepts: it rejects any other. */
-export type ChatRequest = { conversationId?: string; message: string; model?: string };
+/**
+ * Exactly the fields `POST /api/chat` accepts: it rejects any other. A message, or the answer to a
+ * tool call that waits for the person's approval (by the call's id, in its conversation).
+ */
+export type ChatRequest =
+  | { conversationId?: string; message: string; model?: string }
+  | { conversationId: string; toolApproval: { id: string; approve: boolean } };
 
 /** A refusal before the stream: the 429s also say which limit (`limit`) and when it lifts (`resetsAt`). */
 export type ChatFailure = ApiFailure;

@@ -1,12 +1,14 @@
-import { toTokenBudget } from "./api-shapes";
-import type { TokenBudget } from "./types";
+import { isRecord, toTokenBudget } from "./api-shapes";
+import type { TokenBudget, ToolEvent } from "./types";
 
 /**
  * The events `POST /api/chat` streams. Anything else the server might add later is skipped. `done`
- * may carry the daily token budget as it stands after this reply was counted.
+ * may carry the daily token budget as it stands after this reply was counted; the tool events
+ * (lib/wire.ts) come between text events when the model calls a tool.
  */
 export type ChatStreamEvent =
   | { type: "text"; text: string }
+  | ToolEvent
   | { type: "error"; code: string; message: string }
   | { type: "done"; conversationId: string; usage?: { inputTokens: number; outputTokens: number }; budget?: TokenBudget; notSaved?: true };
 
@@ -101,6 +103,18 @@ function toChatEvent(json: string): ChatStreamEvent | null {
       ...(budget && { budget }),
       ...(v.notSaved === true && { notSaved: true as const }),
     };
+  }
+  return toToolEvent(v);
+}
+
+/** A call's id, tool name and summary are shown as text; anything malformed is skipped like an unknown event. */
+function toToolEvent(v: Record<string, unknown>): ToolEvent | null {
+  if (typeof v.id !== "string" || v.id === "") return null;
+  if ((v.type === "tool-call" || v.type === "approval-required") && typeof v.name === "string") {
+    return { type: v.type, id: v.id, name: v.name, args: isRecord(v.args) ? v.args : {} };
+  }
+  if (v.type === "tool-result" && typeof v.ok === "boolean" && typeof v.summary === "string") {
+    return { type: "tool-result", id: v.id, ok: v.ok, summary: v.summary, ...(v.withheld === true && { withheld: true as const }) };
   }
   return null;
 }

@@ -10,10 +10,34 @@ export type ChatUser = { email: string | null; name: string | null; isAdmin?: bo
  */
 export type MessageStatus = "done" | "streaming" | "stopped" | "interrupted";
 
-export type ChatMessage = { id: string; role: "user"; text: string } | { id: string; role: "assistant"; text: string; status: MessageStatus; note?: string };
+/**
+ * A tool call in a reply, as this page saw it: `running` until its result; `done`, `failed` (a
+ * refusal or failure, `summary` says which) or `withheld` (its output looked like instructions and
+ * was kept from the model). A call that needs the person's approval is `awaiting` until answered,
+ * `answering` while the answer is sent, then `approved` or `declined`, or `expired` when the server
+ * no longer held it.
+ */
+export type ToolState = "running" | "done" | "failed" | "withheld" | "awaiting" | "answering" | "approved" | "declined" | "expired";
+
+export type ToolActivity = {
+  id: string;
+  /** The tool's name as the server sent it; null for a call refused before it was announced. */
+  name: string | null;
+  /** The validated arguments: shown as text, never as a link or markup. */
+  args: Record<string, unknown>;
+  state: ToolState;
+  summary?: string;
+  /** How much of the message's text came before it: the activity is shown at that point. */
+  at: number;
+};
+
+/** `tools` are kept while the message is on screen; a stored conversation has its text only. */
+export type ChatMessage =
+  | { id: string; role: "user"; text: string }
+  | { id: string; role: "assistant"; text: string; status: MessageStatus; note?: string; tools?: ToolActivity[] };
 
 /** The banner's content; `retryAt` (epoch ms) turns it into a countdown that clears itself. */
 export type ChatError = { message: string; retryAt?: number };
 
 // What the API sends, declared once beside the server code that builds it.
-export type { Conversation, ConversationSummary, StoredMessage, TokenBudget } from "@/lib/wire";
+export type { Conversation, ConversationSummary, Note, StoredMessage, TokenBudget, ToolEvent } from "@/lib/wire";

@@ -2,9 +2,10 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { SIGN_IN_URL } from "./api-client";
-import { openChatStream, type ChatFailure } from "./chat-api";
+import { openChatStream, type ChatFailure, type ChatRequest } from "./chat-api";
 import { throttleCommit, type ThrottledCommit } from "./commit-throttle";
-import type { ChatError, ChatMessage, Conversation, MessageStatus, TokenBudget } from "./types";
+import { applyToolEvent } from "./tool-activity";
+import type { ChatError, ChatMessage, Conversation, MessageStatus, TokenBudget, ToolActivity, ToolState } from "./types";
 
 export { SIGN_IN_URL };
 
@@ -35,7 +36,7 @@ export type SendHooks = {
   onRefused?: (failure: ChatFailure) => void;
 };
 
-type AssistantPatch = { text?: string; status: MessageStatus; note?: string };
+type AssistantPatch = { text?: string; status: MessageStatus; note?: string; tools?: ToolActivity[] };
 
 let lastId = 0;
 // A counter, not crypto.randomUUID: that one is missing on plain-HTTP origins such as a LAN address.
@@ -75,43 +76,59 @@ export function useChatStream() {
     setMessages((list) => list.map((m) => (m.id === id && m.role === "assistant" ? { ...m, ...patch } : m)));
   }, []);
 
-  const send = useCallback(
-    async ({ text, model, hooks = {} }: { text: string; model: string; hooks?: SendHooks }): Promise<SendResult> => {
-      if (active.current) return { restore: text };
-      const controller = new AbortController();
-      active.current = controller;
-      const userId = nextId();
-      const replyId = nextId();
-      setError(null);
-      setStreaming(true);
-      setMessages((list) => [...list, { id: userId, role: "user", text }, { id: replyId, role: "assistant", text: "", status: "streaming" }]);
+  // Only the message holding the call gets a new object, so the others' memo holds.
+  const setToolState = useCallback(({ id, state }: { id: string; state: ToolState }) => {
+    setMessages((list) =>
+      list.map((m) =>
+        m.role === "assistant" && m.tools?.some((t) => t.id === id) ? { ...m, tools: m.tools.map((t) => (t.id === id ? { ...t, state } : t)) } : m,
+      ),
+    );
+  }, []);
+
+  /**
+   * Streams one answer of `POST /api/chat` into the assistant message `replyId`: its text (in
+   * throttled commits) and its tool activities. A refusal before the stream comes back as `refused`,
+   * after `onRefused` has taken the messages it concerned off the screen.
+   */
+  const pump = useCallback(
+    async ({
+      request,
+      replyId,
+      controller,
+      hooks,
+      onRefused,
+    }: {
+      request: ChatRequest;
+      replyId: string;
+      controller: AbortController;
+      hooks: SendHooks;
+      onRefused: () => void;
+    }): Promise<{ refused?: ChatFailure }> => {
       // Streamed text collects here and reaches React at most every COMMIT_INTERVAL_MS, not once a
       // chunk: every commit renders the chat again, and a long reply arrives in thousands of chunks.
       let reply = "";
-      const commit = throttleCommit({ commit: () => patchReply(replyId, { text: reply, status: "streaming" }), intervalMs: COMMIT_INTERVAL_MS });
+      let tools: ToolActivity[] = [];
+      const commit = throttleCommit({ commit: () => patchReply(replyId, { text: reply, status: "streaming", tools }), intervalMs: COMMIT_INTERVAL_MS });
       pendingCommit.current = commit;
-      const finishWith = (patch: AssistantPatch): SendResult => {
+      const finishWith = (patch: AssistantPatch): { refused?: ChatFailure } => {
         // Whatever arrived since the last commit goes in with the final status, in one commit.
         commit.cancel();
-        patchReply(replyId, { text: reply, ...patch });
+        patchReply(replyId, { text: reply, tools, ...patch });
         if (patch.status === "interrupted" && patch.note) showError({ message: patch.note });
         return {};
       };
       try {
-        const opened = await openChatStream({
-          request: { message: text, model, ...(conversationId.current ? { conversationId: conversationId.current } : {}) },
-          signal: controller.signal,
-        });
+        const opened = await openChatStream({ request, signal: controller.signal });
         // New chat while waiting: the answer belongs to a conversation that is gone.
         if (controller.signal.aborted) return finishWith({ status: "stopped" });
         if (!opened.ok) {
-          setMessages((list) => list.filter((m) => m.id !== userId && m.id !== replyId));
+          onRefused();
           if (opened.code === "unauthorized") window.location.assign(SIGN_IN_URL);
           else showError(toChatError(opened));
           // The server no longer has this conversation (expired or deleted): the retry starts a new one.
           if (opened.code === "conversation_not_found") setConversation(undefined);
           hooks.onRefused?.(opened);
-          return { restore: text };
+          return { refused: opened };
         }
         if (opened.conversationId) {
           setConversation(opened.conversationId);
@@ -130,6 +147,11 @@ export function useChatStream() {
             const done = finishWith({ status: "done" });
             if (event.notSaved) showError({ message: REPLY_NOT_SAVED });
             return done;
+          } else {
+            // Tool activity is rare and tells what the reply is doing: shown at once, with the text so far.
+            tools = applyToolEvent({ list: tools, event, at: reply.length });
+            commit.cancel();
+            patchReply(replyId, { text: reply, status: "streaming", tools });
           }
         }
         return finishWith(controller.signal.aborted ? { status: "stopped" } : { status: "interrupted", note: CONNECTION_LOST });
@@ -145,6 +167,74 @@ export function useChatStream() {
       }
     },
     [patchReply, showError, setConversation],
+  );
+
+  const begin = useCallback((): AbortController => {
+    const controller = new AbortController();
+    active.current = controller;
+    setError(null);
+    setStreaming(true);
+    return controller;
+  }, []);
+
+  const send = useCallback(
+    async ({ text, model, hooks = {} }: { text: string; model: string; hooks?: SendHooks }): Promise<SendResult> => {
+      if (active.current) return { restore: text };
+      const controller = begin();
+      const userId = nextId();
+      const replyId = nextId();
+      setMessages((list) => [...list, { id: userId, role: "user", text }, { id: replyId, role: "assistant", text: "", status: "streaming" }]);
+      const { refused } = await pump({
+        request: { message: text, model, ...(conversationId.current ? { conversationId: conversationId.current } : {}) },
+        replyId,
+        controller,
+        hooks,
+        onRefused: () => setMessages((list) => list.filter((m) => m.id !== userId && m.id !== replyId)),
+      });
+      return refused ? { restore: text } : {};
+    },
+    [begin, pump],
+  );
+
+  /**
+   * Answers a tool call that waits for the person's approval. The reply carries on in a new
+   * assistant message after the others; the call's card says how it was answered once the server
+   * took the answer, or is `expired` when the server no longer holds the call.
+   */
+  const answer = useCallback(
+    async ({ id, approve, hooks = {} }: { id: string; approve: boolean; hooks?: SendHooks }): Promise<void> => {
+      const conversation = conversationId.current;
+      if (active.current || !conversation) return;
+      const controller = begin();
+      const replyId = nextId();
+      setToolState({ id, state: "answering" });
+      setMessages((list) => [...list, { id: replyId, role: "assistant", text: "", status: "streaming" }]);
+      let refusedCode: string | undefined;
+      let accepted = false;
+      await pump({
+        request: { conversationId: conversation, toolApproval: { id, approve } },
+        replyId,
+        controller,
+        hooks: {
+          ...hooks,
+          onAccepted: (acceptedIn) => {
+            accepted = true;
+            setToolState({ id, state: approve ? "approved" : "declined" });
+            hooks.onAccepted?.(acceptedIn);
+          },
+          onRefused: (failure) => {
+            refusedCode = failure.code;
+            hooks.onRefused?.(failure);
+          },
+        },
+        onRefused: () => setMessages((list) => list.filter((m) => m.id !== replyId)),
+      });
+      // Not taken: a call the server no longer holds cannot be answered again; anything else (a limit,
+      // the network, a Stop before the server answered) may be tried again.
+      if (refusedCode === "approval_not_found") setToolState({ id, state: "expired" });
+      else if (!accepted) setToolState({ id, state: "awaiting" });
+    },
+    [begin, pump, setToolState],
   );
 
   const stop = useCallback(() => active.current?.abort(), []);
@@ -174,7 +264,7 @@ export function useChatStream() {
 
   const dismissError = useCallback(() => setError(null), []);
 
-  return { messages, streaming, error, conversationId: currentId, send, stop, reset, load, showError, dismissError };
+  return { messages, streaming, error, conversationId: currentId, send, answer, stop, reset, load, showError, dismissError };
 }
 
 let lastErrorId = 0;

@@ -76,6 +76,33 @@ describe("createSseParser", () => {
     expect(feed([chunk])).toEqual([{ type: "text", text: "kept" }]);
   });
 
+  it("reads the tool events, with a result's withheld flag only when true", () => {
+    const ev = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+    const chunk =
+      ev({ type: "tool-call", id: "call_1", name: "fetch_page", args: { url: "https://example.com/" } }) +
+      ev({ type: "tool-result", id: "call_1", ok: true, summary: "Read example.com (12 characters)", withheld: true }) +
+      ev({ type: "tool-result", id: "call_2", ok: false, summary: "Refused: no such tool.", withheld: "yes" }) +
+      ev({ type: "approval-required", id: "call_3", name: "save_note", args: { title: "Lemons", body: "Buy lemons" } });
+    expect(feed([chunk])).toEqual([
+      { type: "tool-call", id: "call_1", name: "fetch_page", args: { url: "https://example.com/" } },
+      { type: "tool-result", id: "call_1", ok: true, summary: "Read example.com (12 characters)", withheld: true },
+      { type: "tool-result", id: "call_2", ok: false, summary: "Refused: no such tool." },
+      { type: "approval-required", id: "call_3", name: "save_note", args: { title: "Lemons", body: "Buy lemons" } },
+    ]);
+  });
+
+  it("skips malformed tool events and reads arguments that are not an object as none", () => {
+    const ev = (value: unknown) => `data: ${JSON.stringify(value)}\n\n`;
+    const chunk =
+      ev({ type: "tool-call", name: "fetch_page", args: {} }) +
+      ev({ type: "tool-call", id: "", name: "fetch_page", args: {} }) +
+      ev({ type: "tool-result", id: "c", ok: "true", summary: "x" }) +
+      ev({ type: "tool-result", id: "c", ok: true }) +
+      ev({ type: "approval-required", id: "c", args: {} }) +
+      ev({ type: "tool-call", id: "c", name: "save_note", args: ["<b>x</b>"] });
+    expect(feed([chunk])).toEqual([{ type: "tool-call", id: "c", name: "save_note", args: {} }]);
+  });
+
   it("reads mid-stream errors", () => {
     const chunk = `data: {"type":"error","code":"provider_timeout","message":"The model took too long."}\n\n`;
     expect(feed([text("partial"), chunk])).toEqual([
