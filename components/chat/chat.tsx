@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useMemo, useRef, useState } from "react";
+import type { OnAnswer } from "./approval-card";
 import { ChatHeader } from "./chat-header";
 import { Composer } from "./composer";
 import { ConversationSidebar } from "./conversation-sidebar";
@@ -42,7 +43,7 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
 
   // Every callback below is stable while a reply streams, and so are the props built from them:
   // the header, the sidebar and the composer are memoized and skip the many renders of a stream.
-  const { load, showError, reset, stop, send, streaming, conversationId } = chat;
+  const { load, showError, reset, stop, send, answer, streaming, conversationId } = chat;
   const { noteActivity, forget, remove, clear } = conversations;
   const { update: updateBudget, reload: reloadBudget, exhaust: exhaustBudget } = tokens;
   const { close: closeDrawer } = drawer;
@@ -107,6 +108,26 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
   ]);
 
   const onSubmit = useCallback(() => void onSend(), [onSend]);
+
+  // The person answered a tool call that waited for approval: the reply carries on below it.
+  const onAnswer = useCallback<OnAnswer>(
+    ({ id, approve }) =>
+      void answer({
+        id,
+        approve,
+        hooks: {
+          onDone: ({ conversationId: done, budget }) => {
+            noteActivity({ id: done, firstMessage: "" });
+            if (budget) updateBudget(budget);
+            else void reloadBudget();
+          },
+          onRefused: (failure) => {
+            if (failure.code === "token_budget_exhausted") exhaustBudget(failure.resetsAt);
+          },
+        },
+      }),
+    [answer, noteActivity, updateBudget, reloadBudget, exhaustBudget],
+  );
 
   const onStop = useCallback(() => {
     stop();
@@ -194,7 +215,7 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
         <div className={styles.column} inert={drawer.open}>
           <main className={styles.main}>
             <h1 className={hidden.visuallyHidden}>Chat with Bulwark</h1>
-            {chat.messages.length === 0 ? <EmptyState onPick={onPick} /> : <MessageList messages={chat.messages} />}
+            {chat.messages.length === 0 ? <EmptyState onPick={onPick} /> : <MessageList messages={chat.messages} onAnswer={onAnswer} busy={streaming} />}
           </main>
           <footer className={styles.dock}>
             <div className={styles.dockInner}>

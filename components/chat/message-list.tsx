@@ -1,5 +1,6 @@
 "use client";
 
+import type { OnAnswer } from "./approval-card";
 import { Message } from "./message";
 import type { ChatMessage } from "./types";
 import { useAutoScroll } from "./use-auto-scroll";
@@ -7,7 +8,7 @@ import chat from "./chat.module.css";
 import styles from "./message-list.module.css";
 
 /** The conversation, scrolled along with a streaming reply unless the reader has scrolled up. */
-export function MessageList({ messages }: { messages: ChatMessage[] }) {
+export function MessageList({ messages, onAnswer, busy }: { messages: ChatMessage[]; onAnswer: OnAnswer; busy: boolean }) {
   const { ref, contentRef, onScroll, away, jumpToEnd } = useAutoScroll<HTMLDivElement, HTMLOListElement>({ count: messages.length });
 
   return (
@@ -15,7 +16,7 @@ export function MessageList({ messages }: { messages: ChatMessage[] }) {
       <ol className={styles.list} aria-label="Conversation" ref={contentRef}>
         {messages.map((message) => (
           <li key={message.id} className={styles.item}>
-            <Message message={message} />
+            <Message message={message} onAnswer={onAnswer} busy={busy} />
           </li>
         ))}
       </ol>
