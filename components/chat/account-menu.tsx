@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { DeleteDataDialog } from "./delete-data-dialog";
 import { Icon } from "./icons";
+import { NotesDialog } from "./notes-dialog";
 import { iconButtonClass } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import styles from "./account-menu.module.css";
@@ -10,13 +11,14 @@ import styles from "./account-menu.module.css";
 type AccountMenuProps = { who: string; isAdmin: boolean; onDataDeleted: (count: number) => void };
 
 /**
- * Account settings beside Sign out: who is signed in, the API keys page (and the dashboard for
- * admins), and "Delete all my data". A disclosure (a button that shows a panel), closed by Escape,
+ * Account settings beside Sign out: who is signed in, the notes the assistant saved, the API keys
+ * page (and the dashboard for admins), and "Delete all my data". A disclosure (a button that shows a panel), closed by Escape,
  * by a click outside, or by focus leaving it.
  */
 export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
   const [open, setOpen] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [notesOpen, setNotesOpen] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
@@ -62,6 +64,17 @@ export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
         <p className={styles.who}>
           Signed in as <strong>{who}</strong>
         </p>
+        <button
+          type="button"
+          className={styles.item}
+          onClick={() => {
+            setOpen(false);
+            setNotesOpen(true);
+          }}
+          data-testid="notes-link"
+        >
+          Notes
+        </button>
         <a className={styles.item} href="/settings/api-keys" data-testid="api-keys-link">
           API keys
         </a>
@@ -82,6 +95,14 @@ export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
           Delete all my data…
         </button>
       </div>
+      {notesOpen ? (
+        <NotesDialog
+          onClose={() => {
+            setNotesOpen(false);
+            buttonRef.current?.focus();
+          }}
+        />
+      ) : null}
       {confirming ? (
         <DeleteDataDialog
           onClose={() => {

@@ -1,4 +1,4 @@
-import type { Conversation, ConversationSummary, StoredMessage, TokenBudget } from "./types";
+import type { Conversation, ConversationSummary, Note, StoredMessage, TokenBudget } from "./types";
 
 // The server is trusted but may be mid-deploy: answers are checked field by field, so an unexpected
 // shape becomes a clear "unexpected response" instead of a crash somewhere in the UI.
@@ -45,4 +45,11 @@ export function toListOf<T>(value: unknown, read: (item: unknown) => T | undefin
   if (!Array.isArray(value)) return undefined;
   const items = value.map(read);
   return items.every((item) => item !== undefined) ? items : undefined;
+}
+
+export function toNote(value: unknown): Note | undefined {
+  if (!isRecord(value)) return undefined;
+  const { id, title, body, createdAt } = value;
+  if (typeof id !== "string" || typeof title !== "string" || typeof body !== "string" || !isTime(createdAt)) return undefined;
+  return { id, title, body, createdAt };
 }
