@@ -3,7 +3,8 @@
  * no keys needed. The first run writes .env.local with a random NEXTAUTH_SECRET, a random
  * RELAY_KEY_SECRET (so personal API keys work) and a local account with a random password; later runs
  * reuse it, adding a RELAY_KEY_SECRET to a .env.local written before API keys existed. Then it builds
- * and starts the production server and prints how to sign in.
+ * and starts the production server and prints how to sign in. The model's three tools are on
+ * (TOOLS=all) unless the shell or .env.local sets TOOLS.
  *
  * It listens on 127.0.0.1 only: a demo with a printed password is for this machine. `HOST=0.0.0.0`
  * or `npm run quickstart -- --host 0.0.0.0` opens it to the network; other machines then need an
@@ -68,11 +69,19 @@ async function ensureEnvFile(): Promise<{ email: string; password: string | unde
   return { email: EMAIL, password };
 }
 
+/** TOOLS is set in the shell or in .env.local (even empty, which means its default: none). */
+function toolsChosen(): boolean {
+  if (process.env.TOOLS !== undefined) return true;
+  return existsSync(ENV_FILE) && /^\s*(?:export\s+)?TOOLS\s*=/m.test(readFileSync(ENV_FILE, "utf8"));
+}
+
 async function main(): Promise<void> {
   const account = await ensureEnvFile();
   // Variables from the shell win over .env.local: keep the sign-in URL in step with PORT.
   // The quickstart is one instance by design, so the in-process store is allowed (also for a .env.local written before it existed).
-  const env = { ALLOW_IN_MEMORY_STORE: "true", ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url, NEXT_TELEMETRY_DISABLED: "1" };
+  // It shows the tools too, unless the shell or .env.local chose (next start lets the shell's value win over the file's).
+  const tools = toolsChosen() ? {} : { TOOLS: "all" };
+  const env = { ALLOW_IN_MEMORY_STORE: "true", ...tools, ...process.env, NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url, NEXT_TELEMETRY_DISABLED: "1" };
 
   console.log("\nBuilding the production app (about a minute the first time)…");
   const build = spawnSync(process.execPath, [require.resolve("next/dist/bin/next"), "build"], { cwd: ROOT, env, stdio: "inherit" });
@@ -102,6 +111,9 @@ async function main(): Promise<void> {
           `│ Admin dashboard: ${env.NEXTAUTH_URL}/admin (for the addresses in ADMIN_EMAILS)`,
           `│ API keys: ${env.NEXTAUTH_URL}/settings/api-keys, for the OpenAI-compatible API at ${env.NEXTAUTH_URL}/api/v1`,
           "│ Model: the offline demo (set OPENAI_API_KEY / ANTHROPIC_API_KEY and AI_MODELS in .env.local for real ones)",
+          env.TOOLS === "all"
+            ? '│ Tools: all (try "save a note: buy lemons": you approve it, then Account settings → Notes lists it)'
+            : `│ Tools: ${env.TOOLS === undefined ? "as TOOLS in .env.local says" : env.TOOLS || "none"}`,
           "│ Stop with Ctrl+C.",
           "└───────────────────────────────────────────────────────────────",
           "",
