@@ -9,7 +9,7 @@ import styles from "./approval-card.module.css";
 export type ApprovalState = "awaiting" | "answering" | "approved" | "declined" | "expired";
 
 /** Answers a call that waits for approval; the chat streams what follows. */
-export type OnAnswer = (answer: { id: string; approve: boolean }) => void;
+export type OnAnswer = (answer: { call: Pick<ToolActivity, "id" | "name" | "args">; approve: boolean }) => void;
 
 const OUTCOME: Record<ApprovalState, string> = {
   awaiting: "Waiting for your answer.",
@@ -75,7 +75,7 @@ export function ApprovalCard({
             type="button"
             className={buttonClass({ tone: "primary", small: true })}
             disabled={busy || activity.state === "answering"}
-            onClick={() => onAnswer({ id: activity.id, approve: true })}
+            onClick={() => onAnswer({ call: activity, approve: true })}
           >
             Approve
           </button>
@@ -83,7 +83,7 @@ export function ApprovalCard({
             type="button"
             className={buttonClass({ tone: "secondary", small: true })}
             disabled={busy || activity.state === "answering"}
-            onClick={() => onAnswer({ id: activity.id, approve: false })}
+            onClick={() => onAnswer({ call: activity, approve: false })}
           >
             Deny
           </button>

@@ -111,9 +111,9 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
 
   // The person answered a tool call that waited for approval: the reply carries on below it.
   const onAnswer = useCallback<OnAnswer>(
-    ({ id, approve }) =>
+    ({ call, approve }) =>
       void answer({
-        id,
+        call,
         approve,
         hooks: {
           onDone: ({ conversationId: done, budget }) => {

@@ -3,12 +3,24 @@ import type { ToolActivity, ToolEvent, ToolState } from "./types";
 
 /**
  * A reply's tool activities after one more tool event, in the order the calls first appeared; `at`
- * is how much of the reply's text had arrived. A result for a call never announced (the server
- * refused it before running it) still gets a line of its own.
+ * is how much of the reply's text had arrived. A result for a call never announced in this reply
+ * still gets a line of its own: named after `answered` when it is the call the person just answered
+ * (a declined one has only its result), unnamed when the server refused it before running it.
  */
-export function applyToolEvent({ list, event, at }: { list: readonly ToolActivity[]; event: ToolEvent; at: number }): ToolActivity[] {
+export function applyToolEvent({
+  list,
+  event,
+  at,
+  answered,
+}: {
+  list: readonly ToolActivity[];
+  event: ToolEvent;
+  at: number;
+  answered?: { id: string; name: string | null; args: Record<string, unknown> };
+}): ToolActivity[] {
   const known = list.find((a) => a.id === event.id);
-  const base: ToolActivity = known ?? { id: event.id, name: null, args: {}, state: "running", at };
+  const seed = answered?.id === event.id ? { name: answered.name, args: answered.args } : { name: null, args: {} };
+  const base: ToolActivity = known ?? { id: event.id, ...seed, state: "running", at };
   let next: ToolActivity;
   if (event.type === "tool-result") {
     const state: ToolState = !event.ok ? "failed" : event.withheld ? "withheld" : "done";

@@ -36,6 +36,9 @@ export type SendHooks = {
   onRefused?: (failure: ChatFailure) => void;
 };
 
+/** The call an approval answers, as its card showed it: the continuation's card for it is named after it. */
+type AnsweredCall = Pick<ToolActivity, "id" | "name" | "args">;
+
 type AssistantPatch = { text?: string; status: MessageStatus; note?: string; tools?: ToolActivity[] };
 
 let lastId = 0;
@@ -97,8 +100,10 @@ export function useChatStream() {
       controller,
       hooks,
       onRefused,
+      answered,
     }: {
       request: ChatRequest;
+      answered?: AnsweredCall;
       replyId: string;
       controller: AbortController;
       hooks: SendHooks;
@@ -149,7 +154,7 @@ export function useChatStream() {
             return done;
           } else {
             // Tool activity is rare and tells what the reply is doing: shown at once, with the text so far.
-            tools = applyToolEvent({ list: tools, event, at: reply.length });
+            tools = applyToolEvent({ list: tools, event, at: reply.length, ...(answered && { answered }) });
             commit.cancel();
             patchReply(replyId, { text: reply, status: "streaming", tools });
           }
@@ -202,7 +207,8 @@ export function useChatStream() {
    * took the answer, or is `expired` when the server no longer holds the call.
    */
   const answer = useCallback(
-    async ({ id, approve, hooks = {} }: { id: string; approve: boolean; hooks?: SendHooks }): Promise<void> => {
+    async ({ call, approve, hooks = {} }: { call: AnsweredCall; approve: boolean; hooks?: SendHooks }): Promise<void> => {
+      const { id } = call;
       const conversation = conversationId.current;
       if (active.current || !conversation) return;
       const controller = begin();
@@ -213,6 +219,7 @@ export function useChatStream() {
       let accepted = false;
       await pump({
         request: { conversationId: conversation, toolApproval: { id, approve } },
+        answered: call,
         replyId,
         controller,
         hooks: {

@@ -32,6 +32,14 @@ describe("applyToolEvent", () => {
     expect(list).toEqual([{ id: "x", name: null, args: {}, state: "failed", summary: "Refused: no such tool.", at: 3 }]);
   });
 
+  it("names a result for the call just answered after that call, and only that one", () => {
+    const answered = { id: "held", name: "save_note", args: { title: "Lemons" } };
+    const declined = applyToolEvent({ list: [], event: { type: "tool-result", id: "held", ok: false, summary: "Declined" }, at: 0, answered });
+    expect(declined).toEqual([{ id: "held", name: "save_note", args: { title: "Lemons" }, state: "failed", summary: "Declined", at: 0 }]);
+    const other = applyToolEvent({ list: [], event: { type: "tool-result", id: "other", ok: false, summary: "Refused" }, at: 0, answered });
+    expect(other[0]?.name).toBeNull();
+  });
+
   it("holds a call that needs approval as awaiting, after the others in order", () => {
     const list = apply([
       { event: { type: "tool-call", id: "a", name: "search_my_conversations", args: { query: "lemons" } }, at: 0 },
