@@ -5,7 +5,7 @@ import { startMockOpenAI } from "../support/mock-openai";
 import { appEnv, makeUsers } from "../support/test-env";
 
 /** The e2e users: one per spec so that rate limits and conversations never cross between tests. */
-export const E2E_USERS = ["signin", "chat", "stop", "ratelimit", "xss", "mobile", "conversations", "admin", "blockme"] as const;
+export const E2E_USERS = ["signin", "chat", "stop", "ratelimit", "xss", "mobile", "conversations", "admin", "blockme", "tools", "tooldeny"] as const;
 
 /**
  * Starts the mock providers and the production app once for the whole run; the returned function
@@ -20,6 +20,8 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     CHAT_RATE_LIMIT: "4/1h",
     AI_MODELS: "openai:gpt-4o-mini,demo:demo,anthropic:claude-sonnet-4-6",
     ADMIN_EMAILS: "admin@example.test",
+    // The chat as a deployment with tools has it: the demo model calls them on cue (tools.spec.ts).
+    TOOLS: "all",
   };
   const app = await startApp({ name: "e2e", env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers, extra }) });
   process.env.E2E_BASE_URL = app.url;
