@@ -414,7 +414,7 @@ export const VARIABLES = {
     group: "tools",
     type: format("tools"),
     default: "none",
-    doc: "which tools the model may call in the chat: `all`, `none`, or a comma-separated list of `fetch_page` (read a public web page), `search_my_conversations` (the user's own earlier conversations) and `save_note` (a note in the user's notes, after their approval). The relay API at `/api/v1` never offers tools",
+    doc: "which tools the model may call in the chat: `all`, `none`, or a comma-separated list of `fetch_page` (read a public web page), `search_my_conversations` (the user's own earlier conversations) and `save_note` (a note in the user's notes, after their approval). The relay API at `/api/v1` never offers tools; `npm run quickstart` sets `all` unless you set it",
   },
   TOOLS_MAX_CALLS: {
     group: "tools",
