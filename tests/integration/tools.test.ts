@@ -59,7 +59,13 @@ beforeAll(async () => {
     openaiUrl: openai.url,
     anthropicUrl: anthropic.url,
     authLocalUsers: made.authLocalUsers,
-    extra: { TOOLS: "all", TOOLS_MAX_CALLS: "2", TOOLS_FETCH_TEST_LOOPBACK_PORTS: String(pages.port) },
+    // IP addresses are left out of the PII guard here, so the mock model can be asked for addresses as they are written.
+    extra: {
+      TOOLS: "all",
+      TOOLS_MAX_CALLS: "2",
+      TOOLS_FETCH_TEST_LOOPBACK_PORTS: String(pages.port),
+      GUARD_PII_ENTITIES: "EMAIL,PHONE,CARD,IBAN,SSN,SECRET",
+    },
   });
   [app, tight] = await Promise.all([
     startApp({ name: "tools", env }),
@@ -153,6 +159,29 @@ describe("fetch_page: what it refuses to reach", () => {
     const { events } = await chat("alice", tool("fetch_page", { url: `http://localhost:${pages.port}/to-internal` }));
     expect(toolEvents(events).at(-1)).toMatchObject({ type: "tool-result", ok: false });
     expect(pages.hits).toEqual(["/to-internal"]);
+    expect(internal.hits).toEqual([]);
+  });
+
+  it.each([
+    ["private", "http://10.0.0.1/"],
+    ["private", "http://192.168.1.1/admin"],
+    ["cloud metadata", "http://169.254.169.254/latest/meta-data/"],
+    ["cloud metadata over IPv6", "http://[fd00:ec2::254]/latest/meta-data/"],
+    ["link-local", "http://169.254.10.10/"],
+    ["shared (CGNAT)", "http://100.64.0.1/"],
+    ["loopback, decimal", "http://2130706433:{internal}/"],
+    ["loopback, hexadecimal", "http://0x7f000001:{internal}/"],
+    ["loopback, octal", "http://0177.0.0.1:{internal}/"],
+    ["loopback, short", "http://127.1:{internal}/"],
+    ["loopback, IPv6", "http://[::1]:{internal}/"],
+    ["loopback, IPv4-mapped IPv6", "http://[::ffff:127.0.0.1]:{internal}/"],
+    ["loopback, IPv4-mapped IPv6 in hex", "http://[::ffff:7f00:1]:{internal}/"],
+    ["a name that resolves to loopback", "http://localhost:{internal}/"],
+  ])("a %s address: %s", async (_kind, template) => {
+    const url = template.replace("{internal}", String(internal.port));
+    // Bob's calls, so these fourteen refusals do not use up alice's per-user fetch_page limit (20 a minute).
+    const { events } = await chat("bob", tool("fetch_page", { url }));
+    expect(toolEvents(events).at(-1), url).toMatchObject({ type: "tool-result", ok: false, summary: expect.stringMatching(/^Could not read the page: /) });
     expect(internal.hits).toEqual([]);
   });
 
