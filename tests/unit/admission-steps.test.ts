@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { freshServerEnv } from "../support/fresh-env";
 import type { PromptMessage } from "@/lib/ai/types";
 
 // A reply that calls tools makes several provider calls; each step after the first is admitted on
@@ -11,21 +12,7 @@ afterEach(() => {
 });
 
 async function load(overrides: Record<string, string> = {}) {
-  const settings: Record<string, string | undefined> = {
-    NODE_ENV: "test",
-    NEXTAUTH_SECRET: randomBytes(24).toString("hex"),
-    GITHUB_ID: "Iv1.abc",
-    GITHUB_SECRET: randomBytes(20).toString("hex"),
-    AI_MODELS: "demo:demo",
-    UPSTASH_REDIS_REST_URL: undefined,
-    UPSTASH_REDIS_REST_TOKEN: undefined,
-    REDIS_URL: undefined,
-    CHAT_MAX_CONCURRENT: "1",
-    ...overrides,
-  };
-  for (const [name, value] of Object.entries(settings)) vi.stubEnv(name, value);
-  (await import("@/lib/singleton")).resetProcessSingletonsForTests();
-  vi.resetModules();
+  await freshServerEnv({ CHAT_MAX_CONCURRENT: "1", ...overrides });
   const { admitChat, tokenBudgetFor } = await import("@/lib/chat/admission");
   const { env } = await import("@/lib/env");
   return { admitChat, tokenBudgetFor, model: env().ai.defaultModel };

@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
+import { freshServerEnv } from "../support/fresh-env";
 import type { ChatProvider, ChatRequest, PromptMessage, StreamPart } from "@/lib/ai/types";
 import type { ToolEvent } from "@/lib/wire";
 
@@ -32,19 +32,7 @@ function scripted(script: Step[]) {
 }
 
 async function load() {
-  const settings: Record<string, string | undefined> = {
-    NODE_ENV: "test",
-    NEXTAUTH_SECRET: randomBytes(24).toString("hex"),
-    GITHUB_ID: "Iv1.abc",
-    GITHUB_SECRET: randomBytes(20).toString("hex"),
-    AI_MODELS: "demo:demo",
-    UPSTASH_REDIS_REST_URL: undefined,
-    UPSTASH_REDIS_REST_TOKEN: undefined,
-    REDIS_URL: undefined,
-  };
-  for (const [name, value] of Object.entries(settings)) vi.stubEnv(name, value);
-  (await import("@/lib/singleton")).resetProcessSingletonsForTests();
-  vi.resetModules();
+  await freshServerEnv();
   const { withTools } = await import("@/lib/chat/tool-loop");
   const { defineTool } = await import("@/lib/tools/registry");
   const { approvalStore } = await import("@/lib/tools/approvals");
