@@ -88,7 +88,21 @@ export type Env = {
     maxCalls: number;
     fetch: { allowHosts: string[] | undefined; denyHosts: string[]; testLoopbackPorts: number[] };
   };
+  /** Documents attached to chat messages (ATTACHMENTS_*): the caps, and how their text is marked for the model. */
+  documents: {
+    enabled: boolean;
+    maxFileBytes: number;
+    maxPerMessage: number;
+    maxPerConversation: number;
+    maxPdfPages: number;
+    maxTextChars: number;
+    contextChars: number;
+    spotlight: Spotlight;
+  };
 };
+
+/** How document text is marked as data inside its fence (ATTACHMENTS_SPOTLIGHT). */
+export type Spotlight = "datamark" | "base64" | "off";
 
 export type InjectionJudgeConfig =
   | { mode: "off" }

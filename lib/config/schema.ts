@@ -234,6 +234,16 @@ export function parseEnv(
         testLoopbackPorts: raw.TOOLS_FETCH_TEST_LOOPBACK_PORTS ?? [],
       },
     },
+    documents: {
+      enabled: raw.ATTACHMENTS === "on",
+      maxFileBytes: raw.ATTACHMENTS_MAX_FILE_BYTES,
+      maxPerMessage: raw.ATTACHMENTS_MAX_PER_MESSAGE,
+      maxPerConversation: raw.ATTACHMENTS_MAX_PER_CONVERSATION,
+      maxPdfPages: raw.ATTACHMENTS_MAX_PDF_PAGES,
+      maxTextChars: raw.ATTACHMENTS_MAX_TEXT_CHARS,
+      contextChars: raw.ATTACHMENTS_CONTEXT_CHARS,
+      spotlight: raw.ATTACHMENTS_SPOTLIGHT,
+    },
   };
 }
 

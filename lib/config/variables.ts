@@ -1,5 +1,5 @@
 import { PII_ENTITY_NAMES } from "./entities";
-import { MAX_REQUEST_BODY_BYTES } from "./limits";
+import { MAX_ATTACHMENT_BYTES, MAX_REQUEST_BODY_BYTES } from "./limits";
 
 /**
  * Every environment variable the app reads, declared once: its group, its type (with the rule a bad
@@ -86,6 +86,11 @@ export const GROUPS = {
     title: "Tools the model may call",
     intro:
       "Each runs with the signed-in user's identity only; save_note runs only after the user approves its exact arguments, and what a tool returns reaches the model fenced as data after the input guards.",
+  },
+  documents: {
+    title: "Documents: files attached to chat messages",
+    intro:
+      "Plain text, Markdown, CSV, JSON and PDF, recognised by their content. Each is stored encrypted with the conversation, checked for hidden text, instructions to an AI and personal data, and reaches the model fenced and marked as data (README, Documents).",
   },
   ops: { title: "Operations: admin dashboard, audit log, alerts", intro: "" },
   transport: {
@@ -438,6 +443,56 @@ export const VARIABLES = {
     group: "tools",
     type: format("ports"),
     doc: "for tests only: loopback ports `fetch_page` may read, so a test can serve it pages. The server refuses to start with it unless `NEXTAUTH_URL` is itself on loopback (a deployment others can reach can never turn it on), and warns at every start",
+  },
+
+  // ── Documents ──
+  ATTACHMENTS: {
+    group: "documents",
+    type: oneOf("on", "off"),
+    default: "on",
+    doc: "`on`: people may attach documents to chat messages; `off`: the attach button is hidden and `/api/attachments` answers 404 `attachments_disabled`",
+  },
+  ATTACHMENTS_MAX_FILE_BYTES: {
+    group: "documents",
+    type: int(1_024, MAX_ATTACHMENT_BYTES, "bytes"),
+    default: 2_097_152,
+    doc: `largest file that may be attached (2 MiB by default, at most ${MAX_ATTACHMENT_BYTES.toLocaleString("en-US")}); a larger one is refused with 413 \`file_too_large\` before it is read`,
+  },
+  ATTACHMENTS_MAX_PER_MESSAGE: {
+    group: "documents",
+    type: int(1, 20),
+    default: 5,
+    doc: "most documents one message may carry; also the most a person may have uploaded and not yet sent",
+  },
+  ATTACHMENTS_MAX_PER_CONVERSATION: {
+    group: "documents",
+    type: int(1, 200),
+    default: 20,
+    doc: "most documents one conversation may hold; another is refused with 409 `too_many_attachments` until one is deleted",
+  },
+  ATTACHMENTS_MAX_PDF_PAGES: {
+    group: "documents",
+    type: int(1, 2_000, "pages"),
+    default: 100,
+    doc: "longest PDF that is read, in pages; a longer one is refused with 413 `document_too_long`",
+  },
+  ATTACHMENTS_MAX_TEXT_CHARS: {
+    group: "documents",
+    type: int(1_000, 5_000_000, "characters"),
+    default: 300_000,
+    doc: "most text one document may hold once read (a PDF's text layer, a file's text); more is refused with 413 `document_too_long`",
+  },
+  ATTACHMENTS_CONTEXT_CHARS: {
+    group: "documents",
+    type: int(1_000, 400_000, "characters"),
+    default: 24_000,
+    doc: "most document text one message sends to the model. Documents that fit go whole; otherwise the passages most relevant to the message are chosen (BM25 over the conversation's own documents). It counts in the token budgets like any prompt",
+  },
+  ATTACHMENTS_SPOTLIGHT: {
+    group: "documents",
+    type: oneOf("datamark", "base64", "off"),
+    default: "datamark",
+    doc: "how document text is marked as data inside its fence: `datamark` puts a marker character in place of every space (measured in docs/documents.md), `base64` encodes it (only for models that decode base64 reliably), `off` leaves it unmarked, fenced only",
   },
 
   // ── Operations ──
