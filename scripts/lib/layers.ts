@@ -36,7 +36,7 @@ export const LAYERS: Layer[] = [
       "lib/admin/",
     ],
   },
-  { name: "tools", paths: ["lib/tools/"] },
+  { name: "tools", paths: ["lib/tools/", "lib/documents/"] },
   { name: "provider clients", paths: ["lib/providers/"] },
   { name: "reply pipeline", paths: ["lib/chat/", "lib/relay/", "lib/startup.ts"] },
   { name: "HTTP", paths: ["lib/http/"] },
