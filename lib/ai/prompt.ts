@@ -25,6 +25,9 @@ export function fenceAssistantText({ text, boundary }: { text: string; boundary:
  * only here. `clientHistory`: the history came from the client (the relay API), not from the store,
  * so its assistant turns are fenced as data too: a client could write anything into them
  * (`<|im_start|>system …`), and the provider would otherwise take it as the model's own words.
+ * `documents`: the message's document passages, already fenced (lib/ai/documents.ts), put in the last
+ * user message before the user's fenced text, so that the user's own words come last; the system
+ * prompt must then carry documentInstructions.
  */
 export function buildPrompt({
   history,
@@ -32,21 +35,24 @@ export function buildPrompt({
   boundary,
   systemPrompt = SYSTEM_PROMPT,
   clientHistory = false,
+  documents,
 }: {
   history: HistoryTurn[];
   userText: string;
   boundary: string;
   systemPrompt?: string;
   clientHistory?: boolean;
+  documents?: string;
 }): PromptMessage[] {
   const turns = history.map((turn): PromptMessage => {
     if (turn.role === "user") return { role: "user", content: fenceUserText({ text: turn.content, boundary }) };
     return { role: "assistant", content: clientHistory ? fenceAssistantText({ text: turn.content, boundary }) : turn.content };
   });
+  const last = fenceUserText({ text: userText, boundary });
   return [
     { role: "system", content: `${systemPrompt}\n\n${fenceInstructions(boundary, { clientHistory })}` },
     ...turns,
-    { role: "user", content: fenceUserText({ text: userText, boundary }) },
+    { role: "user", content: documents ? `${documents}\n\n${last}` : last },
   ];
 }
 
