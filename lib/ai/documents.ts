@@ -4,8 +4,8 @@
  * Injection Attacks With Spotlighting", arXiv:2403.14720). Measured in docs/documents.md
  * (`npm run eval:spotlight`).
  */
-import type { Spotlight } from "@/lib/config/env-types";
-import type { AttachmentType } from "@/lib/wire";
+import type { Spotlight } from "../config/env-types";
+import type { AttachmentType } from "../wire";
 
 /** The datamark: U+02C6 MODIFIER LETTER CIRCUMFLEX ACCENT, the paper's choice; rare in real text. */
 export const DATAMARK = "\u02C6";

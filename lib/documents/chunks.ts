@@ -4,7 +4,7 @@
  * by lines. A chunk is at most `max` characters and is never cut inside a word unless a single
  * "word" is longer than a chunk. One pass over the text: documents run to a few megabytes.
  */
-import type { AttachmentType } from "@/lib/wire";
+import type { AttachmentType } from "../wire";
 
 /** Chunk sizes, in characters: packing stops once a chunk reaches `target`, and no chunk passes `max`. */
 export const CHUNK_CHARS = { target: 1_000, max: 1_500 } as const;

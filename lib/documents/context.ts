@@ -6,7 +6,7 @@
  * nothing of it but the chosen passages leaves this function.
  */
 import MiniSearch from "minisearch";
-import type { AttachmentType } from "@/lib/wire";
+import type { AttachmentType } from "../wire";
 import { chunkText } from "./chunks";
 import { indexTerm, queryTerm } from "./terms";
 
@@ -26,14 +26,23 @@ function inPriorityOrder(documents: DocumentText[]): DocumentText[] {
   return [...documents.filter((d) => d.current), ...documents.filter((d) => !d.current).reverse()];
 }
 
-/** Chunk ids by BM25 score, best first; ties go to the current documents, then to priority order, then to the earlier chunk. */
+const tokenize = MiniSearch.getDefault("tokenize") as (text: string) => string[];
+
+/**
+ * Chunk ids by BM25 score, best first; ties go to the current documents, then to priority order, then
+ * to the earlier chunk. Each query term counts once, and the score is BM25's own sum over the terms:
+ * MiniSearch multiplies it by the number of terms matched, which lets a chunk holding several of a
+ * question's common words ("find", "value", "paid") outrank the one that holds its rare one ("Mixpanel").
+ */
 function ranked({ chunks, query, current }: { chunks: Chunk[]; query: string; current: (doc: number) => boolean }): number[] {
+  const terms = [...new Set(tokenize(query).flatMap((word) => queryTerm(word) ?? []))];
+  if (terms.length === 0) return [];
   const index = new MiniSearch<{ id: number; text: string }>({ fields: ["text"], idField: "id", processTerm: indexTerm });
   index.addAll(chunks.map((chunk, id) => ({ id, text: chunk.text })));
-  const results = index.search(query, { processTerm: queryTerm, combineWith: "OR" });
+  const results = index.search(terms.join(" "), { tokenize: (q) => q.split(" "), processTerm: (term) => term, combineWith: "OR" });
   const byId = (id: number) => chunks[id] as Chunk;
   return results
-    .map((r) => ({ id: r.id as number, score: r.score }))
+    .map((r) => ({ id: r.id as number, score: r.score / Math.max(1, r.queryTerms.length) }))
     .sort((a, b) => {
       if (b.score !== a.score) return b.score - a.score;
       const [x, y] = [byId(a.id), byId(b.id)];
