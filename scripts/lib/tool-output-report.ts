@@ -72,9 +72,16 @@ Issue 19 asks that tool content which scores as an injection be "withheld or spo
 measured)". Bulwark does both. Every tool output is fenced as data: it reaches the model between
 \`<tool_output id=… tool=…>\` lines whose id the model is told marks untrusted data, never instructions
 (\`lib/ai/system-prompt.ts\`), which is the delimiting form of spotlighting. And an output the prompt-injection
-detector would block as a message (score >= ${t.blockAlone}, or >= ${t.block} with a named signal) is withheld
-whole: the model reads a notice instead. An output it would flag (score >= ${t.flag}, or an unmistakable pattern)
-is audited and passed on.
+detector would block in document mode (the whole output and each paragraph or window of it, with the document
+signals of \`lib/guard/injection/patterns-document.ts\`; score >= ${t.blockAlone}, or >= ${t.block} with a named
+signal) is withheld whole: the model reads a notice instead. An output it would flag (score >= ${t.flag}, or an
+unmistakable pattern) is audited and passed on.
+
+"Shipped" below is document mode, adopted after an earlier run of this report (commit 3845769) measured the
+shipped check in message mode (the whole output scored as a chat message): 0/1,288 ordinary documents withheld,
+0.016 of the pages carrying a public held-out attack and 0.278 of the templated ones. The two prototypes below
+were written against message mode; on top of document mode, which already scores windows, they add little.
+docs/documents.md compares the two modes side by side.
 
 What can be measured without a model is the detector's operating point on documents: how many ordinary
 documents it withholds (false withholds) and how many injected ones (recall), where the attack sits, how
