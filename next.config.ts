@@ -22,6 +22,10 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // Source maps of server code stay on the server; none are published to browsers.
   productionBrowserSourceMaps: false,
+  // pdf.js is loaded by a worker thread (lib/documents/pdf-worker.mjs) from node_modules as it is
+  // published: bundled, it would look for its own worker file and standard fonts by paths that
+  // bundling moves.
+  serverExternalPackages: ["pdfjs-dist"],
   experimental: {
     // By default `next start` require()s every route right after it starts listening, on the thread
     // that answers requests, so a chat sent then waits ~140 ms for routes it does not use
