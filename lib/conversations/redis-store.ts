@@ -3,7 +3,8 @@ import type { Redis } from "@upstash/redis";
 import type { HistoryTurn } from "../ai/prompt";
 import { DecryptError, type Keyring } from "../crypto/keyring";
 import { log } from "../log/logger";
-import { CONVERSATION_LIMITS, titleFrom, type Conversation, type ConversationStore, type ConversationSummary } from "./store";
+import { CONVERSATION_LIMITS, titleFrom, type Conversation, type ConversationStore, type ConversationSummary, type NewTurn } from "./store";
+import type { AttachmentRef } from "../wire";
 import { storeKey, userKey } from "../store/keys";
 
 /**
@@ -13,11 +14,11 @@ import { storeKey, userKey } from "../store/keys";
  *
  *   <prefix>:conv:<userKey>               zset  conversation id → updated at (ms): the user's index
  *   <prefix>:conv:<userKey>:<id>          hash  title (encrypted), createdAt, updatedAt
- *   <prefix>:conv:<userKey>:<id>:m        list  messages, each encrypted JSON {r, c, t}
+ *   <prefix>:conv:<userKey>:<id>:m        list  messages, each encrypted JSON {r, c, t, a?} (a: the documents a user turn carried)
  *
  * Keys hold the user only as a hash (lib/store/keys.ts): a raw dump shows no email and no text.
  */
-type Message = { r: HistoryTurn["role"]; c: string; t: number };
+type Message = { r: HistoryTurn["role"]; c: string; t: number; a?: AttachmentRef[] };
 
 // Renames only a conversation that exists, so a rename racing a delete cannot resurrect it.
 const RENAME = `
@@ -65,13 +66,16 @@ export class RedisConversationStore implements ConversationStore {
     if (!summary) return null;
     try {
       const messages = items.map((item) => JSON.parse(this.options.keyring.decrypt(String(item), this.context(userId, conversationId, "m"))) as Message);
-      return { ...summary, messages: messages.map((m) => ({ role: m.r, content: m.c, createdAt: new Date(m.t).toISOString() })) };
+      return {
+        ...summary,
+        messages: messages.map((m) => ({ role: m.r, content: m.c, createdAt: new Date(m.t).toISOString(), ...(m.a && { attachments: m.a }) })),
+      };
     } catch (error) {
       return this.unreadable(error);
     }
   }
 
-  async appendTurns({ userId, conversationId, turns }: { userId: string; conversationId: string; turns: HistoryTurn[] }) {
+  async appendTurns({ userId, conversationId, turns }: { userId: string; conversationId: string; turns: NewTurn[] }) {
     const now = Date.now();
     const { keyring } = this.options;
     const ttl = this.options.ttlDays * 86_400;
@@ -80,7 +84,10 @@ export class RedisConversationStore implements ConversationStore {
     const index = this.indexKey(userId);
     const firstUserText = turns.find((t) => t.role === "user")?.content ?? "";
     const items = turns.map((t) =>
-      keyring.encrypt(JSON.stringify({ r: t.role, c: t.content, t: now } satisfies Message), this.context(userId, conversationId, "m")),
+      keyring.encrypt(
+        JSON.stringify({ r: t.role, c: t.content, t: now, ...(t.attachments?.length && { a: t.attachments }) } satisfies Message),
+        this.context(userId, conversationId, "m"),
+      ),
     );
 
     const tx = this.redis.multi();

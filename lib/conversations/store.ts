@@ -1,6 +1,6 @@
 import type { HistoryTurn } from "../ai/prompt";
 import { titleFrom } from "../ai/titles";
-import type { Conversation, ConversationSummary, StoredMessage } from "../wire";
+import type { AttachmentRef, Conversation, ConversationSummary, StoredMessage } from "../wire";
 import { Keyring } from "../crypto/keyring";
 import { env } from "../env";
 import { storeBackend } from "../store/backend";
@@ -17,13 +17,16 @@ export type { Conversation, ConversationSummary, StoredMessage };
 
 type Owned = { userId: string; conversationId: string };
 
+/** A turn to store: a user turn may list the documents it carried. */
+export type NewTurn = HistoryTurn & { attachments?: AttachmentRef[] };
+
 export interface ConversationStore {
   /** The user's live conversations, most recently updated first. */
   list(args: { userId: string }): Promise<ConversationSummary[]>;
   /** One conversation with its messages, oldest first; null when this user has no such conversation. */
   get(args: Owned): Promise<Conversation | null>;
   /** Appends turns, creating the conversation (titled after its first message) when it does not exist yet. */
-  appendTurns(args: Owned & { turns: HistoryTurn[] }): Promise<void>;
+  appendTurns(args: Owned & { turns: NewTurn[] }): Promise<void>;
   /** null when this user has no such conversation. */
   rename(args: Owned & { title: string }): Promise<ConversationSummary | null>;
   /** false when this user has no such conversation. */
@@ -39,7 +42,12 @@ export { titleFrom };
 /** The turns the prompt needs, from a stored conversation. */
 export const historyOf = (conversation: Conversation): HistoryTurn[] => conversation.messages.map(({ role, content }) => ({ role, content }));
 
-type MemoryEntry = { title: string; createdAt: number; updatedAt: number; messages: { role: HistoryTurn["role"]; content: string; at: number }[] };
+type MemoryEntry = {
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  messages: { role: HistoryTurn["role"]; content: string; at: number; attachments?: AttachmentRef[] }[];
+};
 
 /** This process only: for development and single-instance deployments. Same TTL, same caps. */
 export class MemoryConversationStore implements ConversationStore {
@@ -63,11 +71,16 @@ export class MemoryConversationStore implements ConversationStore {
     if (!entry || !this.live(key, entry)) return null;
     return {
       ...summary(conversationId, entry),
-      messages: entry.messages.map((m) => ({ role: m.role, content: m.content, createdAt: new Date(m.at).toISOString() })),
+      messages: entry.messages.map((m) => ({
+        role: m.role,
+        content: m.content,
+        createdAt: new Date(m.at).toISOString(),
+        ...(m.attachments && { attachments: m.attachments.map((a) => ({ ...a })) }),
+      })),
     };
   }
 
-  async appendTurns({ userId, conversationId, turns }: Owned & { turns: HistoryTurn[] }) {
+  async appendTurns({ userId, conversationId, turns }: Owned & { turns: NewTurn[] }) {
     const key = entryKey(userId, conversationId);
     const now = Date.now();
     const existing = this.entries.get(key);
@@ -75,7 +88,10 @@ export class MemoryConversationStore implements ConversationStore {
       existing && this.live(key, existing)
         ? existing
         : { title: titleFrom(turns.find((t) => t.role === "user")?.content ?? ""), createdAt: now, updatedAt: now, messages: [] };
-    entry.messages = [...entry.messages, ...turns.map((t) => ({ role: t.role, content: t.content, at: now }))].slice(-CONVERSATION_LIMITS.maxMessages);
+    entry.messages = [
+      ...entry.messages,
+      ...turns.map((t) => ({ role: t.role, content: t.content, at: now, ...(t.attachments?.length && { attachments: t.attachments.map((a) => ({ ...a })) }) })),
+    ].slice(-CONVERSATION_LIMITS.maxMessages);
     entry.updatedAt = now;
     this.entries.delete(key);
     this.entries.set(key, entry);
