@@ -20,12 +20,16 @@ export function decodeOrThrow(bytes: Uint8Array): string {
   } catch {
     if (encoding !== "utf-8") throw notUtf8();
   }
-  // Mostly text with a few bytes out of place is text in another encoding (Windows-1252, Latin-1):
-  // it can be saved again as UTF-8. Mostly undecodable, or control characters, is binary data.
-  const loose = new TextDecoder("utf-8").decode(bytes);
-  let bad = 0;
-  for (const ch of loose) if (ch === "\ufffd" || isControl(ch.charCodeAt(0))) bad++;
-  if (bad > loose.length * 0.1) throw unsupportedType("binary data (it is not text)");
+  // Text in an older encoding (Windows-1252, Latin-1) reads as printable characters in that
+  // encoding, however many accents it has: it can be saved again as UTF-8. Bytes that leave control
+  // characters there too are binary data.
+  const legacy = new TextDecoder("windows-1252").decode(bytes);
+  let controls = 0;
+  for (const ch of legacy) {
+    const code = ch.charCodeAt(0);
+    if (isControl(code) || (code >= 0x80 && code <= 0x9f)) controls++;
+  }
+  if (controls > legacy.length * 0.01) throw unsupportedType("binary data (it is not text)");
   throw notUtf8();
 }
 
