@@ -9,11 +9,13 @@ import { providerFor } from "../providers";
 import { providerUserId } from "../ai/provider-user-id";
 import { streamReply, type ReplyOutcome } from "../ai/reply-stream";
 import type { DoneExtra, ReplyFormat } from "../ai/stream-format";
-import { guardInput } from "../guard/input";
+import { guardInput, inputGuardConfig } from "../guard/input";
 import { refusalMessage } from "../guard/injection/reasons";
-import { INJECTION_THRESHOLDS } from "../guard/injection/score";
 import { findSecrets, PlaceholderMap, PlaceholderRestorer, secretHoldStart } from "../guard/pii";
 import { guardToolOutput } from "../guard/tool-output";
+import { guardDocumentForPrompt } from "../guard/document";
+import { selectPassages, type DocumentText } from "../documents/context";
+import { documentInstructions, fenceDocument } from "../ai/documents";
 import { enabledTools } from "../tools/catalogue";
 import type { Tool } from "../tools/registry";
 import { type ToolRun, withTools } from "./tool-loop";
@@ -59,6 +61,8 @@ export type ReplyInput = {
   afterReply?: (outcome: ReplyOutcome, userText: string) => Promise<void>;
   /** Offer the model the tools this deployment enabled (TOOLS): the chat UI does, the relay API never. */
   tools?: boolean;
+  /** Documents the message reads (lib/chat/documents.ts): the chat UI's attachments; the relay API has none. */
+  documents?: DocumentText[];
 };
 
 export async function startReply(input: ReplyInput): Promise<Response> {
@@ -93,17 +97,30 @@ export async function startReply(input: ReplyInput): Promise<Response> {
   const canary = guards.canary === "block" ? newCanary() : undefined;
   const tools = input.tools && input.conversationId ? enabledTools() : [];
   const boundary = newBoundary();
-  const systemPrompt = [SYSTEM_PROMPT, canary && canaryInstruction(canary), tools.length > 0 && toolInstructions(boundary)].filter(Boolean).join("\n\n");
+  const hasDocuments = (input.documents?.length ?? 0) > 0;
+  const { spotlight } = env().documents;
+  const systemPrompt = [
+    SYSTEM_PROMPT,
+    canary && canaryInstruction(canary),
+    hasDocuments && documentInstructions(boundary, spotlight),
+    tools.length > 0 && toolInstructions(boundary),
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+  // With tools or documents, one map for the whole reply: a value a tool or a document holds gets a
+  // placeholder the reply's restorer knows, and a value the person wrote keeps its own.
+  const placeholders = guarded.placeholders ?? (tools.length > 0 || hasDocuments ? new PlaceholderMap() : null);
+  const documents = hasDocuments
+    ? documentsPrompt({ documents: input.documents ?? [], query: guarded.userText, boundary, placeholders: placeholders ?? new PlaceholderMap() })
+    : undefined;
   const messages = buildPrompt({
     history: guarded.providerHistory.slice(-chat.historyMaxMessages),
     userText: guarded.providerText,
     boundary,
     clientHistory: input.untrustedHistory === true,
     systemPrompt,
+    documents,
   });
-  // With tools, one map for the whole reply: a value a tool returns gets a placeholder the reply's
-  // restorer knows, and a value the person wrote keeps its own.
-  const placeholders = guarded.placeholders ?? (tools.length > 0 ? new PlaceholderMap() : null);
   return runReply({
     input,
     messages,
@@ -233,16 +250,6 @@ export async function runReply({
   }
 }
 
-/** The input guards' settings, with the measured thresholds where the deployment set none. */
-function inputGuardConfig(guards: ReturnType<typeof env>["guards"]) {
-  return {
-    ...guards,
-    injectionFlagAt: guards.injectionFlagAt ?? INJECTION_THRESHOLDS.flag,
-    injectionBlockAt: guards.injectionBlockAt ?? INJECTION_THRESHOLDS.block,
-    injectionBlockAloneAt: guards.injectionBlockAloneAt ?? INJECTION_THRESHOLDS.blockAlone,
-  };
-}
-
 /**
  * The grey zone's second opinion, when the deployment has one (lib/chat/second-opinion.ts): an
  * "attack" blocks the message as the detector would have, naming the judge; no answer lets it through
@@ -283,6 +290,32 @@ async function judgeFlagged({
     throw new ApiError("prompt_rejected", refusalMessage(["judge"]), { signals: blockedBy });
   }
   await auditGuard(audit, { stage: "injection", action: "flagged", signals: ["judge_cleared"], score });
+}
+
+/**
+ * The documents as the model reads them: the passages chosen for this message (all of each document
+ * when they fit ATTACHMENTS_CONTEXT_CHARS), each with its personal data replaced by the request's
+ * placeholders, then fenced with the request's boundary and marked as data (ATTACHMENTS_SPOTLIGHT).
+ */
+function documentsPrompt({
+  documents,
+  query,
+  boundary,
+  placeholders,
+}: {
+  documents: DocumentText[];
+  query: string;
+  boundary: string;
+  placeholders: PlaceholderMap;
+}): string {
+  const { documents: config, guards } = env();
+  const passages = selectPassages({ documents, query, budgetChars: config.contextChars });
+  return passages
+    .map((passage) => {
+      const { text } = guardDocumentForPrompt({ text: passage.text, config: inputGuardConfig(guards), placeholders });
+      return fenceDocument({ passage: { ...passage, text }, boundary, mode: config.spotlight });
+    })
+    .join("\n\n");
 }
 
 /** How long to wait before trying once more to store a reply. */

@@ -23,6 +23,25 @@ export type InputGuardConfig = {
   injectionBlockAloneAt: number;
 };
 
+/** The deployment's guard settings (GUARD_*), with the measured thresholds where it set none. */
+export function inputGuardConfig(
+  guards: Omit<InputGuardConfig, "injectionFlagAt" | "injectionBlockAt" | "injectionBlockAloneAt"> & {
+    injectionFlagAt?: number;
+    injectionBlockAt?: number;
+    injectionBlockAloneAt?: number;
+  },
+): InputGuardConfig {
+  return {
+    normalize: guards.normalize,
+    pii: guards.pii,
+    piiEntities: guards.piiEntities,
+    injection: guards.injection,
+    injectionFlagAt: guards.injectionFlagAt ?? INJECTION_THRESHOLDS.flag,
+    injectionBlockAt: guards.injectionBlockAt ?? INJECTION_THRESHOLDS.block,
+    injectionBlockAloneAt: guards.injectionBlockAloneAt ?? INJECTION_THRESHOLDS.blockAlone,
+  };
+}
+
 // The detector's weights are unpacked now (a few milliseconds), when the chat route is loaded at start,
 // rather than on the first message.
 shippedScorer();

@@ -26,15 +26,24 @@ export function demoProvider(): ChatProvider {
 
 function describe(messages: PromptMessage[]): string {
   const system = messages[0]?.role === "system" ? messages[0].content : "";
-  // The boundary id stays secret even here: it is what keeps a user from closing the fence.
-  const last = (messages.at(-1)?.content ?? "").replace(/(<\/?user_input id=")[^"]*"/g, '$1…"');
+  // The boundary id stays secret even here: it is what keeps a user or a document from closing the fence.
+  let passages = 0;
+  const last = (messages.at(-1)?.content ?? "")
+    // A document's passage is shown by its opening only: the reply streams word by word.
+    .replace(/(<document id="[^"]*"[^>\n]*>\n)([\s\S]*?)(\n<\/document id="[^"]*">)/g, (_match, open: string, body: string, close: string) => {
+      passages += 1;
+      const shown =
+        body.length > DOCUMENT_PREVIEW_CHARS ? `${body.slice(0, DOCUMENT_PREVIEW_CHARS)}\n… (${body.length.toLocaleString("en-US")} characters in all)` : body;
+      return `${open}${shown}${close}`;
+    })
+    .replace(/(<\/?(?:user_input|document) id=")[^"]*"/g, '$1…"');
   const earlier = messages.slice(1, -1).length;
   const fence = "`".repeat(Math.max(3, longestBacktickRun(last) + 1));
   return [
     "**Demo model** — nothing left this server. Here is what Bulwark did with your message:",
     "",
     "1. **Checked the request**: same-origin, signed-in session, body size cap, strict schema (no roles or extra fields accepted), and your per-user rate limit.",
-    `2. **Built the prompt on the server**: a system prompt of ${system.length} characters that the browser never sees, ${earlier} earlier turn${earlier === 1 ? "" : "s"} from the server's conversation store, and your text fenced as untrusted data.`,
+    `2. **Built the prompt on the server**: a system prompt of ${system.length} characters that the browser never sees, ${earlier} earlier turn${earlier === 1 ? "" : "s"} from the server's conversation store,${passages > 0 ? ` ${passages} passage${passages === 1 ? "" : "s"} of your documents fenced and marked as data,` : ""} and your text fenced as untrusted data.`,
     "3. **Will render this reply** as markdown sanitized with DOMPurify: no scripts, no event handlers, no remote images.",
     "",
     "Your turn, exactly as a model would receive it:",
@@ -46,6 +55,9 @@ function describe(messages: PromptMessage[]): string {
     "Set `OPENAI_API_KEY` or `ANTHROPIC_API_KEY` and `AI_MODELS` to talk to a real model.",
   ].join("\n");
 }
+
+/** How much of each document passage the demo reply shows. */
+const DOCUMENT_PREVIEW_CHARS = 240;
 
 function longestBacktickRun(text: string): number {
   return Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
