@@ -43,5 +43,10 @@ export const config = {
   // Pages and API routes; files (a dot in the last segment: /icon.svg, /robots.txt) are served to
   // anyone. Prefetches are not skipped (Next.js's example skips them to save a nonce): a request that
   // only claims to be one would get a whole page without its CSP, HSTS or framing protection.
-  matcher: ["/((?!_next/static|_next/image|.*\\.[A-Za-z0-9]+$).*)"],
+  // One route is left out: uploads to POST /api/attachments. Next.js copies every body the proxy
+  // sees (up to PROXY_BODY_COPY_BYTES, and silently cuts a longer one short for the route), and the
+  // proxy refuses anything over 1 MiB; that route checks the origin and the session before it reads
+  // a byte, then reads at most the file cap and its framing (app/api/attachments/route.ts). So no
+  // body larger than 1 MiB is ever held for someone who is not signed in.
+  matcher: ["/((?!_next/static|_next/image|api/attachments$|.*\\.[A-Za-z0-9]+$).*)"],
 };

@@ -4,20 +4,18 @@
  */
 export const MAX_REQUEST_BODY_BYTES = 1_048_576;
 /**
- * The largest file that may be attached (ATTACHMENTS_MAX_FILE_BYTES may be set up to it), and the
- * largest upload body: the file plus the multipart framing and the conversation field. Only
- * `POST /api/attachments` takes a body this large; the proxy holds every other route to
- * MAX_REQUEST_BODY_BYTES (lib/http/request-guard.ts).
+ * The largest file that may be attached: ATTACHMENTS_MAX_FILE_BYTES may be set up to it. Uploads go
+ * to `POST /api/attachments`, the one route the proxy does not see (proxy.ts): it checks the session
+ * before it reads a byte, then reads at most the file's cap and the multipart framing around it.
  */
 export const MAX_ATTACHMENT_BYTES = 8 * 1_048_576;
-export const MAX_UPLOAD_BODY_BYTES = MAX_ATTACHMENT_BYTES + 65_536;
 /**
  * How much of a body Next.js copies for the proxy (next.config.ts). It stops before the chunk that
- * would pass this size, so the copy of a larger body ends somewhere past MAX_UPLOAD_BODY_BYTES
+ * would pass this size, so the copy of a larger body ends somewhere past MAX_REQUEST_BODY_BYTES
  * (chunks are 64 KB at most), never at it; and it waits for that much, or for the end of the body,
  * before the proxy runs.
  */
-export const PROXY_BODY_COPY_BYTES = MAX_UPLOAD_BODY_BYTES + 131_072;
+export const PROXY_BODY_COPY_BYTES = 2 * MAX_REQUEST_BODY_BYTES;
 
 /** A limit of `requests` per `windowMs`, written `20/60s`, `5/15m`, `100/1h` or `1000/1d`. */
 export type RateLimitSpec = { requests: number; windowMs: number; source: string };

@@ -26,9 +26,14 @@ export async function readJsonBody(req: Request, { maxBytes }: { maxBytes: numbe
  * then the stream is counted as it arrives, so a lying or absent length cannot get past.
  */
 export async function readCappedText(req: Request, { maxBytes, tooLarge }: { maxBytes: number; tooLarge: () => ApiError }): Promise<string> {
+  return new TextDecoder("utf-8", { fatal: false }).decode(await readCappedBytes(req, { maxBytes, tooLarge }));
+}
+
+/** The body's bytes, never holding more than `maxBytes` of them (see readCappedText). */
+export async function readCappedBytes(req: Request, { maxBytes, tooLarge }: { maxBytes: number; tooLarge: () => ApiError }): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (!req.body) return "";
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -42,5 +47,5 @@ export async function readCappedText(req: Request, { maxBytes, tooLarge }: { max
     }
     chunks.push(value);
   }
-  return new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }

@@ -11,11 +11,19 @@ import { z } from "zod";
  * Roles: `user` and `assistant` only. `system` and `developer` are refused, because the server
  * alone writes the instructions (its system prompt and the canary that guards it).
  */
-const textPart = z.strictObject({ type: z.literal("text", { error: "must be text: this relay takes text only" }), text: z.string({ error: "must be text" }) });
+const textPart = z.strictObject({
+  type: z.literal("text", {
+    error: "must be text: this relay takes text parts only, not images, audio or files (documents can be attached in the chat app, not through this API)",
+  }),
+  text: z.string({ error: "must be text" }),
+});
 
 const content = (maxChars: number) =>
   z
-    .union([z.string(), z.array(textPart, { error: "must be text or a list of text parts" })], { error: "must be text or a list of text parts" })
+    .union([z.string(), z.array(textPart, { error: "must be text or a list of text parts" })], {
+      error:
+        "must be text or a list of text parts: this relay takes no images, audio or files (documents can be attached in the chat app, not through this API)",
+    })
     .transform((c) => (typeof c === "string" ? c : c.map((part) => part.text).join("")))
     .refine((c) => c.length <= maxChars, { error: `must be at most ${maxChars} characters` });
 

@@ -174,6 +174,43 @@ describe("uploads", () => {
     expect(most).toBeLessThan(20);
   }
 
+  // The one route the proxy does not see (proxy.ts): it checks origin and session before it reads a
+  // byte, then reads at most ATTACHMENTS_MAX_FILE_BYTES (2 MiB here) and the multipart framing.
+  it("of 200 MB to the upload route are refused unread without a session and at the file cap with one, the server's memory growing by less than 20 MB", async () => {
+    const fresh = await startApp({ name: "auth-hardening-attachments", env });
+    try {
+      const session = await signIn({ baseUrl: fresh.url, ...users.alice! });
+      const multipart = { "Content-Type": "multipart/form-data; boundary=x", Origin: fresh.url, "Sec-Fetch-Site": "same-origin" };
+      const path = "/api/attachments";
+      // The route's code loads on its first requests, which is not the uploads' doing.
+      await upload(fresh, { path, bytes: 64 * 1024, headers: multipart });
+      await upload(fresh, { path, bytes: 64 * 1024, headers: { ...multipart, Cookie: session } });
+      const pid = fresh.process.pid!;
+      const before = await settledRss(pid);
+      let peak = before;
+      const watch = setInterval(() => void rssOf(pid).then((rss) => (peak = Math.max(peak, rss))), 20);
+      try {
+        for (const declare of [false, true]) {
+          const anonymous = await upload(fresh, { path, bytes: 200 * 1024 * 1024, headers: multipart, declare });
+          expect(anonymous.status).toBe(401);
+          expect(JSON.parse(anonymous.body)).toMatchObject({ error: { code: "unauthorized" } });
+          const signedIn = await upload(fresh, { path, bytes: 200 * 1024 * 1024, headers: { ...multipart, Cookie: session }, declare });
+          expect(signedIn.status).toBe(413);
+          expect(JSON.parse(signedIn.body)).toMatchObject({ error: { code: "file_too_large" } });
+        }
+      } finally {
+        clearInterval(watch);
+      }
+      const kept = ((await settledRss(pid)) - before) / 1024 / 1024;
+      const most = (peak - before) / 1024 / 1024;
+      console.log(`memory over 4 uploads of 200 MB to /api/attachments: kept ${kept.toFixed(1)} MB, at most ${most.toFixed(1)} MB more while they came in`);
+      expect(kept).toBeLessThan(20);
+      expect(most).toBeLessThan(20);
+    } finally {
+      await fresh.stop();
+    }
+  });
+
   it("to the sign-in routes are capped at a sign-in form's size", async () => {
     const res = await fetch(`${app.url}/api/auth/callback/credentials`, {
       method: "POST",

@@ -153,14 +153,14 @@ describe("DELETE /api/account/data", () => {
   it("deletes the user's notes too and reports how many, leaving other users' notes", async () => {
     const fresh = await call("carol", "/api/account/data", { method: "DELETE" });
     expect(fresh.status).toBe(200);
-    expect(await fresh.json()).toEqual({ deletedConversations: 0, deletedNotes: 0 });
+    expect(await fresh.json()).toEqual({ deletedConversations: 0, deletedNotes: 0, deletedAttachments: 0 });
 
     const alices = (await listOf("alice")).length;
     expect(alices).toBeGreaterThan(0);
     const bobsBefore = await listOf("bob");
     const wipe = await call("alice", "/api/account/data", { method: "DELETE" });
     expect(wipe.status).toBe(200);
-    expect(await wipe.json()).toEqual({ deletedConversations: 0, deletedNotes: alices });
+    expect(await wipe.json()).toEqual({ deletedConversations: 0, deletedNotes: alices, deletedAttachments: 0 });
     expect(await listOf("alice")).toEqual([]);
     expect(await listOf("bob")).toEqual(bobsBefore);
   });

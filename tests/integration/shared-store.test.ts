@@ -599,7 +599,7 @@ describe.each(BACKENDS)("two instances sharing one store: $name", (backend) => {
       expect(((await bobList.json()) as { conversations: Summary[] }).conversations.map((c) => c.id)).not.toContain(id);
       const bobWipe = await api(b, bobCookie, "/api/account/data", { method: "DELETE" });
       expect(bobWipe.status).toBe(200);
-      expect(await bobWipe.json()).toEqual({ deletedConversations: 0, deletedNotes: 0 });
+      expect(await bobWipe.json()).toEqual({ deletedConversations: 0, deletedNotes: 0, deletedAttachments: 0 });
 
       // Alice's conversation is intact.
       const intact = await aliceReads();
@@ -632,7 +632,7 @@ describe.each(BACKENDS)("two instances sharing one store: $name", (backend) => {
       });
       const wipe = await api(a, aliceCookie, "/api/account/data", { method: "DELETE" });
       expect(wipe.status).toBe(200);
-      expect(await wipe.json()).toEqual({ deletedConversations: 2, deletedNotes: 0 });
+      expect(await wipe.json()).toEqual({ deletedConversations: 2, deletedNotes: 0, deletedAttachments: 0 });
       const empty = await api(b, aliceCookie, "/api/conversations");
       expect(((await empty.json()) as { conversations: Summary[] }).conversations).toEqual([]);
       for (const gone of ids) expect((await api(b, aliceCookie, `/api/conversations/${gone}`)).status).toBe(404);

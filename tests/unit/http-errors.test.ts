@@ -42,13 +42,23 @@ describe("ApiError", () => {
     ["note_limit_reached", 409],
     ["reply_blocked", 422],
     ["approval_not_found", 404],
+    ["too_many_attachments", 409],
+    ["attachment_not_found", 404],
+    ["attachments_disabled", 404],
+    ["file_too_large", 413],
+    ["document_too_long", 413],
+    ["unsupported_file_type", 415],
+    ["ambiguous_file_type", 415],
+    ["empty_file", 400],
+    ["unreadable_file", 422],
+    ["encrypted_pdf", 422],
   ] as [ErrorCode, number][])("answers %s with HTTP %i", (code, status) => {
     expect(ERROR_STATUS[code]).toBe(status);
     expect(new ApiError(code, "m").status).toBe(status);
   });
 
   it("covers every code in the table (a new code must get a test above)", () => {
-    expect(Object.keys(ERROR_STATUS)).toHaveLength(36);
+    expect(Object.keys(ERROR_STATUS)).toHaveLength(46);
   });
 
   it("carries what a guard's refusal rests on, as signal names", () => {

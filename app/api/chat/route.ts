@@ -6,6 +6,7 @@ import { historyOf } from "@/lib/conversations/store";
 import { storeOp } from "@/lib/store/call";
 import { startReply } from "@/lib/chat/reply";
 import { resumeReply } from "@/lib/chat/resume";
+import { documentsForMessage, keepDocuments } from "@/lib/chat/documents";
 import { chatRequestSchema, type ChatRequestBody } from "./schema";
 
 let schema: ReturnType<typeof chatRequestSchema> | undefined;
@@ -46,6 +47,10 @@ export const POST = withUser<ChatRequestBody>(
       });
     }
 
+    // The documents the message carries and those sent earlier in the conversation (lib/chat/documents.ts).
+    const attachmentIds = body.attachments ?? [];
+    const { documents, refs } = await documentsForMessage({ userId: user.id, conversationId, existing: !!conversation, ids: attachmentIds });
+
     // Guards, limits, provider and records: lib/chat/reply.ts, shared with the relay API.
     return startReply({
       req,
@@ -59,15 +64,18 @@ export const POST = withUser<ChatRequestBody>(
       // The id comes first, in a header, so a client that stops or loses the stream can still continue the conversation.
       headers,
       tools: true,
+      documents,
       // Saved before `done` is sent, so a client that continues at once finds the conversation.
       afterReply: async (outcome, userText) => {
         if (!outcome.text && outcome.status !== "completed") return;
+        // The documents first: tying them to the conversation can be repeated, appending the turns cannot.
+        await keepDocuments({ userId: user.id, conversationId, ids: attachmentIds });
         await storeOp("conversations.append", () =>
           store.appendTurns({
             userId: user.id,
             conversationId,
             turns: [
-              { role: "user", content: userText },
+              { role: "user", content: userText, ...(refs.length > 0 && { attachments: refs }) },
               { role: "assistant", content: outcome.text },
             ],
           }),

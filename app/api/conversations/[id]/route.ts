@@ -2,6 +2,7 @@ import { withUser } from "@/lib/http/with-user";
 import { ApiError } from "@/lib/errors";
 import { API_HEADERS } from "@/lib/http/errors";
 import { conversationStore } from "@/lib/conversations/store";
+import { attachmentStore } from "@/lib/documents/store";
 import { storeOp } from "@/lib/store/call";
 import { isConversationId, renameSchema, type RenameBody } from "../schema";
 
@@ -37,11 +38,15 @@ export const PATCH = withUser<RenameBody>(
   { limit: "api", schema: () => renameSchema },
 );
 
-// DELETE /api/conversations/:id
+// DELETE /api/conversations/:id – the conversation and its documents. The documents go first: a
+// request that fails half-way is sent again, and finds the conversation still there to delete.
 export const DELETE = withUser(
   async ({ user, params, limitHeaders }) => {
     const id = conversationId(params);
-    const store = await storeOp("conversations.open", conversationStore);
+    const [store, attachments] = await Promise.all([storeOp("conversations.open", conversationStore), storeOp("attachments.open", attachmentStore)]);
+    const conversation = await storeOp("conversations.get", () => store.get({ userId: user.id, conversationId: id }));
+    if (!conversation) throw notFound();
+    await storeOp("attachments.remove_conversation", () => attachments.removeConversation({ userId: user.id, conversationId: id }));
     if (!(await storeOp("conversations.remove", () => store.remove({ userId: user.id, conversationId: id })))) throw notFound();
     return new Response(null, { status: 204, headers: { ...API_HEADERS, ...limitHeaders } });
   },
