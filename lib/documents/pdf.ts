@@ -77,6 +77,9 @@ function runWorker(bytes: Uint8Array, limits: Limits, settings: PdfSettings): Pr
       workerData: { data, maxPages: limits.maxPdfPages, maxChars: limits.maxTextChars, inflateBudget: settings.inflateBytes },
       transferList: [data.buffer],
       resourceLimits: { maxOldGenerationSizeMb: settings.heapMb, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
+      // Not the parent's flags: no inspector, no loader hooks (a TypeScript loader in a script or a
+      // test runner would transform pdf.js's 2.4 MB on every start).
+      execArgv: [],
       stdout: true, // pdf.js warnings about a damaged file are not the server's log
       stderr: true,
     });

@@ -233,7 +233,7 @@ describe("PDF decompression bomb", () => {
   it("past the inflate check, the memory watch terminates the worker", async () => {
     const bomb = pdf({ pages: [["Harmless cover"]], bomb: 2_048 });
     // Only the watch on memory outside the heap is left to stop it (pdf.js would take gigabytes).
-    const error = await refusal(readPdfOrThrow(bomb, limits, { inflateBytes: Number.MAX_SAFE_INTEGER, externalBytes: 64 * 1_048_576 }));
+    const error = await refusal(readPdfOrThrow(bomb, limits, { inflateBytes: Number.POSITIVE_INFINITY, externalBytes: 64 * 1_048_576 }));
     expect(error.code).toBe("unreadable_file");
   });
 
