@@ -172,10 +172,15 @@ describe("polyglots: bytes that are two types at once", () => {
     await expectRefused(read(concat([zip([{ name: "a.txt", text: "x" }]), pdf({ pages: [["Invoice"]] })])), "ambiguous_file_type");
   });
 
-  it("ordinary PDFs pass: compressed streams, and markup or a ZIP header inside an embedded file's stream", async () => {
+  it("ordinary PDFs pass: compressed streams, a ZIP header inside an embedded file's stream", async () => {
     expect((await read(pdf({ pages: [["Compressed page"]], compress: true }))).text).toBe("Compressed page");
-    const inside = pdf({ pages: [["Cover letter"]], embeddedFile: "<html><script>alert(1)</script></html> PK\u0003\u0004" });
+    const inside = pdf({ pages: [["Cover letter"]], embeddedFile: "PK\u0003\u0004 the start of a zipped attachment" });
     expect((await read(inside)).text).toBe("Cover letter");
+  });
+
+  it("markup inside an uncompressed stream still counts (an HTML parser reads every byte)", async () => {
+    const inside = pdf({ pages: [["Cover letter"]], embeddedFile: "<html><script>alert(1)</script></html>" });
+    await expectRefused(read(inside), "ambiguous_file_type", /markup/);
   });
 
   it("text that only mentions a PDF header is text", async () => {
