@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { buildCases } from "./lib/document-cases";
 import { documentSection, replaceSection, SECTION_TITLE } from "./lib/document-report";
 import { scoreCase } from "./lib/document-score";
-import { DEVELOPMENT_ROWS, HELD_OUT_ROWS, modeTable, ORDINARY_ROWS, ordinarySignalsTable, OWN_ROWS, timingTable } from "./lib/document-tables";
+import { DEVELOPMENT_ROWS, HELD_OUT_ROWS, modeTable, ORDINARY_ROWS, ordinarySignalsTable, OWN_ROWS, reportedTable, timingTable } from "./lib/document-tables";
 import { checkDataDirOrThrow } from "./lib/eval-data";
 import { tableText } from "./lib/eval-format";
 import { machineDescription } from "./lib/eval-report";
@@ -73,6 +73,7 @@ function main(): void {
     }),
     own: modeTable({ title: "Written for this evaluation after the patterns were fixed, by their author", rows: OWN_ROWS, scored }),
     signals: ordinarySignalsTable(scored),
+    reported: reportedTable(scored),
     timing: timingTable(scored),
   };
   console.log(`Document-mode evaluation, ${date.toISOString()}, Node ${process.version}, ${machineDescription()}; ${seconds.toFixed(0)} s\n`);

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Env } from "../config/schema";
 import { ApiError } from "../errors";
-import { scanDocument } from "../guard/document";
+import { reportedLevel, scanDocument } from "../guard/document";
 import { inputGuardConfig } from "../guard/input";
 import type { GuardFinding } from "../guard/types";
 import type { AttachmentFinding } from "../wire";
@@ -55,11 +55,12 @@ export async function ingestDocument({
       message: `${count(read.hidden.count, "character")} of this PDF ${read.hidden.count === 1 ? "is" : "are"} drawn ${hiddenWords(read.hidden.how)}, so a reader would not see ${read.hidden.count === 1 ? "it" : "them"}; the model reads ${read.hidden.count === 1 ? "it" : "them"} as data like the rest.`,
     });
   }
-  if (scan.injection && scan.injection.verdict !== "allow") {
-    const likely = scan.injection.verdict === "block";
+  const level = reportedLevel(scan.injection);
+  if (scan.injection && level) {
+    const likely = level === "likely";
     findings.push({
       kind: "instructions",
-      level: likely ? "likely" : "suspicious",
+      level,
       signals: scan.injection.signals,
       message: likely
         ? "This document contains text that tries to give instructions to an AI assistant. The assistant is told to treat it as data and not to follow it; check its answer with care."

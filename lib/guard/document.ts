@@ -68,6 +68,20 @@ export function scanDocument({ text, config }: { text: string; config: InputGuar
 }
 
 /**
+ * What the person is told about a document's instructions (the attachment's chip): `likely` at the
+ * block verdict; `suspicious` at the flag verdict when a named signal agrees (text addressed to an AI,
+ * a tool or exfiltration instruction, hidden characters, a fake role…); nothing when the flag rests on
+ * the model's word alone. That flag is still audited. Measured in docs/documents.md
+ * (`npm run eval:documents`): on ordinary documents such flags are nearly all the flags, and common in
+ * long ones, so showing them would teach people to ignore the warning.
+ */
+export function reportedLevel(injection: DocumentScan["injection"]): "likely" | "suspicious" | null {
+  if (!injection || injection.verdict === "allow") return null;
+  if (injection.verdict === "block") return "likely";
+  return injection.signals.some((signal) => signal !== "classifier" && signal !== DOCUMENT) ? "suspicious" : null;
+}
+
+/**
  * A document's text as the model is to read it in this request: normalised, and in the `redact` and
  * `block` PII modes with its personal data replaced by the request's placeholders (a value the person
  * also wrote keeps its placeholder), as guardToolOutput does. Never withheld, whatever the detector

@@ -29,7 +29,7 @@ export function replaceSection({ file, title, section }: { file: string; title: 
   return `${lines.slice(0, start).join("\n")}${start > 0 ? "\n" : ""}${body}${after ? `\n${after}` : ""}`;
 }
 
-type Tables = { heldOut: Table; ordinary: Table; development: Table; own: Table; signals: Table; timing: Table };
+type Tables = { heldOut: Table; ordinary: Table; development: Table; own: Table; signals: Table; reported: Table; timing: Table };
 
 const r = (hits: number, total: number) => rateWithInterval({ hits, total });
 const flagged = (c: Counts, mode: "message" | "document") => r(c[mode].flagged, c.total);
@@ -86,10 +86,10 @@ How often the prompt-injection detector finds an instruction planted in a docume
 is scored, which tool output used before), on documents none of which the detector learned from.
 This section is generated: do not edit it, run the command again.
 
-- Command: \`${command} -- --write docs/documents.md\`
+- Command: \`${command}\`
 - Date: ${date.toISOString().replace(/\.\d+Z$/, "Z")}
 - Machine: ${machineDescription()}, Node ${process.version} (${os.platform()})
-- Code: commit ${code}
+- Code: ${code}
 - Data: \`${dataDir}\` (sources, licences and label semantics in its README.md)
 - Run time: ${seconds.toFixed(0)} s for ${count.toLocaleString("en-US")} documents, each in both modes
 
@@ -165,6 +165,13 @@ ${tableMarkdown(tables.heldOut)}
 ${tableMarkdown(tables.ordinary)}
 
 ${tableMarkdown(tables.signals)}
+
+**What the person sees.** An attachment's chip reports instructions at the block verdict ("likely") and at the
+flag verdict only when a named signal agrees ("suspicious"); a flag that rests on the model's word alone is
+audited and not shown (\`reportedLevel\`, lib/guard/document.ts). Such flags are nearly all of the flags on
+ordinary documents, and common on long ones: a warning shown that often would teach people to pass over it.
+
+${tableMarkdown(tables.reported)}
 
 ${tableMarkdown(tables.development)}
 

@@ -3,7 +3,7 @@
  * characters hid, through scoreMessage and the calibrated policy: what guardToolOutput did before
  * document mode) and in document mode (scanDocument), with the shipped thresholds and block mode.
  */
-import { scanDocument } from "../../lib/guard/document";
+import { reportedLevel, scanDocument } from "../../lib/guard/document";
 import { DEFAULT_INPUT_GUARDS, type InputGuardConfig } from "../../lib/guard/input";
 import { injectionVerdict, type InjectionVerdict } from "../../lib/guard/injection/policy";
 import { scoreMessage } from "../../lib/guard/injection/score";
@@ -14,7 +14,8 @@ import type { Case } from "./document-cases";
 export const CONFIG: InputGuardConfig = { ...DEFAULT_INPUT_GUARDS, pii: "off" };
 const THRESHOLDS = { flag: CONFIG.injectionFlagAt, block: CONFIG.injectionBlockAt, blockAlone: CONFIG.injectionBlockAloneAt };
 
-export type Scored = Case & { message: InjectionVerdict; document: InjectionVerdict; signals: string[]; ms: number };
+/** `reported`: what the attachment's chip says (reportedLevel), null when nothing is shown. */
+export type Scored = Case & { message: InjectionVerdict; document: InjectionVerdict; signals: string[]; reported: "likely" | "suspicious" | null; ms: number };
 
 export function messageVerdict(text: string): InjectionVerdict {
   const { text: clean, removed } = normalizeInput(text);
@@ -26,5 +27,5 @@ export function scoreCase(c: Case): Scored {
   const started = performance.now();
   const scan = scanDocument({ text: c.text, config: CONFIG });
   const ms = performance.now() - started;
-  return { ...c, message, document: scan.injection?.verdict ?? "allow", signals: scan.injection?.signals ?? [], ms };
+  return { ...c, message, document: scan.injection?.verdict ?? "allow", signals: scan.injection?.signals ?? [], reported: reportedLevel(scan.injection), ms };
 }

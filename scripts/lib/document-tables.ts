@@ -83,6 +83,37 @@ export function modeTable({ title, rows, scored, notes }: { title: string; rows:
   };
 }
 
+/**
+ * What the attachment's chip shows (reportedLevel): flagged in document mode, then shown: every block,
+ * and a flag a named signal agrees with; a flag on the model's word alone is audited only.
+ */
+export function reportedTable(scored: readonly Scored[]): Table {
+  const rows: Row[] = [
+    ...ORDINARY_ROWS.filter((row) =>
+      ["page:all", "answer", "csv:tables", "json:answers", "json:problems", "long:10000", "long:20000", "repo-docs"].includes(row.set),
+    ),
+    { set: "held-out:pages", label: "held out: public attacks in 1–3 KB pages" },
+    ...HELD_OUT_ROWS.filter((row) => row.set === "promptmap" || row.set.startsWith("bipia:")),
+    { set: "development:pages", label: "development: templated attacks in pages" },
+    { set: "own:pages", label: "written after the patterns: attacks in pages" },
+  ];
+  return {
+    title: "What an attachment's chip shows: flagged in document mode, and of those shown (every block; a flag only when a named signal agrees)",
+    headers: ["documents", "count", "flagged", "shown on the chip", "of which likely (block)"],
+    rows: rows.map(({ set, label }) => {
+      const docs = scored.filter((d) => d.sets.includes(set));
+      const r = (hits: number) => rateWithInterval({ hits, total: docs.length });
+      return [
+        label,
+        docs.length.toLocaleString("en-US"),
+        r(docs.filter((d) => d.document !== "allow").length),
+        r(docs.filter((d) => d.reported !== null).length),
+        r(docs.filter((d) => d.reported === "likely").length),
+      ];
+    }),
+  };
+}
+
 /** Which signals the ordinary documents that document mode flagged rest on. */
 export function ordinarySignalsTable(scored: readonly Scored[]): Table {
   const flagged = scored.filter((d) => (d.split === "ordinary" || d.split === "hard-negative") && d.document !== "allow");
