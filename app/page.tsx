@@ -20,7 +20,7 @@ export default async function ChatPage() {
   if (controls?.blocked) redirect("/signin?error=AccountBlocked");
 
   // Only plain data crosses to the client: ids and labels, never provider names or keys.
-  const { ai, chat } = env();
+  const { ai, chat, documents } = env();
   const models = ai.models.map((model) => ({ id: model.id, label: modelLabel(model) }));
   // Rendered with the page when the store answers; otherwise the client loads them and shows why not.
   const [conversations, budget] = await Promise.allSettled([
@@ -36,6 +36,7 @@ export default async function ChatPage() {
       user={{ email: user.email, name: user.name, isAdmin: isAdmin(user) }}
       initialConversations={conversations.status === "fulfilled" ? conversations.value : undefined}
       initialBudget={budget.status === "fulfilled" ? budget.value : undefined}
+      attachments={{ enabled: documents.enabled, maxFileBytes: documents.maxFileBytes, maxPerMessage: documents.maxPerMessage }}
     />
   );
 }

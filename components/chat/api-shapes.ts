@@ -1,4 +1,4 @@
-import type { Conversation, ConversationSummary, Note, StoredMessage, TokenBudget } from "./types";
+import type { AttachmentRef, AttachmentType, Conversation, ConversationSummary, Note, StoredMessage, TokenBudget } from "./types";
 
 // The server is trusted but may be mid-deploy: answers are checked field by field, so an unexpected
 // shape becomes a clear "unexpected response" instead of a crash somewhere in the UI.
@@ -30,7 +30,18 @@ function toStoredMessage(value: unknown): StoredMessage | undefined {
   if (!isRecord(value)) return undefined;
   const { role, content, createdAt } = value;
   if ((role !== "user" && role !== "assistant") || typeof content !== "string" || typeof createdAt !== "string") return undefined;
-  return { role, content, createdAt };
+  if (value.attachments === undefined) return { role, content, createdAt };
+  const attachments = toListOf(value.attachments, toAttachmentRef);
+  return attachments && { role, content, createdAt, attachments };
+}
+
+const isAttachmentType = (value: unknown): value is AttachmentType =>
+  typeof value === "string" && /^(text\/(plain|markdown|csv)|application\/(json|pdf))$/.test(value);
+
+export function toAttachmentRef(value: unknown): AttachmentRef | undefined {
+  if (!isRecord(value)) return undefined;
+  const { id, name, size, type } = value;
+  return typeof id === "string" && typeof name === "string" && isCount(size) && isAttachmentType(type) ? { id, name, size, type } : undefined;
 }
 
 export function toConversation(value: unknown): Conversation | undefined {

@@ -2,11 +2,12 @@ import { isSignedOut, OFFLINE, readFailure, SIGNED_OUT, type ApiFailure } from "
 import { parseSse, type ChatStreamEvent } from "./sse-parser";
 
 /**
- * Exactly the fields `POST /api/chat` accepts: it rejects any other. A message, or the answer to a
- * tool call that waits for the person's approval (by the call's id, in its conversation).
+ * Exactly the fields `POST /api/chat` accepts: it rejects any other. A message (with the ids of the
+ * documents uploaded for it), or the answer to a tool call that waits for the person's approval (by
+ * the call's id, in its conversation).
  */
 export type ChatRequest =
-  | { conversationId?: string; message: string; model?: string }
+  | { conversationId?: string; message: string; model?: string; attachments?: string[] }
   | { conversationId: string; toolApproval: { id: string; approve: boolean } };
 
 /** A refusal before the stream: the 429s also say which limit (`limit`) and when it lifts (`resetsAt`). */

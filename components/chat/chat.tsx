@@ -2,17 +2,20 @@
 
 import { useCallback, useMemo, useRef, useState } from "react";
 import type { OnAnswer } from "./approval-card";
+import { OFFLINE } from "./api-client";
 import { ChatHeader } from "./chat-header";
-import { Composer } from "./composer";
+import { Composer, type ComposerAttachments } from "./composer";
 import { ConversationSidebar } from "./conversation-sidebar";
 import { EmptyState } from "./empty-state";
 import { ErrorBanner } from "./error-banner";
 import { MessageList } from "./message-list";
 import { StatusNotice } from "./status-notice";
-import type { ChatUser, ConversationSummary, ModelOption, TokenBudget } from "./types";
+import type { AttachmentsConfig, ChatUser, ConversationSummary, ModelOption, TokenBudget } from "./types";
+import { useAttachments } from "./use-attachments";
 import { useChatStream } from "./use-chat-stream";
 import { useConversations } from "./use-conversations";
 import { useDrawer } from "./use-drawer";
+import { useFileDrop } from "./use-file-drop";
 import { useOpenConversation } from "./use-open-conversation";
 import { useTokenBudget } from "./use-token-budget";
 import hidden from "@/components/ui/visually-hidden.module.css";
@@ -27,10 +30,12 @@ export type ChatProps = {
   initialConversations?: ConversationSummary[];
   /** Today's token budget, when the page loaded it; otherwise fetched on mount. */
   initialBudget?: TokenBudget;
+  /** Whether documents may be attached to messages, and their caps. */
+  attachments: AttachmentsConfig;
 };
 
 /** The chat screen: owns the draft and the chosen model, and wires the stream, the list and the budget to the views. */
-export function Chat({ models, defaultModel, maxMessageChars, user, initialConversations, initialBudget }: ChatProps) {
+export function Chat({ models, defaultModel, maxMessageChars, user, initialConversations, initialBudget, attachments }: ChatProps) {
   const chat = useChatStream();
   const conversations = useConversations({ initial: initialConversations });
   const tokens = useTokenBudget({ initial: initialBudget });
@@ -48,8 +53,15 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
   const { update: updateBudget, reload: reloadBudget, exhaust: exhaustBudget } = tokens;
   const { close: closeDrawer } = drawer;
 
+  const onAttachLoadFailed = useCallback(() => showError({ message: OFFLINE }), [showError]);
+  const documents = useAttachments({ config: attachments, conversationId, onLoadFailed: onAttachLoadFailed });
+  const { chips, store: chipStore, add: addFiles, discard: discardChips } = documents;
+  const drop = useFileDrop(attachments.enabled ? addFiles : undefined);
+
   const opener = useOpenConversation({
     onOpened: (conversation) => {
+      // Documents are uploaded into the conversation that was open: they cannot go to another.
+      discardChips();
       load(conversation);
       focusComposer();
     },
@@ -65,14 +77,20 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
     const sent = draft;
     const text = sent.trim();
     if (!text || text.length > maxMessageChars || streaming) return;
+    if (chips.some((c) => c.status === "uploading" || c.status === "checking")) return;
     cancelOpening();
     setNotice(null);
     setDraft("");
     focusComposer();
     const continuing = conversationId;
+    // The ready documents go with the message and move onto it; failed ones stay, to retry or remove.
+    const sending = chips.filter((c) => c.status === "ready" && c.attachment);
+    const sendingKeys = new Set(sending.map((c) => c.key));
+    if (sending.length > 0) chipStore.update((list) => list.filter((c) => !sendingKeys.has(c.key)));
     const { restore } = await send({
       text,
       model,
+      attachments: sending.flatMap((c) => (c.attachment ? [c.attachment] : [])),
       hooks: {
         onAccepted: (id) => noteActivity({ id, firstMessage: text }),
         onDone: ({ conversationId: id, budget }) => {
@@ -88,13 +106,16 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
       },
     });
     if (restore === undefined) return;
-    // Put the message back so it can be retried; keep anything typed since, after it.
+    // Put the message back so it can be retried; keep anything typed since, after it. Its documents too.
     setDraft((current) => (current.trim() ? `${sent}\n${current}` : sent));
+    if (sending.length > 0) chipStore.update((list) => [...sending, ...list.filter((c) => !sendingKeys.has(c.key))]);
     focusComposer();
   }, [
     draft,
     maxMessageChars,
     streaming,
+    chips,
+    chipStore,
     cancelOpening,
     focusComposer,
     conversationId,
@@ -137,8 +158,9 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
   const onNewChat = useCallback(() => {
     cancelOpening();
     reset();
+    discardChips();
     focusComposer();
-  }, [cancelOpening, reset, focusComposer]);
+  }, [cancelOpening, reset, discardChips, focusComposer]);
 
   const onPick = useCallback(
     (prompt: string) => {
@@ -160,10 +182,13 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
   const onDelete = useCallback(
     async (id: string) => {
       const failure = await remove(id);
-      if (!failure && id === conversationId) reset();
+      if (!failure && id === conversationId) {
+        reset();
+        discardChips();
+      }
       return failure;
     },
-    [remove, conversationId, reset],
+    [remove, conversationId, reset, discardChips],
   );
 
   const onDataDeleted = useCallback(
@@ -171,10 +196,11 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
       cancelOpening();
       reset();
       clear();
+      discardChips();
       setNotice(`Deleted ${count.toLocaleString("en")} ${count === 1 ? "conversation" : "conversations"}.`);
       focusComposer();
     },
-    [cancelOpening, reset, clear, focusComposer],
+    [cancelOpening, reset, clear, discardChips, focusComposer],
   );
 
   const onDismissNotice = useCallback(() => setNotice(null), []);
@@ -184,10 +210,14 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
     () => ({ open: drawer.open, onToggle: drawer.toggle, toggleRef: drawer.toggleRef }),
     [drawer.open, drawer.toggle, drawer.toggleRef],
   );
+  const composerAttachments = useMemo<ComposerAttachments | undefined>(
+    () => (attachments.enabled ? { chips, store: chipStore, onFiles: addFiles } : undefined),
+    [attachments.enabled, chips, chipStore, addFiles],
+  );
   const sidebarDrawer = useMemo(() => ({ open: drawer.open, onClose: drawer.close, panelRef: drawer.panelRef }), [drawer.open, drawer.close, drawer.panelRef]);
 
   return (
-    <div className={styles.app}>
+    <div className={styles.app} {...drop.handlers}>
       <ChatHeader
         models={models}
         model={model}
@@ -230,11 +260,17 @@ export function Chat({ models, defaultModel, maxMessageChars, user, initialConve
                 paused={chat.error?.retryAt !== undefined}
                 maxChars={maxMessageChars}
                 inputRef={composerRef}
+                attachments={composerAttachments}
               />
             </div>
           </footer>
         </div>
       </div>
+      {drop.dragging ? (
+        <div className={styles.dropOverlay} aria-hidden="true">
+          <p className={styles.dropText}>Drop to attach to your message</p>
+        </div>
+      ) : null}
     </div>
   );
 }

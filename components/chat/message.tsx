@@ -1,6 +1,6 @@
 "use client";
 
-import { Fragment, memo } from "react";
+import { Fragment, lazy, memo, Suspense } from "react";
 import { BrandMark } from "@/components/brand-mark";
 import { Markdown } from "@/components/chat/markdown";
 import { ApprovalCard, type ApprovalState, type OnAnswer } from "./approval-card";
@@ -11,6 +11,9 @@ import { TypingDots } from "./typing-dots";
 import type { ChatMessage, ToolActivity } from "./types";
 import { cx } from "@/components/ui/cx";
 import styles from "./message.module.css";
+
+// Fetched when a message with documents is first shown: not in the chat's first load.
+const AttachmentList = lazy(() => import("./attachment-list").then((m) => ({ default: m.AttachmentList })));
 
 type MessageProps = {
   message: ChatMessage;
@@ -28,6 +31,11 @@ export const Message = memo(function Message({ message, onAnswer, busy }: Messag
   if (message.role === "user") {
     return (
       <article className={styles.user} aria-label="You">
+        {message.attachments?.length ? (
+          <Suspense fallback={null}>
+            <AttachmentList attachments={message.attachments} />
+          </Suspense>
+        ) : null}
         <div className={styles.bubble} data-testid="message-user">
           {message.text}
         </div>

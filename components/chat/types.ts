@@ -1,3 +1,5 @@
+import type { Attachment, AttachmentRef } from "@/lib/wire";
+
 /** What the server page hands the chat client: plain, serialisable data only. */
 export type ModelOption = { id: string; label: string };
 
@@ -33,11 +35,43 @@ export type ToolActivity = {
 
 /** `tools` are kept while the message is on screen; a stored conversation has its text only. */
 export type ChatMessage =
-  | { id: string; role: "user"; text: string }
+  | { id: string; role: "user"; text: string; attachments?: AttachmentRef[] }
   | { id: string; role: "assistant"; text: string; status: MessageStatus; note?: string; tools?: ToolActivity[] };
 
 /** The banner's content; `retryAt` (epoch ms) turns it into a countdown that clears itself. */
 export type ChatError = { message: string; retryAt?: number };
 
+/** Whether documents may be attached, and the caps the chips check before uploading (the server checks again). */
+export type AttachmentsConfig = { enabled: boolean; maxFileBytes: number; maxPerMessage: number };
+
+/**
+ * A document in the composer, before it is sent: `uploading` (with `progress`, 0 to 1) until the
+ * server has the bytes, `checking` while it reads and scans them, then `ready` (with the server's
+ * `attachment` and its findings) or `failed` (`error` is the server's message; `retry` says whether
+ * sending the same file again may work). `notice` is a failure to remove it.
+ */
+export type AttachmentChip = {
+  key: string;
+  file: File;
+  status: "uploading" | "checking" | "ready" | "failed";
+  progress?: number;
+  attachment?: Attachment;
+  error?: string;
+  retry?: boolean;
+  removing?: boolean;
+  notice?: string;
+};
+
 // What the API sends, declared once beside the server code that builds it.
-export type { Conversation, ConversationSummary, Note, StoredMessage, TokenBudget, ToolEvent } from "@/lib/wire";
+export type {
+  Attachment,
+  AttachmentFinding,
+  AttachmentRef,
+  AttachmentType,
+  Conversation,
+  ConversationSummary,
+  Note,
+  StoredMessage,
+  TokenBudget,
+  ToolEvent,
+} from "@/lib/wire";

@@ -5,7 +5,7 @@ import { SIGN_IN_URL } from "./api-client";
 import { openChatStream, type ChatFailure, type ChatRequest } from "./chat-api";
 import { throttleCommit, type ThrottledCommit } from "./commit-throttle";
 import { applyToolEvent } from "./tool-activity";
-import type { ChatError, ChatMessage, Conversation, MessageStatus, TokenBudget, ToolActivity, ToolState } from "./types";
+import type { AttachmentRef, ChatError, ChatMessage, Conversation, MessageStatus, TokenBudget, ToolActivity, ToolState } from "./types";
 
 export { SIGN_IN_URL };
 
@@ -182,15 +182,32 @@ export function useChatStream() {
     return controller;
   }, []);
 
+  /** Sends a message, with the documents uploaded for it (`attachments`, listed on the message). */
   const send = useCallback(
-    async ({ text, model, hooks = {} }: { text: string; model: string; hooks?: SendHooks }): Promise<SendResult> => {
+    async ({
+      text,
+      model,
+      attachments,
+      hooks = {},
+    }: {
+      text: string;
+      model: string;
+      attachments?: AttachmentRef[];
+      hooks?: SendHooks;
+    }): Promise<SendResult> => {
       if (active.current) return { restore: text };
       const controller = begin();
       const userId = nextId();
       const replyId = nextId();
-      setMessages((list) => [...list, { id: userId, role: "user", text }, { id: replyId, role: "assistant", text: "", status: "streaming" }]);
+      const files = attachments?.length ? { attachments } : {};
+      setMessages((list) => [...list, { id: userId, role: "user", text, ...files }, { id: replyId, role: "assistant", text: "", status: "streaming" }]);
       const { refused } = await pump({
-        request: { message: text, model, ...(conversationId.current ? { conversationId: conversationId.current } : {}) },
+        request: {
+          message: text,
+          model,
+          ...(conversationId.current ? { conversationId: conversationId.current } : {}),
+          ...(attachments?.length ? { attachments: attachments.map((a) => a.id) } : {}),
+        },
         replyId,
         controller,
         hooks,
@@ -287,6 +304,6 @@ function toChatError(failure: ChatFailure): ChatError {
 // Stored turns are finished turns: they render exactly like a live reply once it is done.
 function toChatMessage(message: Conversation["messages"][number]): ChatMessage {
   return message.role === "user"
-    ? { id: nextId(), role: "user", text: message.content }
+    ? { id: nextId(), role: "user", text: message.content, ...(message.attachments?.length ? { attachments: message.attachments } : {}) }
     : { id: nextId(), role: "assistant", text: message.content, status: "done" };
 }
