@@ -5,7 +5,22 @@ import { startMockOpenAI } from "../support/mock-openai";
 import { appEnv, makeUsers } from "../support/test-env";
 
 /** The e2e users: one per spec so that rate limits and conversations never cross between tests. */
-export const E2E_USERS = ["signin", "chat", "stop", "ratelimit", "xss", "mobile", "conversations", "admin", "blockme", "tools", "tooldeny"] as const;
+export const E2E_USERS = [
+  "signin",
+  "chat",
+  "stop",
+  "ratelimit",
+  "xss",
+  "mobile",
+  "conversations",
+  "admin",
+  "blockme",
+  "tools",
+  "tooldeny",
+  "attach",
+  "attachrefuse",
+  "attachphone",
+] as const;
 
 /**
  * Starts the mock providers and the production app once for the whole run; the returned function
