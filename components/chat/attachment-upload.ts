@@ -35,7 +35,8 @@ const patch = (store: ChipStore, key: string, change: Partial<AttachmentChip>) =
 export function addFiles({ store, files }: { store: ChipStore; files: File[] }): void {
   const added = files.map((file): AttachmentChip => ({ key: nextKey(), file, status: "uploading", progress: 0 }));
   store.update((chips) => [...chips, ...added]);
-  for (const chip of added) void upload({ store, key: chip.key });
+  // Checked in the order chosen: the first ones fit the cap, the later ones fail.
+  added.forEach((chip, index) => void upload({ store, key: chip.key, unchecked: new Set(added.slice(index + 1).map((c) => c.key)) }));
 }
 
 /** Sends the same file again: nothing the person chose is lost to a failure. */
@@ -43,17 +44,18 @@ export function retryChip({ store, key }: { store: ChipStore; key: string }): vo
   void upload({ store, key });
 }
 
-async function upload({ store, key }: { store: ChipStore; key: string }): Promise<void> {
+/** `unchecked`: chips added with this one, after it, whose own checks are still to come. */
+async function upload({ store, key, unchecked }: { store: ChipStore; key: string; unchecked?: Set<string> }): Promise<void> {
   const chips = store.list();
   const chip = chips.find((c) => c.key === key);
   if (!chip) return;
   const { maxFileBytes, maxPerMessage } = store.config;
-  // Counted in the order they were added: the first ones fit, the later ones fail.
-  const before = chips.slice(0, chips.indexOf(chip)).filter((c) => c.status !== "failed").length;
+  // Every document waiting to be sent counts, as on the server.
+  const others = chips.filter((c) => c.key !== key && c.status !== "failed" && !unchecked?.has(c.key)).length;
   const refusal =
     chip.file.size > maxFileBytes
       ? { error: tooLarge(maxFileBytes), retry: false }
-      : before >= maxPerMessage
+      : others >= maxPerMessage
         ? { error: tooMany(maxPerMessage), retry: true }
         : null;
   if (refusal) {

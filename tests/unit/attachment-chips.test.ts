@@ -120,6 +120,19 @@ describe("adding files", () => {
     expect(store.list()[2]).toMatchObject({ error: tooMany(2), retry: true });
   });
 
+  it("counts every document waiting to be sent: a retry fails again while the others fill the cap, and uploads once one is removed", async () => {
+    const store = makeStore();
+    addFiles({ store, files: [file("a.txt"), file("b.txt"), file("c.txt")] });
+    const third = store.list()[2]!.key;
+    retryChip({ store, key: third });
+    expect(store.list()[2]).toMatchObject({ status: "failed", error: tooMany(2) });
+    expect(FakeXhr.sent).toHaveLength(2);
+    await removeChip({ store, key: store.list()[0]!.key });
+    retryChip({ store, key: third });
+    expect(FakeXhr.sent).toHaveLength(3);
+    expect(store.list().map((c) => c.status)).toEqual(["uploading", "uploading"]);
+  });
+
   it("goes from uploading (with progress) to checking to ready, with the server's findings", async () => {
     const store = makeStore();
     addFiles({ store, files: [file("notes.md")] });
