@@ -1,8 +1,9 @@
 "use client";
 
-import { lazy, memo, Suspense, useLayoutEffect, useRef, type ClipboardEvent, type KeyboardEvent, type RefObject } from "react";
+import { memo, Suspense, useLayoutEffect, useRef, type ClipboardEvent, type KeyboardEvent, type RefObject } from "react";
 import { ComposerHint } from "./composer-hint";
 import { Icon } from "./icons";
+import { lazyPart } from "./lazy-part";
 import type { AttachmentChip } from "./types";
 import type { ChipStore } from "./use-attachments";
 import { iconButtonClass } from "@/components/ui/button";
@@ -34,7 +35,7 @@ const DOCUMENT_NAME = /\.(txt|md|markdown|csv|json|pdf)$/i;
 const TRAY_HINT_ID = "attachments-hint";
 
 // Fetched with the first document: the chat's first load has no room for it.
-const AttachmentTray = lazy(() => import("./attachment-tray").then((m) => ({ default: m.AttachmentTray })));
+const AttachmentTray = lazyPart(() => import("./attachment-tray").then((m) => m.AttachmentTray));
 
 /**
  * The message box: Enter sends, Shift+Enter breaks the line, and the length limit is visible before

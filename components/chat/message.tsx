@@ -1,10 +1,11 @@
 "use client";
 
-import { Fragment, lazy, memo, Suspense } from "react";
+import { Fragment, memo, Suspense } from "react";
 import { BrandMark } from "@/components/brand-mark";
 import { Markdown } from "@/components/chat/markdown";
 import { ApprovalCard, type ApprovalState, type OnAnswer } from "./approval-card";
 import { CopyButton } from "./copy-button";
+import { lazyPart } from "./lazy-part";
 import { splitAtTools } from "./tool-activity";
 import { ToolCard } from "./tool-card";
 import { TypingDots } from "./typing-dots";
@@ -13,7 +14,7 @@ import { cx } from "@/components/ui/cx";
 import styles from "./message.module.css";
 
 // Fetched when a message with documents is first shown: not in the chat's first load.
-const AttachmentList = lazy(() => import("./attachment-list").then((m) => ({ default: m.AttachmentList })));
+const AttachmentList = lazyPart(() => import("./attachment-list").then((m) => m.AttachmentList));
 
 type MessageProps = {
   message: ChatMessage;
