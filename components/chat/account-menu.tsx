@@ -1,12 +1,17 @@
 "use client";
 
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { DeleteDataDialog } from "./delete-data-dialog";
+import { Suspense, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { Icon } from "./icons";
-import { NotesDialog } from "./notes-dialog";
+import { lazyPart } from "./lazy-part";
 import { iconButtonClass } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import styles from "./account-menu.module.css";
+
+// Not in the chat's first load, whose budget is spent: fetched when the menu opens, before either is asked for.
+const loadNotes = () => import("./notes-dialog");
+const loadDeleteData = () => import("./delete-data-dialog");
+const NotesDialog = lazyPart(() => loadNotes().then((m) => m.NotesDialog));
+const DeleteDataDialog = lazyPart(() => loadDeleteData().then((m) => m.DeleteDataDialog));
 
 type AccountMenuProps = { who: string; isAdmin: boolean; onDataDeleted: (count: number) => void };
 
@@ -24,6 +29,9 @@ export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
 
   useEffect(() => {
     if (!open) return;
+    // Fetched now so that they open at once; a failure here is met again, and handled, when one is asked for.
+    loadNotes().catch(() => undefined);
+    loadDeleteData().catch(() => undefined);
     const onPointerDown = (event: PointerEvent) => {
       if (!rootRef.current?.contains(event.target as Node)) setOpen(false);
     };
@@ -95,26 +103,28 @@ export function AccountMenu({ who, isAdmin, onDataDeleted }: AccountMenuProps) {
           Delete all my data…
         </button>
       </div>
-      {notesOpen ? (
-        <NotesDialog
-          onClose={() => {
-            setNotesOpen(false);
-            buttonRef.current?.focus();
-          }}
-        />
-      ) : null}
-      {confirming ? (
-        <DeleteDataDialog
-          onClose={() => {
-            setConfirming(false);
-            buttonRef.current?.focus();
-          }}
-          onDeleted={(count) => {
-            setConfirming(false);
-            onDataDeleted(count);
-          }}
-        />
-      ) : null}
+      <Suspense fallback={null}>
+        {notesOpen ? (
+          <NotesDialog
+            onClose={() => {
+              setNotesOpen(false);
+              buttonRef.current?.focus();
+            }}
+          />
+        ) : null}
+        {confirming ? (
+          <DeleteDataDialog
+            onClose={() => {
+              setConfirming(false);
+              buttonRef.current?.focus();
+            }}
+            onDeleted={(count) => {
+              setConfirming(false);
+              onDataDeleted(count);
+            }}
+          />
+        ) : null}
+      </Suspense>
     </div>
   );
 }
