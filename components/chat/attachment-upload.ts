@@ -16,9 +16,11 @@ const FINAL = new Set([
   "encrypted_pdf",
 ]);
 
-/** The checks made before uploading, worded as the server words the same refusals. */
-export const tooLarge = (maxBytes: number) => `This file is larger than ${formatBytes(maxBytes)}, the most a document may be. Attach a smaller one.`;
-export const tooMany = (max: number) => `A message may carry at most ${max} ${max === 1 ? "document" : "documents"}. Remove one, or send these first.`;
+/** The checks made before uploading, in the server's words for the same refusals (app/api/attachments/shared.ts, lib/documents/store.ts). */
+export const tooLarge = (maxBytes: number) =>
+  `This file is larger than ${formatBytes(maxBytes)}, the most that can be attached. Attach a smaller file, or the part you need.`;
+export const tooMany = (max: number) =>
+  `You already have ${max === 1 ? "1 document" : `${max} documents`} attached and not yet sent, the most a message can carry. Send them or remove one, then attach this file again.`;
 
 // Uploads under way, by chip; a chip removed while the server was checking its file is remembered
 // here, so the document is deleted once the server has stored it.

@@ -154,7 +154,9 @@ test("a file that is not a document is refused with the server's message, and on
     if (req.url().endsWith("/api/attachments") && req.method() === "POST") uploads++;
   });
   await page.getByTestId("attach-input").setInputFiles({ name: "huge.txt", mimeType: "text/plain", buffer: Buffer.alloc(2 * 1_048_576 + 1, "a") });
-  await expect(status(page, "huge.txt")).toContainText("This file is larger than 2 MB, the most a document may be. Attach a smaller one.");
+  await expect(status(page, "huge.txt")).toContainText(
+    "This file is larger than 2 MB, the most that can be attached. Attach a smaller file, or the part you need.",
+  );
   expect(uploads).toBe(0);
 
   // Failed chips do not hold Send back, and are not sent.

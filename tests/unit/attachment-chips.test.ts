@@ -106,7 +106,7 @@ describe("adding files", () => {
     addFiles({ store, files: [file("big.txt", 1_001)] });
     expect(FakeXhr.sent).toHaveLength(0);
     expect(store.list()).toMatchObject([{ status: "failed", error: tooLarge(1_000), retry: false }]);
-    expect(tooLarge(2_097_152)).toBe("This file is larger than 2 MB, the most a document may be. Attach a smaller one.");
+    expect(tooLarge(2_097_152)).toBe("This file is larger than 2 MB, the most that can be attached. Attach a smaller file, or the part you need.");
   });
 
   it("uploads up to the per-message cap with the open conversation's id, and fails the rest with Retry", () => {
