@@ -50,17 +50,21 @@ async function attach(page: Page, files: { name: string; mimeType: string; buffe
   return answers;
 }
 
+/** GET as the page itself would (same origin, its session): status, Content-Disposition and body. */
+function fetchInPage(page: Page, path: string) {
+  return page.evaluate(async (url) => {
+    const res = await fetch(url, { credentials: "same-origin" });
+    return { status: res.status, disposition: res.headers.get("content-disposition") ?? "", text: await res.text() };
+  }, path);
+}
+
 async function uploadedId(answer: Response): Promise<string> {
   expect(answer.status()).toBe(201);
   const body = (await answer.json()) as { id: string };
   return body.id;
 }
 
-test("documents are checked on upload, their findings shown, one removed with the keyboard and the other sent with the message", async ({
-  signInAs,
-  page,
-  baseUrl,
-}) => {
+test("documents are checked on upload, their findings shown, one removed with the keyboard and the other sent with the message", async ({ signInAs, page }) => {
   const chat = await signInAs("attach");
   await chat.chooseModel("demo:demo");
 
@@ -107,7 +111,7 @@ test("documents are checked on upload, their findings shown, one removed with th
   await expect(minutes).toHaveCount(0);
   await expect(chat.composer()).toBeFocused();
   // Deleted on the server, not only hidden.
-  expect((await page.request.get(`${baseUrl}/api/attachments/${minutesId}`)).status()).toBe(404);
+  expect((await fetchInPage(page, `/api/attachments/${minutesId}`)).status).toBe(404);
 
   await chat.send("What does the plan say about the lemon tree?");
   const sent = chat.userMessages().last();
@@ -124,10 +128,10 @@ test("documents are checked on upload, their findings shown, one removed with th
   await expect(chat.error()).toHaveCount(0);
 
   // The link downloads the document, as a download, never as a page.
-  const download = await page.request.get(`${baseUrl}/api/attachments/${planId}`);
-  expect(download.status()).toBe(200);
-  expect(download.headers()["content-disposition"]).toMatch(/^attachment/);
-  expect(await download.text()).toBe(PLAN);
+  const download = await fetchInPage(page, `/api/attachments/${planId}`);
+  expect(download.status).toBe(200);
+  expect(download.disposition).toMatch(/^attachment/);
+  expect(download.text).toBe(PLAN);
 
   // Stored with the message: opened again after a reload, it still lists the document.
   await page.reload();
