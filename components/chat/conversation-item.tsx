@@ -1,16 +1,19 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { Suspense, useEffect, useId, useRef, useState } from "react";
 import { ConfirmPanel } from "@/components/confirm-panel";
 import type { ApiFailure } from "./api-client";
 import { Icon } from "./icons";
+import { lazyPart } from "./lazy-part";
 import { RelativeTime } from "./relative-time";
-import { TitleEditor } from "./title-editor";
 import type { ConversationSummary } from "./types";
 import { iconButtonClass } from "@/components/ui/button";
 import { cx } from "@/components/ui/cx";
 import confirm from "@/components/confirm-panel.module.css";
 import styles from "./conversation-sidebar.module.css";
+
+// Fetched on the first Rename: not in the chat's first load, whose budget is spent.
+const TitleEditor = lazyPart(() => import("./title-editor").then((m) => m.TitleEditor));
 
 export type ConversationActions = {
   onOpen: (id: string) => void;
@@ -69,7 +72,9 @@ export function ConversationItem({ conversation, current, opening, onOpen, onRen
   return (
     <li ref={itemRef} className={cx(styles.item, current && styles.itemCurrent, opening && styles.itemOpening)} data-testid="conversation-item">
       {mode.kind === "editing" ? (
-        <TitleEditor key={mode.attempt} initial={mode.text} error={mode.error} onSave={(text) => void save(text)} onCancel={() => backToView("rename")} />
+        <Suspense fallback={null}>
+          <TitleEditor key={mode.attempt} initial={mode.text} error={mode.error} onSave={(text) => void save(text)} onCancel={() => backToView("rename")} />
+        </Suspense>
       ) : (
         <div className={styles.row}>
           <button
