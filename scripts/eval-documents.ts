@@ -11,12 +11,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { buildCases } from "./lib/document-cases";
 import { documentSection, replaceSection, SECTION_TITLE } from "./lib/document-report";
 import { scoreCase } from "./lib/document-score";
 import { DEVELOPMENT_ROWS, HELD_OUT_ROWS, modeTable, ORDINARY_ROWS, ordinarySignalsTable, OWN_ROWS, reportedTable, timingTable } from "./lib/document-tables";
-import { checkDataDirOrThrow } from "./lib/eval-data";
+import { checkDataDirOrThrow, dataAndWriteOptions } from "./lib/eval-data";
 import { tableText } from "./lib/eval-format";
 import { machineDescription } from "./lib/eval-report";
 import { codeVersion, commandLine } from "./lib/eval-run";
@@ -28,26 +27,10 @@ const REPORTS = [path.join(REPO_ROOT, "docs/documents.md"), path.join(REPO_ROOT,
 const USAGE = "usage: npm run eval:documents [-- --data PATH] [--write docs/documents.md]";
 const progress = (message: string) => process.stderr.write(`eval:documents: ${message}\n`);
 
-function options(): { dataDir: string; write: string | undefined } {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    strict: true,
-    options: { data: { type: "string" }, write: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const cwd = process.env.INIT_CWD ?? process.cwd();
-  const fromEnv = process.env.BULWARK_DATA_DIR?.trim();
-  const dataDir = values.data !== undefined ? path.resolve(cwd, values.data) : fromEnv ? path.resolve(fromEnv) : path.resolve(REPO_ROOT, "../shared/data");
-  return { dataDir, write: values.write === undefined ? undefined : path.resolve(cwd, values.write) };
-}
-
 function main(): void {
-  let opts: ReturnType<typeof options>;
+  let opts: ReturnType<typeof dataAndWriteOptions>;
   try {
-    opts = options();
+    opts = dataAndWriteOptions({ usage: USAGE, repoRoot: REPO_ROOT });
     checkDataDirOrThrow(opts.dataDir);
   } catch (error) {
     console.error(`eval:documents: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);

@@ -20,6 +20,8 @@ import { shippedModel } from "../lib/guard/injection/model";
 import { INJECTION_THRESHOLDS } from "../lib/guard/injection/score";
 import {
   checkDataDirOrThrow,
+  cliPath,
+  dataDirOf,
   commonmarkSpecFile,
   loadAlpacaOutputs,
   loadInjectionSources,
@@ -54,11 +56,8 @@ function options(): { dataDir: string; write: string | undefined; loso: boolean 
     console.log(USAGE);
     process.exit(0);
   }
-  // Paths on the command line are relative to where it was typed (npm runs scripts from the root).
-  const cwd = process.env.INIT_CWD ?? process.cwd();
-  const fromEnv = process.env.BULWARK_DATA_DIR?.trim();
-  const dataDir = values.data !== undefined ? path.resolve(cwd, values.data) : fromEnv ? path.resolve(fromEnv) : path.resolve(REPO_ROOT, "../shared/data");
-  return { dataDir, write: values.write === undefined ? undefined : path.resolve(cwd, values.write), loso: values["no-loso"] !== true };
+  const dataDir = dataDirOf({ given: values.data, repoRoot: REPO_ROOT });
+  return { dataDir, write: values.write === undefined ? undefined : cliPath(values.write), loso: values["no-loso"] !== true };
 }
 
 const progress = (message: string) => process.stderr.write(`eval:guards: ${message}\n`);

@@ -17,7 +17,7 @@ import type { Table } from "./lib/eval-format";
 import { tableText } from "./lib/eval-format";
 import { machineDescription } from "./lib/eval-report";
 import { codeVersion, commandLine } from "./lib/eval-run";
-import { checkDataDirOrThrow } from "./lib/eval-data";
+import { checkDataDirOrThrow, dataDirOf } from "./lib/eval-data";
 import { attackedDocs, ordinaryDocs, qaSets, RETRIEVAL_LENGTHS, retrievalCases, SPACE_SWAPS } from "./lib/spotlight-cases";
 import { askerOrThrow, CANARY_TEMPLATES, DEFAULT_MODELS, type LiveProvider, liveCases, runLive, USER_REQUEST } from "./lib/spotlight-live";
 import { escapes, marking, MODES, retrieval, sizeTotals } from "./lib/spotlight-measure";
@@ -50,9 +50,7 @@ function options(): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  const cwd = process.env.INIT_CWD ?? process.cwd();
-  const fromEnv = process.env.BULWARK_DATA_DIR?.trim();
-  const dataDir = values.data !== undefined ? path.resolve(cwd, values.data) : fromEnv ? path.resolve(fromEnv) : path.resolve(REPO_ROOT, "../shared/data");
+  const dataDir = dataDirOf({ given: values.data, repoRoot: REPO_ROOT });
   let live: Options["live"];
   if (values.live !== undefined) {
     if (values.live !== "openai" && values.live !== "anthropic") throw new Error(`--live takes openai or anthropic, not ${values.live}`);

@@ -11,8 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
-import { checkDataDirOrThrow } from "./lib/eval-data";
+import { checkDataDirOrThrow, dataAndWriteOptions } from "./lib/eval-data";
 import { tableText } from "./lib/eval-format";
 import { codeVersion, commandLine } from "./lib/eval-run";
 import { machineDescription } from "./lib/eval-report";
@@ -31,26 +30,10 @@ const REPORT = path.join(REPO_ROOT, "docs/tool-output-guard.md");
 const USAGE = "usage: npm run eval:tool-output [-- --data PATH] [--write docs/tool-output-guard.md]";
 const progress = (message: string) => process.stderr.write(`eval:tool-output: ${message}\n`);
 
-function options(): { dataDir: string; write: string | undefined } {
-  const { values } = parseArgs({
-    args: process.argv.slice(2),
-    strict: true,
-    options: { data: { type: "string" }, write: { type: "string" }, help: { type: "boolean", short: "h" } },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
-  const cwd = process.env.INIT_CWD ?? process.cwd();
-  const fromEnv = process.env.BULWARK_DATA_DIR?.trim();
-  const dataDir = values.data !== undefined ? path.resolve(cwd, values.data) : fromEnv ? path.resolve(fromEnv) : path.resolve(REPO_ROOT, "../shared/data");
-  return { dataDir, write: values.write === undefined ? undefined : path.resolve(cwd, values.write) };
-}
-
 function main(): void {
-  let opts: ReturnType<typeof options>;
+  let opts: ReturnType<typeof dataAndWriteOptions>;
   try {
-    opts = options();
+    opts = dataAndWriteOptions({ usage: USAGE, repoRoot: REPO_ROOT });
     checkDataDirOrThrow(opts.dataDir);
   } catch (error) {
     console.error(`eval:tool-output: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);

@@ -65,7 +65,8 @@ function Chip({ chip, store, onRemoved }: { chip: AttachmentChip; store: ChipSto
   const [open, setOpen] = useState(false);
   const toggleRef = useRef<HTMLButtonElement>(null);
   const listId = useId();
-  const { name, size } = chip.file;
+  // A restored chip's file stays on the server: its name and size are the server's.
+  const { name, size } = chip.attachment ?? chip.file;
   const findings = chip.attachment?.findings ?? [];
   const warnings = `${findings.length} ${findings.length === 1 ? "warning" : "warnings"}`;
   const { label, tone } = STATUS[chip.status];

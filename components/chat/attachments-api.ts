@@ -47,6 +47,22 @@ export function uploadAttachment({
   return { done, abort: () => xhr.abort() };
 }
 
+/**
+ * The documents uploaded and not yet sent in this conversation, or in a new chat: what the composer
+ * had attached before the page was reloaded (`GET /api/attachments`).
+ */
+export function listDrafts({ conversationId }: { conversationId: string | undefined }): Promise<ApiResult<Attachment[]>> {
+  const query = conversationId ? `?conversationId=${encodeURIComponent(conversationId)}` : "";
+  return requestJson({
+    path: `/api/attachments${query}`,
+    read: (json) => {
+      if (!isRecord(json) || !Array.isArray(json.attachments)) return undefined;
+      const attachments = json.attachments.map(toAttachment);
+      return attachments.every((a): a is Attachment => a !== undefined) ? attachments : undefined;
+    },
+  });
+}
+
 /** Deletes a document not yet sent; 404 `attachment_not_found` when it is gone already. */
 export function deleteAttachment({ id }: { id: string }): Promise<ApiResult<true>> {
   return requestJson({ path: path(id), method: "DELETE", read: () => true });

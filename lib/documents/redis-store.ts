@@ -193,6 +193,14 @@ export class RedisAttachmentStore implements AttachmentStore {
     return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
+  async listDrafts({ userId, conversationId }: { userId: string; conversationId: string | null }) {
+    const drafts = this.draftsKey(userId);
+    await this.redis.zremrangebyscore(drafts, "-inf", Date.now());
+    const ids = (await this.redis.zrange<string[]>(drafts, 0, -1)).map(String);
+    const found = (await this.getMany({ userId, ids })).filter((a): a is Attachment => a !== null && a.conversationId === conversationId);
+    return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
   async bind({ userId, conversationId, ids, maxPerConversation }: { userId: string; conversationId: string; ids: string[]; maxPerConversation: number }) {
     if (ids.length === 0) return;
     if (!ids.every((id) => ID.test(id))) throw attachmentNotFound();

@@ -58,6 +58,11 @@ export interface AttachmentStore {
   /** The documents sent in the conversation, oldest first. */
   listConversation(args: { userId: string; conversationId: string }): Promise<Attachment[]>;
   /**
+   * The user's drafts uploaded in this conversation, or in a new chat (`conversationId` null), oldest
+   * first: what the composer had attached when the page was closed or reloaded.
+   */
+  listDrafts(args: { userId: string; conversationId: string | null }): Promise<Attachment[]>;
+  /**
    * Ties drafts to the conversation they were sent in (ids already sent there are left as they are).
    * Throws `attachment_not_found` for an id that is not this user's draft for this conversation (or a
    * new chat's), and `too_many_attachments` when the conversation would pass `maxPerConversation`.
@@ -174,6 +179,17 @@ export class MemoryAttachmentStore implements AttachmentStore {
     const found: Attachment[] = [];
     for (const [key, entry] of this.entries) {
       if (entry.userId === userId && entry.sent && entry.conversationId === conversationId) {
+        found.push(toAttachment(key.slice(ownerPrefix(userId).length), entry.meta, conversationId, entry.createdAt));
+      }
+    }
+    return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async listDrafts({ userId, conversationId }: { userId: string; conversationId: string | null }) {
+    this.sweep();
+    const found: Attachment[] = [];
+    for (const [key, entry] of this.entries) {
+      if (entry.userId === userId && !entry.sent && entry.conversationId === conversationId) {
         found.push(toAttachment(key.slice(ownerPrefix(userId).length), entry.meta, conversationId, entry.createdAt));
       }
     }

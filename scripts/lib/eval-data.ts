@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { parseCsv } from "./csv";
 
 export type InjectionRow = { text: string; attack: boolean };
@@ -27,6 +28,36 @@ const REQUIRED = [
   "xss/xss_payloadbox_xss-payload-list.txt",
   "xss/xss_benign_commonmark_spec.txt",
 ] as const;
+
+/**
+ * Where the evaluation data is: `--data PATH` (relative to where the command was typed: npm runs
+ * scripts from the root), else BULWARK_DATA_DIR, else ../shared/data beside the repository.
+ */
+export function dataDirOf({ given, repoRoot }: { given: string | undefined; repoRoot: string }): string {
+  if (given !== undefined) return path.resolve(process.env.INIT_CWD ?? process.cwd(), given);
+  const fromEnv = process.env.BULWARK_DATA_DIR?.trim();
+  return fromEnv ? path.resolve(fromEnv) : path.resolve(repoRoot, "../shared/data");
+}
+
+/** A path given on the command line, relative to where it was typed. */
+export const cliPath = (given: string) => path.resolve(process.env.INIT_CWD ?? process.cwd(), given);
+
+/**
+ * The options of an evaluation that reads the data and may write its report: `--data PATH`,
+ * `--write FILE`, `--help` (prints `usage` and exits). Throws on an unknown option.
+ */
+export function dataAndWriteOptions({ usage, repoRoot }: { usage: string; repoRoot: string }): { dataDir: string; write: string | undefined } {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    strict: true,
+    options: { data: { type: "string" }, write: { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return { dataDir: dataDirOf({ given: values.data, repoRoot }), write: values.write === undefined ? undefined : cliPath(values.write) };
+}
 
 /** Throws, in words a person can act on, if the data folder or any file in it is missing. */
 export function checkDataDirOrThrow(dataDir: string): void {

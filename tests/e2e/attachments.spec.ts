@@ -80,6 +80,11 @@ test("documents are checked on upload, their findings shown, one removed with th
   const planId = await uploadedId(planAnswer);
   await expect(status(page, "garden-plan.md")).toHaveText("Ready");
   await expect(chip(page, "garden-plan.md")).toContainText(`${Buffer.byteLength(PLAN)} bytes`);
+  // Reloaded before it is sent, the page shows the document again, ready: it waits on the server.
+  await page.reload();
+  await expect(status(page, "garden-plan.md")).toHaveText("Ready");
+  await expect(page.getByTestId("attachment-chip")).toHaveCount(1);
+  await chat.chooseModel("demo:demo");
   // Ready, but no text yet: Send waits for the message, and says so.
   await expect(chat.sendButton()).toBeDisabled();
   await expect(page.getByTestId("attachment-hint")).toHaveText("Write a message to send with the documents.");

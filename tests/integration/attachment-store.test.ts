@@ -4,13 +4,13 @@
  * over HTTP through the Upstash-compatible gateway). The routes are tested in attachments.test.ts.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKey, Keyring, parseKeyList } from "../../lib/crypto/keyring";
 import { ApiError } from "../../lib/errors";
 import { RedisAttachmentStore } from "../../lib/documents/redis-store";
 import { type AttachmentMeta, type AttachmentStore, MemoryAttachmentStore } from "../../lib/documents/store";
 import { startRedisRig, type RedisRig } from "../support/redis-clients";
+import { dumpRedis } from "../support/redis-dump";
 
 let rig: RedisRig;
 
@@ -47,7 +47,7 @@ const kinds: { name: string; make: () => Made }[] = [
     make: (): Made => {
       const prefix = `att-${randomBytes(4).toString("hex")}`;
       const store = new RedisAttachmentStore(client(), { prefix, ttlDays: 30, keyring: new Keyring(parseKeyList(generateKey()) as Buffer[]) });
-      return { store, dump: () => dumpPrefix(prefix) };
+      return { store, dump: () => dumpRedis(rig.server.url, prefix) };
     },
   })),
 ];
@@ -135,6 +135,21 @@ describe.each(kinds)("the attachment store: $name", ({ make }) => {
     expect((await store.listConversation({ userId: "alice", conversationId: here })).map((a) => a.id)).toEqual([draft.id]);
   });
 
+  it("lists a person's drafts for a new chat or one conversation, never what was sent or is someone else's", async () => {
+    const { store } = make();
+    const [here, there] = [randomUUID(), randomUUID()];
+    const loose = await store.add({ userId: "alice", conversationId: null, meta: meta("a.txt"), bytes: bytes("a"), text: "a", caps: CAPS });
+    const inHere = await store.add({ userId: "alice", conversationId: here, meta: meta("b.txt"), bytes: bytes("b"), text: "b", caps: CAPS });
+    const sent = await store.add({ userId: "alice", conversationId: null, meta: meta("c.txt"), bytes: bytes("c"), text: "c", caps: CAPS });
+    await store.bind({ userId: "alice", conversationId: there, ids: [sent.id], maxPerConversation: 4 });
+    await store.add({ userId: "bob", conversationId: null, meta: meta("d.txt"), bytes: bytes("d"), text: "d", caps: CAPS });
+
+    expect(await store.listDrafts({ userId: "alice", conversationId: null })).toEqual([loose]);
+    expect(await store.listDrafts({ userId: "alice", conversationId: here })).toEqual([inHere]);
+    expect(await store.listDrafts({ userId: "alice", conversationId: there })).toEqual([]);
+    expect((await store.listDrafts({ userId: "bob", conversationId: null })).map((a) => a.name)).toEqual(["d.txt"]);
+  });
+
   it("deletes one document, a conversation's, or all of a person's, and nobody else's", async () => {
     const { store, dump } = make();
     const conversationId = randomUUID();
@@ -159,33 +174,3 @@ describe.each(kinds)("the attachment store: $name", ({ make }) => {
     }
   });
 });
-
-/** Every key under the prefix with its values as strings (hash fields and values, list items, zset members). */
-async function dumpPrefix(prefix: string): Promise<{ key: string; values: string[] }[]> {
-  const client = new IORedis(rig.server.url);
-  try {
-    const keys: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, found] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      keys.push(...found);
-    } while (cursor !== "0");
-    const out: { key: string; values: string[] }[] = [];
-    for (const key of keys) {
-      const type = await client.type(key);
-      const values =
-        type === "hash"
-          ? Object.entries(await client.hgetall(key)).flat()
-          : type === "list"
-            ? await client.lrange(key, 0, -1)
-            : type === "zset"
-              ? await client.zrange(key, 0, -1)
-              : [String(await client.get(key))];
-      out.push({ key, values });
-    }
-    return out;
-  } finally {
-    client.disconnect();
-  }
-}

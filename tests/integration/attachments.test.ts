@@ -8,7 +8,6 @@
  * download is an attachment, never a page.
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import IORedis from "ioredis";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateKey } from "../../lib/crypto/keyring";
@@ -20,6 +19,7 @@ import { elf, pdf, pe, png, samples, utf8, utf16, zip, zipBomb } from "../suppor
 import { startMockAnthropic } from "../support/mock-anthropic";
 import { startMockOpenAI } from "../support/mock-openai";
 import type { MockUpstream } from "../support/mock-upstream";
+import { dumpRedis } from "../support/redis-dump";
 import { startRedis, type RedisServer } from "../support/redis-server";
 import { appEnv, makeUsers, type TestUser } from "../support/test-env";
 
@@ -140,39 +140,7 @@ async function expectRefused(res: Response, status: number, code: string): Promi
   return body;
 }
 
-/** Every key under the app's prefix with its values (hash fields and values, list items, set members). */
-async function dump(): Promise<{ key: string; values: string[] }[]> {
-  const client = new IORedis(redis.url);
-  try {
-    const keys: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, found] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-      cursor = next;
-      keys.push(...found);
-    } while (cursor !== "0");
-    const out: { key: string; values: string[] }[] = [];
-    for (const key of keys) {
-      const type = await client.type(key);
-      const values =
-        type === "hash"
-          ? Object.entries(await client.hgetall(key)).flat()
-          : type === "list"
-            ? await client.lrange(key, 0, -1)
-            : type === "zset"
-              ? await client.zrange(key, 0, -1)
-              : type === "set"
-                ? await client.smembers(key)
-                : type === "string"
-                  ? [String(await client.get(key))]
-                  : [];
-      out.push({ key, values });
-    }
-    return out;
-  } finally {
-    client.disconnect();
-  }
-}
+const dump = () => dumpRedis(redis.url, prefix);
 
 const attachmentKeys = async () => (await dump()).filter((e) => e.key.startsWith(`${prefix}:att:`)).map((e) => e.key);
 
@@ -459,6 +427,29 @@ describe("into the prompt: the conversation's own documents, whole or the passag
     expect((await expectRefused(many, 409, "too_many_attachments")).error.limit).toBe("attachments_per_message");
     await expectRefused(await chat("bob", { message: "x", attachments: ["not-an-id"] }), 400, "invalid_request");
     expect(openai.requests).toHaveLength(0);
+  });
+});
+
+describe("GET /api/attachments: the drafts a reload brings back", () => {
+  it("lists the user's unsent documents of a new chat or of one conversation, and nothing sent or someone else's", async () => {
+    const draft = await attach("alice", utf8("Not sent yet."), "draft.txt");
+    const sent = await attach("alice", utf8("Sent."), "sent.txt");
+    const { conversationId } = await chatOk("alice", { message: "Here.", attachments: [sent.id] });
+    const inConversation = await attach("alice", utf8("For the conversation."), "later.txt", conversationId);
+    await attach("bob", utf8("Bob's."), "bob.txt");
+
+    const list = async (name: Name, query = "") => {
+      const res = await call(name, `/api/attachments${query}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      return ((await res.json()) as { attachments: Attachment[] }).attachments;
+    };
+    expect(await list("alice")).toEqual([draft]);
+    expect(await list("alice", `?conversationId=${conversationId}`)).toEqual([inConversation]);
+    expect((await list("bob")).map((a) => a.name)).toEqual(["bob.txt"]);
+    expect(await list("carol", `?conversationId=${conversationId}`)).toEqual([]);
+    const bad = await expectRefused(await call("alice", "/api/attachments?conversationId=nope"), 400, "invalid_request");
+    expect(bad.error.fields).toEqual({ conversationId: "must be the id of one of your conversations" });
   });
 });
 

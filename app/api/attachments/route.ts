@@ -75,6 +75,26 @@ export const POST = withUser(
   { limit: "api" },
 );
 
+// GET /api/attachments?conversationId=… – your documents uploaded and not yet sent, in that
+// conversation or (without the parameter) in a new chat: the composer shows them again after a reload,
+// so nothing attached is lost and each can still be removed. Documents already sent are listed on
+// their messages (GET /api/conversations/:id).
+export const GET = withUser(
+  async ({ req, user, limitHeaders }) => {
+    attachmentsEnabled(env());
+    const given = new URL(req.url).searchParams.getAll("conversationId");
+    if (given.length > 1 || (given.length === 1 && !isUuid(given[0]))) {
+      throw new ApiError("invalid_request", "The conversationId parameter must be the id of one of your conversations, given once.", {
+        fields: { conversationId: "must be the id of one of your conversations" },
+      });
+    }
+    const store = await storeOp("attachments.open", attachmentStore);
+    const attachments = await storeOp("attachments.drafts", () => store.listDrafts({ userId: user.id, conversationId: given[0] ?? null }));
+    return Response.json({ attachments }, { headers: { ...API_HEADERS, ...limitHeaders } });
+  },
+  { limit: "api" },
+);
+
 async function parseForm(body: Uint8Array<ArrayBuffer>, contentType: string): Promise<FormData> {
   try {
     return await new Response(body, { headers: { "content-type": contentType } }).formData();
