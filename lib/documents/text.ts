@@ -39,6 +39,12 @@ export function decodeOrThrow(bytes: Uint8Array): string {
  * as a page, so it is refused rather than attached as text. Only the first 4 KiB are looked at.
  */
 const HTML_START = /^[\t\n\f\r ]*<(?:!doctype html|html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p|!--)[ >]/i;
+/**
+ * The start of a web page, not of a fragment: a Markdown file may open with a fragment (a README's
+ * `<p align="center">` or `<div>` banner) and is still Markdown. It is never served as a page here
+ * (downloads are attachments, nosniff, sandboxed), so the sniffing rule only decides its type.
+ */
+const PAGE_START = /^[\t\n\f\r ]*<(?:!doctype html|html|head|body|script|iframe|style|title)[ >]/i;
 const XML_START = /^[\t\n\f\r ]*<\?xml[\s?]/i;
 // Comments cannot contain `-->`, so a run of them splits one way only (no backtracking blow-up).
 const SVG_START = /^[\t\n\f\r ]*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(?!-->)[^])*-->\s*)*(?:<!doctype svg[^>]*>\s*)?<svg[\s>]/i;
@@ -46,7 +52,7 @@ const SVG_START = /^[\t\n\f\r ]*(?:<\?xml[^>]*>\s*)?(?:<!--(?:(?!-->)[^])*-->\s*
 export function refuseMarkup(text: string): void {
   const head = text.slice(0, 4096);
   if (SVG_START.test(head)) throw unsupportedType("an SVG image (markup that can carry scripts)");
-  if (HTML_START.test(head)) throw unsupportedType("an HTML page (markup that can carry scripts)");
+  if (PAGE_START.test(head) || (HTML_START.test(head) && !hasMarkdownBlocks(text))) throw unsupportedType("an HTML page (markup that can carry scripts)");
   if (XML_START.test(head)) throw unsupportedType("an XML document");
 }
 

@@ -44,6 +44,11 @@ describe("text files: the kind comes from the content", () => {
     ["a lone JSON number (not a document)", utf8("42"), "text/plain"],
     ["prose with one comma a line, but uneven", utf8("Hello, world\nThis line has none\n"), "text/plain"],
     ["a Markdown list, although each item has a comma", utf8("- apples, pears\n- milk, eggs\n"), "text/markdown"],
+    [
+      "a README that opens with an HTML banner (still Markdown: it is never served as a page)",
+      utf8('<p align="center"><img src="logo.png" alt="Logo"></p>\n\n# Project\n\nInstall it:\n\n```sh\nnpm install project\n```\n'),
+      "text/markdown",
+    ],
   ])("%s", async (_, bytes, type) => {
     expect((await read(bytes)).type).toBe(type);
   });
@@ -98,6 +103,8 @@ describe("refusals", () => {
     ["a legacy Office file", binaries.officeLegacy, /Office document/],
     ["HTML", samples.html, /HTML page/],
     ["HTML after whitespace, in capitals", () => utf8("\n\n  <HTML><BODY>hi</BODY></HTML>"), /HTML page/],
+    ["an HTML fragment with no Markdown in it", () => utf8('<div class="card"><p>Hello</p></div>\n'), /HTML page/],
+    ["a web page with Markdown-like lines in it", () => utf8("<!doctype html>\n<title>x</title>\n# not a heading\n- one\n- two\n"), /HTML page/],
     ["SVG", samples.svg, /SVG image/],
     ["XML", samples.xml, /XML document/],
     ["binary data with NUL bytes", () => utf8("abc\u0000def\u0000"), /binary data/],
