@@ -1,6 +1,6 @@
-import { deleteAttachment, uploadAttachment, type Upload } from "./attachments-api";
+import { deleteAttachment, listDrafts, uploadAttachment, type Upload } from "./attachments-api";
 import { formatBytes } from "./file-size";
-import type { AttachmentChip } from "./types";
+import type { Attachment, AttachmentChip } from "./types";
 import type { ChipStore } from "./use-attachments";
 
 // What the chips do: upload, retry, remove. Loaded on first use (see useAttachments).
@@ -32,6 +32,33 @@ const nextKey = () => `a${++lastKey}`;
 
 const patch = (store: ChipStore, key: string, change: Partial<AttachmentChip>) =>
   store.update((chips) => chips.map((chip) => (chip.key === key ? { ...chip, ...change } : chip)));
+
+/**
+ * Shows again, as ready chips, the documents attached and not yet sent in this conversation (or a
+ * new chat) when the page was last closed: nothing attached is lost, and each can still be removed.
+ * `stale` says the page has moved on to another conversation meanwhile.
+ */
+export async function restoreDrafts({
+  store,
+  conversationId,
+  stale,
+}: {
+  store: ChipStore;
+  conversationId: string | undefined;
+  stale: () => boolean;
+}): Promise<void> {
+  const result = await listDrafts({ conversationId });
+  if (stale() || !result.ok || result.data.length === 0) return;
+  store.update((chips) => {
+    const shown = new Set(chips.map((chip) => chip.attachment?.id));
+    return [...result.data.filter((a) => !shown.has(a.id)).map(restoredChip), ...chips];
+  });
+}
+
+/** A chip for a document the server already holds: ready, with its findings; its file stays on the server. */
+function restoredChip(attachment: Attachment): AttachmentChip {
+  return { key: nextKey(), file: new File([], attachment.name, { type: attachment.type }), status: "ready", attachment };
+}
 
 /** Adds a chip for each file and uploads those that pass the checks; the others fail at once. */
 export function addFiles({ store, files }: { store: ChipStore; files: File[] }): void {

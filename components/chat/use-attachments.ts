@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { Attachment, AttachmentChip, AttachmentsConfig } from "./types";
+import type { AttachmentChip, AttachmentsConfig } from "./types";
 
 /**
  * What the upload code (./attachment-upload, loaded on first use) works on: the latest chips, a way
@@ -51,20 +51,11 @@ export function useAttachments({
     [config],
   );
 
-  // The documents attached and not yet sent when the page was last closed, in this conversation or a
-  // new chat, come back as ready chips: nothing attached is lost, and each can still be removed.
+  // What was attached and not yet sent here when the page was last closed comes back (./attachment-upload).
   useEffect(() => {
     if (!config.enabled) return;
     let stale = false;
-    import("./attachments-api")
-      .then(({ listDrafts }) => listDrafts({ conversationId }))
-      .then((result) => {
-        if (stale || !result.ok || result.data.length === 0) return;
-        store.update((chips) => {
-          const shown = new Set(chips.map((chip) => chip.attachment?.id));
-          return [...result.data.filter((a) => !shown.has(a.id)).map(restoredChip), ...chips];
-        });
-      }, onLoadFailed);
+    loadUploads().then(({ restoreDrafts }) => restoreDrafts({ store, conversationId, stale: () => stale }), onLoadFailed);
     return () => {
       stale = true;
     };
@@ -86,9 +77,4 @@ export function useAttachments({
   }, [store, onLoadFailed]);
 
   return { chips, store, add, discard };
-}
-
-/** A chip for a document the server already holds: ready, with its findings; its file stays on the server. */
-function restoredChip(attachment: Attachment): AttachmentChip {
-  return { key: `restored-${attachment.id}`, file: new File([], attachment.name, { type: attachment.type }), status: "ready", attachment };
 }
