@@ -91,6 +91,7 @@ export type Env = {
   /** Documents attached to chat messages (ATTACHMENTS_*): the caps, and how their text is marked for the model. */
   documents: {
     enabled: boolean;
+    rateLimit: RateLimitSpec;
     maxFileBytes: number;
     maxPerMessage: number;
     maxPerConversation: number;

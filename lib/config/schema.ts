@@ -236,6 +236,7 @@ export function parseEnv(
     },
     documents: {
       enabled: raw.ATTACHMENTS === "on",
+      rateLimit: raw.ATTACHMENTS_RATE_LIMIT,
       maxFileBytes: raw.ATTACHMENTS_MAX_FILE_BYTES,
       maxPerMessage: raw.ATTACHMENTS_MAX_PER_MESSAGE,
       maxPerConversation: raw.ATTACHMENTS_MAX_PER_CONVERSATION,

@@ -452,6 +452,12 @@ export const VARIABLES = {
     default: "on",
     doc: "`on`: people may attach documents to chat messages; `off`: the attach button is hidden and `/api/attachments` answers 404 `attachments_disabled`",
   },
+  ATTACHMENTS_RATE_LIMIT: {
+    group: "documents",
+    type: rateLimit,
+    default: "30/10m",
+    doc: "uploads per user, sliding window (reading a PDF takes a worker thread for up to a second): more are refused with 429 `rate_limited`",
+  },
   ATTACHMENTS_MAX_FILE_BYTES: {
     group: "documents",
     type: int(1_024, MAX_ATTACHMENT_BYTES, "bytes"),

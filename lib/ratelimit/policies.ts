@@ -8,6 +8,7 @@ import type { RateLimitSpec } from "../config/limits";
  * |-------------------|-------------|----------------------------|-----------------------------|
  * | chat              | per user    | CHAT_RATE_LIMIT            | 429 rate_limited            |
  * | api               | per user    | API_RATE_LIMIT             | 429 rate_limited            |
+ * | upload            | per user    | ATTACHMENTS_RATE_LIMIT     | 429 rate_limited            |
  * | signInPerIp       | per IP      | SIGNIN_RATE_LIMIT_IP       | sign-in refused             |
  * | signInPerAccount  | per account and IP | SIGNIN_RATE_LIMIT_ACCOUNT | sign-in refused      |
  * | signInAccountSlow | per account | SIGNIN_RATE_LIMIT_ACCOUNT  | sign-in slowed, not refused |
@@ -21,6 +22,7 @@ import type { RateLimitSpec } from "../config/limits";
 export const POLICIES = {
   chat: { prefix: "rl:chat", spec: (env: Env) => env.chat.rateLimit, describe: "messages", limit: "chat_rate" },
   api: { prefix: "rl:api", spec: (env: Env) => env.api.rateLimit, describe: "requests", limit: "api_rate" },
+  upload: { prefix: "rl:upload", spec: (env: Env) => env.documents.rateLimit, describe: "uploads", limit: "upload_rate" },
   signInPerIp: { prefix: "rl:signin:ip", spec: (env: Env) => env.auth.signInLimitPerIp, describe: "sign-in attempts from this network", limit: "signin_ip" },
   // Per account *and* source: an attacker who knows an address cannot lock its owner out (see
   // local-accounts.ts); across all sources the account is only slowed down.

@@ -38,6 +38,7 @@ let openai: MockUpstream;
 let anthropic: MockUpstream;
 let app: AppServer;
 let off: AppServer;
+let tight: AppServer;
 let users: Record<Name, TestUser>;
 const prefix = `att-${randomBytes(3).toString("hex")}`;
 const session = sessionCache<Name>(() => users);
@@ -47,7 +48,7 @@ beforeAll(async () => {
   const made = await makeUsers(["alice", "bob", "carol"].map((n) => `${n}-${randomBytes(3).toString("hex")}`));
   const [alice, bob, carol] = Object.values(made.users) as [TestUser, TestUser, TestUser];
   users = { alice, bob, carol };
-  [app, off] = await Promise.all([
+  [app, tight, off] = await Promise.all([
     startApp({
       name: "attachments",
       env: appEnv({
@@ -65,8 +66,14 @@ beforeAll(async () => {
           ATTACHMENTS_MAX_TEXT_CHARS: "60000",
           ATTACHMENTS_CONTEXT_CHARS: "6000",
           API_RATE_LIMIT: "1000/60s",
+          ATTACHMENTS_RATE_LIMIT: "1000/60s",
         },
       }),
+    }),
+    // Two uploads a minute, on its own (in-memory) store.
+    startApp({
+      name: "attachments-tight",
+      env: appEnv({ openaiUrl: openai.url, anthropicUrl: anthropic.url, authLocalUsers: made.authLocalUsers, extra: { ATTACHMENTS_RATE_LIMIT: "2/60s" } }),
     }),
     // The same deployment with documents turned off, on its own (in-memory) store.
     startApp({
@@ -77,7 +84,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.allSettled([app?.stop(), off?.stop()]);
+  await Promise.allSettled([app?.stop(), tight?.stop(), off?.stop()]);
   await redis?.stop();
   await Promise.all([openai?.close(), anthropic?.close()]);
 });
@@ -565,5 +572,29 @@ describe("ATTACHMENTS=off", () => {
     const plain = await postChat({ baseUrl: off.url, cookie, body: { model: "demo:demo", message: "Hello" } });
     expect(plain.status).toBe(200);
     expect((await readEvents(plain)).at(-1)?.type).toBe("done");
+  });
+});
+
+describe("ATTACHMENTS_RATE_LIMIT", () => {
+  it("limits uploads per user with a limit of their own, which leaves the rest of the API alone", async () => {
+    const cookie = await session(tight.url, "alice");
+    const headers = { Origin: tight.url, "Sec-Fetch-Site": "same-origin", Cookie: cookie };
+    const send = () => {
+      const form = new FormData();
+      form.append("file", new Blob(["Meeting notes: ship on Friday."]), "notes.txt");
+      return fetch(`${tight.url}/api/attachments`, { method: "POST", headers, body: form });
+    };
+    expect((await send()).status).toBe(201);
+    expect((await send()).status).toBe(201);
+    const third = await send();
+    const body = await expectRefused(third, 429, "rate_limited");
+    expect(body.error.limit).toBe("upload_rate");
+    expect(Number(third.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Bob's uploads and alice's other calls are not counted against it.
+    const bobs = new FormData();
+    bobs.append("file", new Blob(["Bob's notes."]), "bob.txt");
+    const bobCookie = await session(tight.url, "bob");
+    expect((await fetch(`${tight.url}/api/attachments`, { method: "POST", headers: { ...headers, Cookie: bobCookie }, body: bobs })).status).toBe(201);
+    expect((await pageCall(tight.url, "/api/attachments", { cookie })).status).toBe(200);
   });
 });

@@ -72,7 +72,7 @@ export const POST = withUser(
     });
     return Response.json(attachment, { status: 201, headers: { ...API_HEADERS, ...limitHeaders, Location: `/api/attachments/${attachment.id}` } });
   },
-  { limit: "api" },
+  { limit: "upload" },
 );
 
 // GET /api/attachments?conversationId=… – your documents uploaded and not yet sent, in that
