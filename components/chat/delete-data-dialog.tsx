@@ -65,7 +65,8 @@ export function DeleteDataDialog({ onClose, onDeleted }: DeleteDataDialogProps) 
         </h2>
         <div id="delete-data-what" className={styles.text}>
           <p>
-            <strong>Deleted now, for good:</strong> all your conversations, with every message you sent and every reply, and your notes. This cannot be undone.
+            <strong>Deleted now, for good:</strong> all your conversations, with every message you sent and every reply, the documents you attached, and your
+            notes. This cannot be undone.
           </p>
           <p>
             <strong>Kept until they expire:</strong> the usage counters behind your limits, such as tokens used today. They hold no messages or other content,
