@@ -4,6 +4,7 @@
  * over HTTP through the Upstash-compatible gateway). The routes are tested in attachments.test.ts.
  */
 import { randomBytes, randomUUID } from "node:crypto";
+import IORedis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKey, Keyring, parseKeyList } from "../../lib/crypto/keyring";
 import { ApiError } from "../../lib/errors";
@@ -35,7 +36,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
-type Made = { store: AttachmentStore; dump?: () => Promise<{ key: string; values: string[] }[]> };
+type Made = { store: AttachmentStore; dump?: () => Promise<{ key: string; values: string[] }[]>; ttls?: () => Promise<Map<string, number>> };
 
 const kinds: { name: string; make: () => Made }[] = [
   { name: "memory", make: () => ({ store: new MemoryAttachmentStore({ ttlDays: 30, maxBytes: 64 * 1_048_576 }) }) },
@@ -47,7 +48,7 @@ const kinds: { name: string; make: () => Made }[] = [
     make: (): Made => {
       const prefix = `att-${randomBytes(4).toString("hex")}`;
       const store = new RedisAttachmentStore(client(), { prefix, ttlDays: 30, keyring: new Keyring(parseKeyList(generateKey()) as Buffer[]) });
-      return { store, dump: () => dumpRedis(rig.server.url, prefix) };
+      return { store, dump: () => dumpRedis(rig.server.url, prefix), ttls: () => ttlsOf(prefix) };
     },
   })),
 ];
@@ -150,6 +151,26 @@ describe.each(kinds)("the attachment store: $name", ({ make }) => {
     expect((await store.listDrafts({ userId: "bob", conversationId: null })).map((a) => a.name)).toEqual(["d.txt"]);
   });
 
+  it("keeps a draft for a day, and a sent document as long as its conversation", async () => {
+    const { store, ttls } = make();
+    if (!ttls) return; // the memory store's expiry is checked on every read instead
+    const conversationId = randomUUID();
+    const draft = await store.add({ userId: "alice", conversationId: null, meta: meta(), bytes: bytes("a"), text: "a", caps: CAPS });
+    const day = 86_400_000;
+    const draftKeys = [...(await ttls())].filter(([key]) => key.includes(draft.id));
+    expect(draftKeys).toHaveLength(3);
+    for (const [, ttl] of draftKeys) {
+      expect(ttl).toBeGreaterThan(day - 60_000);
+      expect(ttl).toBeLessThanOrEqual(day);
+    }
+
+    await store.bind({ userId: "alice", conversationId, ids: [draft.id], maxPerConversation: 4 });
+    await store.touch({ userId: "alice", conversationId });
+    const sent = [...(await ttls())].filter(([key]) => key.includes(draft.id) || key.endsWith(`:c:${conversationId}`));
+    expect(sent).toHaveLength(4);
+    for (const [, ttl] of sent) expect(ttl).toBeGreaterThan(30 * day - 60_000);
+  });
+
   it("deletes one document, a conversation's, or all of a person's, and nobody else's", async () => {
     const { store, dump } = make();
     const conversationId = randomUUID();
@@ -174,3 +195,14 @@ describe.each(kinds)("the attachment store: $name", ({ make }) => {
     }
   });
 });
+
+/** The time to live (ms) of every key under the prefix. */
+async function ttlsOf(prefix: string): Promise<Map<string, number>> {
+  const client = new IORedis(rig.server.url);
+  try {
+    const keys = await client.keys(`${prefix}:*`);
+    return new Map(await Promise.all(keys.map(async (key) => [key, await client.pttl(key)] as const)));
+  } finally {
+    client.disconnect();
+  }
+}
