@@ -1,7 +1,7 @@
 "use client";
 
 import { attachmentUrl } from "./attachments-api";
-import { formatBytes } from "./file-size";
+import { formatBytes } from "@/lib/format-bytes";
 import type { AttachmentRef, AttachmentType } from "./types";
 import styles from "./attachment-list.module.css";
 

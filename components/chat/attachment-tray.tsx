@@ -2,7 +2,7 @@
 
 import { useId, useRef, useState, type KeyboardEvent } from "react";
 import { removeChip, retryChip } from "./attachment-upload";
-import { formatBytes } from "./file-size";
+import { formatBytes } from "@/lib/format-bytes";
 import { Icon } from "./icons";
 import type { AttachmentChip } from "./types";
 import type { ChipStore } from "./use-attachments";

@@ -1,5 +1,5 @@
+import { fileTooLargeMessage, tooManyDraftsMessage } from "@/lib/documents/messages";
 import { deleteAttachment, listDrafts, uploadAttachment, type Upload } from "./attachments-api";
-import { formatBytes } from "./file-size";
 import type { Attachment, AttachmentChip } from "./types";
 import type { ChipStore } from "./use-attachments";
 
@@ -15,12 +15,6 @@ const FINAL = new Set([
   "unreadable_file",
   "encrypted_pdf",
 ]);
-
-/** The checks made before uploading, in the server's words for the same refusals (app/api/attachments/shared.ts, lib/documents/store.ts). */
-export const tooLarge = (maxBytes: number) =>
-  `This file is larger than ${formatBytes(maxBytes)}, the most that can be attached. Attach a smaller file, or the part you need.`;
-export const tooMany = (max: number) =>
-  `You already have ${max === 1 ? "1 document" : `${max} documents`} attached and not yet sent, the most a message can carry. Send them or remove one, then attach this file again.`;
 
 // Uploads under way, by chip; a chip removed while the server was checking its file is remembered
 // here, so the document is deleted once the server has stored it.
@@ -83,9 +77,9 @@ async function upload({ store, key, unchecked }: { store: ChipStore; key: string
   const others = chips.filter((c) => c.key !== key && c.status !== "failed" && !unchecked?.has(c.key)).length;
   const refusal =
     chip.file.size > maxFileBytes
-      ? { error: tooLarge(maxFileBytes), retry: false }
+      ? { error: fileTooLargeMessage(maxFileBytes), retry: false }
       : others >= maxPerMessage
-        ? { error: tooMany(maxPerMessage), retry: true }
+        ? { error: tooManyDraftsMessage(maxPerMessage), retry: true }
         : null;
   if (refusal) {
     patch(store, key, { status: "failed", progress: undefined, ...refusal });

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Keyring } from "../crypto/keyring";
 import { env } from "../env";
 import { ApiError } from "../errors";
+import { tooManyDraftsMessage } from "./messages";
 import { storeBackend } from "../store/backend";
 import { oncePerProcess } from "../store/once";
 import type { Attachment, AttachmentFinding, AttachmentRef, AttachmentType } from "../wire";
@@ -88,12 +89,7 @@ export const attachmentNotFound = () =>
   );
 
 export function tooManyDrafts(max: number): ApiError {
-  const documents = max === 1 ? "1 document" : `${max} documents`;
-  return new ApiError(
-    "too_many_attachments",
-    `You already have ${documents} attached and not yet sent, the most a message can carry. Send them or remove one, then attach this file again.`,
-    { limit: "attachments_per_message" },
-  );
+  return new ApiError("too_many_attachments", tooManyDraftsMessage(max), { limit: "attachments_per_message" });
 }
 
 export function tooManyInConversation(max: number): ApiError {

@@ -6,6 +6,7 @@
 import type { IncomingMessage } from "node:http";
 import { pipeline, Transform } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
+import { formatBytes } from "../format-bytes";
 import { FetchFailed, FetchRefused } from "./fetch-errors";
 
 /** The media types read, and how: HTML is reduced to its text, the others are text already. */
@@ -46,8 +47,7 @@ export function mediaTypeOrThrow(header: string | undefined): MediaType {
 /** The codes of zlib's and brotli's own errors (corrupt or truncated data), as Node names them. */
 const ZLIB_ERROR = /^(Z_[A-Z_]+|ERR__ERROR_[A-Z0-9_]+|ERR_BROTLI_[A-Z_]+)$/;
 
-const megabytes = (bytes: number) => `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
-const tooLarge = (maxBytes: number) => new FetchRefused("too_large", `the page is larger than ${megabytes(maxBytes)}`);
+const tooLarge = (maxBytes: number) => new FetchRefused("too_large", `the page is larger than ${formatBytes(maxBytes)}`);
 
 function decompressor(encoding: string): Transform | undefined {
   switch (encoding) {

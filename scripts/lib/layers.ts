@@ -16,7 +16,18 @@ export type Layer = { name: string; paths: string[] };
 export const LAYERS: Layer[] = [
   {
     name: "foundation",
-    paths: ["lib/errors.ts", "lib/zod-error.ts", "lib/singleton.ts", "lib/client-ip.ts", "lib/wire.ts", "lib/env.ts", "lib/config/", "lib/log/", "lib/crypto/"],
+    paths: [
+      "lib/errors.ts",
+      "lib/zod-error.ts",
+      "lib/singleton.ts",
+      "lib/client-ip.ts",
+      "lib/wire.ts",
+      "lib/format-bytes.ts",
+      "lib/env.ts",
+      "lib/config/",
+      "lib/log/",
+      "lib/crypto/",
+    ],
   },
   { name: "pure logic", paths: ["lib/ai/", "lib/guard/", "lib/markdown/"] },
   { name: "store backend", paths: ["lib/store/", "lib/net/"] },

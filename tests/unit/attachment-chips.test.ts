@@ -7,9 +7,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { toConversation } from "../../components/chat/api-shapes";
-import { addFiles, removeChip, retryChip, tooLarge, tooMany } from "../../components/chat/attachment-upload";
+import { addFiles, removeChip, retryChip } from "../../components/chat/attachment-upload";
+import { fileTooLargeMessage as tooLarge, tooManyDraftsMessage as tooMany } from "../../lib/documents/messages";
 import { toAttachment } from "../../components/chat/attachments-api";
-import { formatBytes } from "../../components/chat/file-size";
+import { formatBytes } from "../../lib/format-bytes";
 import type { AttachmentChip, AttachmentsConfig } from "../../components/chat/types";
 import type { ChipStore } from "../../components/chat/use-attachments";
 

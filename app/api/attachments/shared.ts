@@ -1,5 +1,6 @@
 import type { Env } from "@/lib/config/schema";
 import { ApiError } from "@/lib/errors";
+import { fileTooLargeMessage } from "@/lib/documents/messages";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -13,18 +14,5 @@ export function attachmentsEnabled(config: Pick<Env, "documents">): void {
 }
 
 export function fileTooLarge(maxBytes: number): ApiError {
-  return new ApiError(
-    "file_too_large",
-    `This file is larger than ${megabytes(maxBytes)}, the most that can be attached. Attach a smaller file, or the part you need.`,
-    {
-      limit: "attachment_bytes",
-    },
-  );
-}
-
-/** 2097152 → "2 MB"; 1536000 → "1.5 MB" (binary megabytes, as file managers count). */
-export function megabytes(bytes: number): string {
-  const mb = bytes / 1_048_576;
-  if (mb >= 1) return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
-  return `${Math.round(bytes / 1024)} KB`;
+  return new ApiError("file_too_large", fileTooLargeMessage(maxBytes), { limit: "attachment_bytes" });
 }
