@@ -5,7 +5,6 @@ import { log } from "../log/logger";
 import { storeKey, userKey } from "../store/keys";
 import {
   type Attachment,
-  type AttachmentCaps,
   type AttachmentMeta,
   type AttachmentStore,
   attachmentNotFound,
@@ -104,21 +103,7 @@ export class RedisAttachmentStore implements AttachmentStore {
     this.bindScript = redis.createScript<number>(BIND);
   }
 
-  async add({
-    userId,
-    conversationId,
-    meta,
-    bytes,
-    text,
-    caps,
-  }: {
-    userId: string;
-    conversationId: string | null;
-    meta: AttachmentMeta;
-    bytes: Uint8Array;
-    text: string;
-    caps: AttachmentCaps;
-  }): Promise<Attachment> {
+  async add({ userId, conversationId, meta, bytes, text, caps }: Parameters<AttachmentStore["add"]>[0]): Promise<Attachment> {
     const id = newAttachmentId();
     const now = Date.now();
     const { keyring } = this.options;
@@ -201,7 +186,7 @@ export class RedisAttachmentStore implements AttachmentStore {
     return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
-  async bind({ userId, conversationId, ids, maxPerConversation }: { userId: string; conversationId: string; ids: string[]; maxPerConversation: number }) {
+  async bind({ userId, conversationId, ids, maxPerConversation }: Parameters<AttachmentStore["bind"]>[0]) {
     if (ids.length === 0) return;
     if (!ids.every((id) => ID.test(id))) throw attachmentNotFound();
     const keys = [this.draftsKey(userId), this.conversationKey(userId, conversationId), ...ids.flatMap((id) => this.keys(userId, id))];

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { seededRandom } from "./injection-train";
 import { publicAttacks, templatedAttacks, type Attack } from "./tool-output-cases";
-import { CARRIER_SOURCES, packParagraphs, readTarGz, SEED, type CarrierSource, type Data } from "./tool-output-data";
+import { CARRIER_SOURCES, packParagraphs, readTarGz, SEED, shuffled, type CarrierSource, type Data } from "./tool-output-data";
 import { insertAt, packPages, pageOfLength, POSITIONS, type Position } from "./tool-output-docs";
 
 export type OrdinaryDoc = { source: string; text: string };
@@ -50,15 +50,6 @@ export function attackedDocs(data: Data): { plain: AttackedDoc[]; swapped: Attac
 
 /** A question and the passage that answers it. */
 export type QaPair = { set: "alpaca" | "bipia-email"; question: string; passage: string };
-
-function shuffled<T>(list: readonly T[], random: () => number): T[] {
-  const out = [...list];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
 
 /** The questions of a set, and the texts its distractors are drawn from. */
 export type QaSet = { pairs: QaPair[]; distractors: string[]; note: string };

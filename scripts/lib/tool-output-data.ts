@@ -168,7 +168,8 @@ function giskard(dataDir: string): { attacks: PublicAttack[]; tooLong: number } 
   return { attacks: kept.map((text) => ({ source: "giskard", group: "learned from", text })), tooLong: texts.length - kept.length };
 }
 
-function shuffled<T>(list: readonly T[], random: () => number): T[] {
+/** A seeded Fisher–Yates shuffle of a copy. */
+export function shuffled<T>(list: readonly T[], random: () => number): T[] {
   const out = [...list];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -69,7 +69,8 @@ export const POST = withUser<ChatRequestBody>(
       afterReply: async (outcome, userText) => {
         if (!outcome.text && outcome.status !== "completed") return;
         // The documents first: tying them to the conversation can be repeated, appending the turns cannot.
-        await keepDocuments({ userId: user.id, conversationId, ids: attachmentIds });
+        // A conversation with none (most) costs no store round trip here.
+        if (documents.length > 0) await keepDocuments({ userId: user.id, conversationId, ids: attachmentIds });
         await storeOp("conversations.append", () =>
           store.appendTurns({
             userId: user.id,
